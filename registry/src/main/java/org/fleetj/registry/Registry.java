@@ -1,0 +1,110 @@
+package org.fleetj.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+
+/**
+ * The cluster's shared state: the one seam between fleet's parts and its storage. Two implementations
+ * pass one contract suite: {@code EtcdRegistry} (etcd v3 through jetcd) and {@code InMemoryRegistry}
+ * (fast logic tests).
+ *
+ * <p>Who writes what: users (API / fleetctl) write jobs and their desired state; only the elected
+ * engine writes the schedule, fenced by its {@link Leadership}; each agent writes its own presence and
+ * unit states under its presence lease.
+ *
+ * <p>Failures are unchecked {@link RegistryException}s; {@link RegistryUnavailableException} means the
+ * store could not be reached (callers retry, and never stop units because of it).
+ */
+public interface Registry extends AutoCloseable {
+
+    // ---- unit files -----------------------------------------------------------------------
+
+    /** The unit file stored under that hash (40 hex), if any. */
+    Optional<UnitFile> unitFile(String hash);
+
+    // ---- jobs (written by users) ----------------------------------------------------------
+
+    /** Creates job {@code name}: stores the file by hash and the job, atomically. Fails if the name exists. */
+    void createJob(String name, UnitFile unit, TargetState desired) throws UnitExistsException;
+
+    /** Replaces the file of an existing job (fleetctl --replace), keeping its placement; the engine refreshes the schedule. */
+    void replaceJob(String name, UnitFile unit, TargetState desired) throws NoSuchUnitException;
+
+    /** Sets the desired state; false when there is no such job. */
+    boolean setDesiredState(String name, TargetState desired);
+
+    /** Removes the job (its schedule entries are removed by the engine, or here when it is simplest); false when absent. */
+    boolean destroyJob(String name);
+
+    Optional<Job> job(String name);
+
+    /** All jobs, sorted by name, with their current placement. */
+    List<Job> jobs();
+
+    // ---- machines ---------------------------------------------------------------------------
+
+    /**
+     * Announces this machine under a lease of {@code ttl}, kept alive until the presence is closed.
+     * Refuses with {@link DuplicateMachineException} when another live fleetd already announced the same id
+     * (a restart of this very fleetd, same IP and hostname, takes its old entry over).
+     */
+    MachinePresence join(MachineState self, String hostname, Duration ttl) throws DuplicateMachineException;
+
+    /** Live machines, sorted by id, with dynamic metadata merged over their own. */
+    List<MachineState> machines();
+
+    /** Dynamic metadata (API PATCH). A null value deletes the key. Persists across leave and rejoin. */
+    void setMachineMetadata(String machineId, String key, String value);
+
+    /** Dynamic metadata of every machine that has some (live or not). */
+    Map<String, Map<String, String>> machineMetadata();
+
+    // ---- unit states (written by agents) -----------------------------------------------------
+
+    void publishUnitState(MachinePresence presence, UnitState state);
+
+    void removeUnitState(MachinePresence presence, String unitName);
+
+    /** Every published unit state, sorted by unit name then machine id. */
+    List<UnitState> unitStates();
+
+    // ---- schedule ---------------------------------------------------------------------------
+
+    /** A latch to take part in the engine election for {@code machineId}; not started. */
+    LeaderLatch leaderLatch(String machineId, Duration ttl);
+
+    /** The machine id of the current engine leader, if any. */
+    Optional<String> engineLeader();
+
+    /**
+     * Applies the engine's changes atomically, guarded by its leadership: a deposed engine's write fails
+     * with {@link LeadershipLostException} and changes nothing.
+     */
+    void applySchedule(Leadership leadership, List<ScheduleChange> changes) throws LeadershipLostException;
+
+    /** The schedule of one machine (what its agent must run), sorted by unit name. */
+    List<ScheduledUnit> scheduleOf(String machineId);
+
+    /** Jobs whose unit has {@code Global=true}, sorted by name (agents place these themselves). */
+    List<Job> globalJobs();
+
+    // ---- watches ----------------------------------------------------------------------------
+    // Level-triggered: the callback means "re-read"; it runs on a registry thread, must not block long,
+    // and is called again after a reconnect. Watches resume from the last revision seen, so nothing is missed.
+
+    /** Wakes only when {@code machineId}'s schedule changes (a decision wakes one agent, not all). */
+    Subscription watchSchedule(String machineId, Runnable onChange);
+
+    /** Wakes when a global job is created, changed or destroyed. */
+    Subscription watchGlobalJobs(Runnable onChange);
+
+    /** Wakes when anything the engine decides on changes: jobs, schedule, machines, unit states. */
+    Subscription watchCluster(Runnable onChange);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,34 @@
+package org.fleetj.unit;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The validated, typed [X-Fleet] section of a unit, with fleet's specifiers (%n %N %p %i) already
+ * expanded for the unit's own name. Immutable.
+ *
+ * @param machineId  MachineID (full 32-hex id or its 8-char prefix); empty when not set. Only the first value counts.
+ * @param machineOf  MachineOf peers: every one must already be on the chosen machine.
+ * @param metadata   MachineMetadata requirements: positives OR within one key, AND across keys; negations must all hold.
+ * @param conflicts  Conflicts globs (values split on whitespace), checked both ways by the scheduler.
+ * @param global     Global=true: runs on every machine that matches metadata (and conflicts); the last value wins.
+ * @param replaces   Replaces: unit names (globs allowed) this unit takes the machine of.
+ */
+public record XFleet(
+        Optional<String> machineId,
+        List<String> machineOf,
+        List<MetadataRequirement> metadata,
+        List<String> conflicts,
+        boolean global,
+        List<String> replaces) {
+
+    /** A unit with no [X-Fleet] requirements. */
+    public static final XFleet NONE = new XFleet(Optional.empty(), List.of(), List.of(), List.of(), false, List.of());
+
+    public XFleet {
+        machineOf = List.copyOf(machineOf);
+        metadata = List.copyOf(metadata);
+        conflicts = List.copyOf(conflicts);
+        replaces = List.copyOf(replaces);
+    }
+}
