@@ -1,0 +1,39 @@
+package org.fleetj.fleetctl.client;
+
+import java.util.List;
+import java.util.Optional;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnitState;
+
+/**
+ * What fleetctl needs from the cluster, behind one seam with two drivers: the HTTP API of fleetd
+ * (unix socket or TCP; the default, and lean: no jetcd/gRPC on its class path at run time) and etcd
+ * directly through the registry ({@code --driver=etcd}). Failures are {@link FleetClientException}s
+ * whose message is fit to print after "Error: ".
+ */
+public interface FleetClient extends AutoCloseable {
+
+    /** Live machines, sorted by id. */
+    List<ApiMachine> machines();
+
+    /** All units (with options, desired and current state, target machine), sorted by name. */
+    List<ApiUnit> units();
+
+    Optional<ApiUnit> unit(String name);
+
+    /** Every unit state reported by the machines, sorted by unit name then machine id. */
+    List<ApiUnitState> unitStates();
+
+    /** Creates a unit ({@code options} and {@code desiredState} required); fails if it exists with other options. */
+    void createUnit(ApiUnit unit);
+
+    /** Sets the desired state (inactive, loaded, launched) of an existing unit. */
+    void setUnitTargetState(String name, String desiredState);
+
+    /** Removes the unit; false when it did not exist. */
+    boolean destroyUnit(String name);
+
+    @Override
+    void close();
+}
