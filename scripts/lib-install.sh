@@ -1,0 +1,24 @@
+# Sourced by scripts/test and scripts/demo: installs what the project needs, idempotently and quietly.
+# Debian packages: a JDK 17 and Maven to build; etcd, sshd and iproute2 for the real-part tests and
+# the local cluster.
+fleet_install_deps() {
+  local need=()
+  command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || need+=(maven)
+  command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+  command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
+  command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+  command -v pgrep >/dev/null 2>&1 || need+=(procps)
+  command -v flock >/dev/null 2>&1 || need+=(util-linux)
+  [ -x /usr/lib/systemd/systemd ] || need+=(systemd)
+  [ -e /usr/bin/dbus-daemon ] || need+=(dbus)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing: ${need[*]}" >&2
+    if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install ${need[*]}" >&2; return 1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
