@@ -1,0 +1,148 @@
+package org.fleetj.unit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class UnitGlobTest {
+
+    /** Cases follow Go's documented path.Match behaviour (pattern, name, expected match). */
+    static Stream<Arguments> wellFormed() {
+        return Stream.of(
+                Arguments.of("abc", "abc", true),
+                Arguments.of("abc", "abd", false),
+                Arguments.of("abc", "ab", false),
+                Arguments.of("*", "abc", true),
+                Arguments.of("*", "", true),
+                Arguments.of("*c", "abc", true),
+                Arguments.of("a*", "a", true),
+                Arguments.of("a*", "abc", true),
+                Arguments.of("a*", "ab/c", false),
+                Arguments.of("a*/b", "abc/b", true),
+                Arguments.of("a*/b", "a/c/b", false),
+                Arguments.of("a*b*c*d*e*/f", "axbxcxdxe/f", true),
+                Arguments.of("a*b*c*d*e*/f", "axbxcxdxexxx/f", true),
+                Arguments.of("a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false),
+                Arguments.of("a*b*c*d*e*/f", "axbxcxdxexxx/fff", false),
+                Arguments.of("a*b?c*x", "abxbbxdbxebxczzx", true),
+                Arguments.of("a*b?c*x", "abxbbxdbxebxczzy", false),
+                Arguments.of("ab[c]", "abc", true),
+                Arguments.of("ab[b-d]", "abc", true),
+                Arguments.of("ab[e-g]", "abc", false),
+                Arguments.of("ab[^c]", "abc", false),
+                Arguments.of("ab[^b-d]", "abc", false),
+                Arguments.of("ab[^e-g]", "abc", true),
+                Arguments.of("a\\*b", "a*b", true),
+                Arguments.of("a\\*b", "ab", false),
+                Arguments.of("a?b", "a\u263Ab", true),
+                Arguments.of("a[^a]b", "a\u263Ab", true),
+                Arguments.of("a???b", "a\u263Ab", false),
+                Arguments.of("a[^a][^a][^a]b", "a\u263Ab", false),
+                Arguments.of("[a-\u03B6]*", "\u03B1", true),
+                Arguments.of("*[a-\u03B6]", "A", false),
+                Arguments.of("a?b", "a/b", false),
+                Arguments.of("a*b", "a/b", false),
+                Arguments.of("[\\]a]", "]", true),
+                Arguments.of("[\\-]", "-", true),
+                Arguments.of("[x\\-]", "x", true),
+                Arguments.of("[x\\-]", "-", true),
+                Arguments.of("[x\\-]", "z", false),
+                Arguments.of("[\\-x]", "x", true),
+                Arguments.of("[\\-x]", "-", true),
+                Arguments.of("[\\-x]", "a", false),
+                Arguments.of("*x", "xxx", true),
+                Arguments.of("**x", "abx", true),
+                // fleet-style unit globs
+                Arguments.of("monitor*", "monitor@1.service", true),
+                Arguments.of("conflict.*.service", "conflict.2.service", true),
+                Arguments.of("conflict.*.service", "conflict.service", false),
+                Arguments.of("hello@?.service", "hello@1.service", true),
+                Arguments.of("hello@?.service", "hello@12.service", false),
+                Arguments.of("hello@[0-9][0-9].service", "hello@12.service", true),
+                Arguments.of("*.socket", "foo.service", false));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" vs \"{1}\" -> {2}")
+    @MethodSource("wellFormed")
+    void matchesLikeGoPathMatch(String pattern, String name, boolean expected) throws UnitParseException {
+        assertEquals(expected, UnitGlob.compile(pattern).matches(name));
+        assertEquals(expected, UnitGlob.matches(pattern, name));
+        assertTrue(UnitGlob.isValid(pattern));
+    }
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("[]a]", "empty character class"),
+                Arguments.of("[-]", "unescaped '-'"),
+                Arguments.of("[x-]", "no upper bound"),
+                Arguments.of("[-x]", "unescaped '-'"),
+                Arguments.of("\\", "unfinished escape"),
+                Arguments.of("[a-b-c]", "unescaped '-'"),
+                Arguments.of("[", "unterminated character class"),
+                Arguments.of("[^", "unterminated character class"),
+                Arguments.of("[^bc", "unterminated character class"),
+                Arguments.of("a[", "unterminated character class"),
+                Arguments.of("a/b[", "unterminated character class"),
+                Arguments.of("[^]", "empty character class"),
+                Arguments.of("[\\", "unfinished escape"),
+                Arguments.of("ok*[", "unterminated character class"));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is malformed")
+    @MethodSource("malformed")
+    void malformedPatternsAreRejectedWithTheProblemNamed(String pattern, String problem) {
+        UnitParseException e = assertThrows(UnitParseException.class, () -> UnitGlob.compile(pattern));
+        assertTrue(e.getMessage().contains("\"" + pattern + "\""), e.getMessage());
+        assertTrue(e.getMessage().contains(problem), e.getMessage());
+        assertFalse(UnitGlob.isValid(pattern));
+    }
+
+    @ParameterizedTest(name = "malformed \"{0}\" matches nothing")
+    @MethodSource("malformed")
+    void malformedPatternsMatchNothingInTheLenientForm(String pattern, String ignored) {
+        // Even names a prefix of the pattern would match are refused: validation covers the whole pattern.
+        assertFalse(UnitGlob.matches(pattern, "a"));
+        assertFalse(UnitGlob.matches(pattern, "x"));
+        assertFalse(UnitGlob.matches(pattern, "ok"));
+        assertFalse(UnitGlob.matches(pattern, ""));
+    }
+
+    @Test
+    void literalPatternsExposeTheirSingleName() throws UnitParseException {
+        UnitGlob plain = UnitGlob.compile("foo.service");
+        assertTrue(plain.isLiteral());
+        assertEquals("foo.service", plain.literalName());
+
+        UnitGlob escaped = UnitGlob.compile("foo\\*.service");
+        assertTrue(escaped.isLiteral());
+        assertEquals("foo*.service", escaped.literalName());
+        assertTrue(escaped.matches("foo*.service"));
+        assertFalse(escaped.matches("foobar.service"));
+
+        UnitGlob wild = UnitGlob.compile("foo*.service");
+        assertFalse(wild.isLiteral());
+        assertThrows(IllegalStateException.class, wild::literalName);
+        assertEquals("foo*.service", wild.pattern());
+    }
+
+    @Test
+    void pathologicalStarsStayFast() throws UnitParseException {
+        // A naive backtracking matcher takes exponential time here; the NFA answers at once.
+        UnitGlob glob = UnitGlob.compile("a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b");
+        String name = "a".repeat(5_000);
+        assertFalse(glob.matches(name));
+        assertTrue(glob.matches(name + "b"));
+    }
+
+    @Test
+    void nullPatternIsATypedError() {
+        assertThrows(UnitParseException.class, () -> UnitGlob.compile(null));
+    }
+}
