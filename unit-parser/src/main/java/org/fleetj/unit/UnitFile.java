@@ -31,6 +31,14 @@ public final class UnitFile {
         return new UnitFile(UnitFileParser.parse(text));
     }
 
+    /**
+     * Parses unit file bytes, which must be UTF-8 (as read from disk or the wire); invalid UTF-8 is a
+     * {@link UnitParseException} naming the line, never a silently replaced character.
+     */
+    public static UnitFile parse(byte[] utf8) throws UnitParseException {
+        return new UnitFile(UnitFileParser.parse(utf8));
+    }
+
     public List<UnitOption> options() {
         return options;
     }
