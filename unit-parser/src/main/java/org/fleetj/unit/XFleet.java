@@ -25,6 +25,18 @@ public record XFleet(
     /** A unit with no [X-Fleet] requirements. */
     public static final XFleet NONE = new XFleet(Optional.empty(), List.of(), List.of(), List.of(), false, List.of());
 
+    /**
+     * Parses and validates {@code unit}'s [X-Fleet] section for the unit named {@code unitName} (specifiers
+     * such as {@code %i} are expanded for that name); see {@link XFleetParser} for the rules and
+     * {@link XFleetParser#warnings} for what is merely warned about.
+     *
+     * @throws UnitParseException if the name is invalid ({@link InvalidUnitNameException}) or the
+     *                            requirements are invalid; the message names the options involved
+     */
+    public static XFleet from(UnitFile unit, String unitName) throws UnitParseException {
+        return XFleetParser.parse(unit, unitName);
+    }
+
     public XFleet {
         machineOf = List.copyOf(machineOf);
         metadata = List.copyOf(metadata);
