@@ -1,0 +1,230 @@
+package org.fleetj.fleetd.systemd;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.freedesktop.dbus.connections.IDisconnectCallback;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the D-Bus connection to systemd. The first connection must succeed (a wrong address is a
+ * configuration error, reported at once); a connection that drops later (dbus-daemon restarted,
+ * socket gone) is re-opened in the background with exponential backoff, and the session setup
+ * (signal match + Subscribe) is run again on the new connection.
+ */
+final class ReconnectingBus implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconnectingBus.class);
+
+    /** Prepares a fresh connection (signal handlers, Subscribe). Runs on every (re)connect. */
+    interface SessionSetup {
+        void prepare(DBusConnection connection) throws DBusException;
+    }
+
+    private final BusTarget target;
+    private final Duration initialDelay;
+    private final Duration maxDelay;
+    private final SessionSetup setup;
+    private final Consumer<BusConnectionEvent> events;
+    private final ScheduledExecutorService reconnector;
+    private final Object lock = new Object();
+    // guarded by lock
+    private DBusConnection connection;
+    private boolean reconnecting;
+    private boolean closed;
+    private long lostAtNanos;
+
+    ReconnectingBus(BusTarget target, Duration initialDelay, Duration maxDelay, SessionSetup setup,
+                    Consumer<BusConnectionEvent> events) {
+        this.target = Objects.requireNonNull(target, "target");
+        this.initialDelay = initialDelay;
+        this.maxDelay = maxDelay;
+        this.setup = setup;
+        this.events = events;
+        this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "systemd-bus-reconnect");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the first connection; throws {@link SystemdUnavailableException} naming the bus if it cannot. */
+    void open() {
+        DBusConnection c;
+        try {
+            c = connectAndPrepare();
+        } catch (DBusException | DBusExecutionException e) {
+            throw new SystemdUnavailableException("cannot connect to systemd over the " + target.describe()
+                    + ": " + causeText(e), e);
+        }
+        synchronized (lock) {
+            connection = c;
+        }
+        LOG.info("connected to systemd over the {}", target.describe());
+        emit(BusConnectionEvent.Kind.CONNECTED, "");
+    }
+
+    /** The live connection, or {@link SystemdUnavailableException} while there is none. */
+    DBusConnection current() {
+        DBusConnection dead;
+        synchronized (lock) {
+            if (closed) {
+                throw new SystemdUnavailableException("systemd connection is closed", null);
+            }
+            if (connection != null && connection.isConnected()) {
+                return connection;
+            }
+            dead = connection;
+        }
+        // the library did not tell us (no callback), but the connection is dead: same as a loss
+        connectionLost(dead, new IOException("connection found disconnected"));
+        throw new SystemdUnavailableException("not connected to systemd over the " + target.describe()
+                + " (reconnecting)", null);
+    }
+
+    String describe() {
+        return target.describe();
+    }
+
+    private DBusConnection connectAndPrepare() throws DBusException {
+        LossDetector detector = new LossDetector();
+        DBusConnection c = DBusConnectionBuilder.forAddress(target.address())
+                .withShared(false)
+                .withDisconnectCallback(detector)
+                .build();
+        detector.connection = c;
+        try {
+            setup.prepare(c);
+            return c;
+        } catch (DBusException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private void connectionLost(DBusConnection lost, IOException cause) {
+        DBusConnection old;
+        synchronized (lock) {
+            // a late callback from an older connection must not tear down the current one
+            if (closed || reconnecting || lost == null || lost != connection) {
+                return;
+            }
+            reconnecting = true;
+            lostAtNanos = System.nanoTime();
+            old = connection;
+            connection = null;
+        }
+        LOG.warn("lost the connection to systemd over the {}: {}; reconnecting", target.describe(), causeText(cause));
+        emit(BusConnectionEvent.Kind.LOST, causeText(cause));
+        reconnector.execute(() -> closeQuietly(old));
+        scheduleAttempt(initialDelay, 1);
+    }
+
+    private void scheduleAttempt(Duration delay, int attempt) {
+        try {
+            reconnector.schedule(() -> attempt(delay, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private void attempt(Duration delay, int attempt) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+        }
+        DBusConnection c;
+        try {
+            c = connectAndPrepare();
+        } catch (DBusException | RuntimeException e) {
+            Duration next = delay.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : delay.multipliedBy(2);
+            if (attempt == 1 || attempt % 10 == 0) {
+                LOG.warn("reconnect to systemd over the {} failed (attempt {}): {}; next in {} ms",
+                        target.describe(), attempt, causeText(e), next.toMillis());
+            }
+            scheduleAttempt(next, attempt + 1);
+            return;
+        }
+        long outageMs;
+        synchronized (lock) {
+            if (closed) {
+                closeQuietly(c);
+                return;
+            }
+            connection = c;
+            reconnecting = false;
+            outageMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAtNanos);
+        }
+        LOG.info("reconnected to systemd over the {} after {} ms ({} attempt(s))", target.describe(), outageMs, attempt);
+        emit(BusConnectionEvent.Kind.RECONNECTED, "outage " + outageMs + " ms");
+    }
+
+    private void emit(BusConnectionEvent.Kind kind, String detail) {
+        try {
+            events.accept(new BusConnectionEvent(kind, target.describe(), detail));
+        } catch (RuntimeException e) {
+            LOG.warn("bus connection listener failed on {}: {}", kind, e.toString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        DBusConnection c;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            c = connection;
+            connection = null;
+        }
+        reconnector.shutdownNow();
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(DBusConnection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.disconnect();
+        } catch (RuntimeException e) {
+            LOG.debug("closing a D-Bus connection: {}", e.toString());
+        }
+    }
+
+    static String causeText(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        while (t != null) {
+            String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            if (sb.indexOf(m) < 0) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(m);
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return sb.toString();
+    }
+
+    /** dbus-java calls this from its reader thread when the socket fails. */
+    private final class LossDetector implements IDisconnectCallback {
+        private volatile DBusConnection connection;
+
+        @Override
+        public void disconnectOnError(IOException e) {
+            connectionLost(connection, e);
+        }
+    }
+}

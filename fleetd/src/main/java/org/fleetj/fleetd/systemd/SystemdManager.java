@@ -1,0 +1,99 @@
+package org.fleetj.fleetd.systemd;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the agent needs from its machine's systemd. Unit files live in a units directory (default
+ * {@code /run/fleet/units}) and are linked into systemd's runtime directory, so they disappear on reboot
+ * like everything fleet schedules.
+ *
+ * <p>Every method throws {@link SystemdException} (with the D-Bus error name when systemd refused) or
+ * {@link SystemdUnavailableException} while the bus connection is down, and {@link InvalidUnitNameException}
+ * for a name systemd would not accept. Names are checked before anything is sent or written.
+ *
+ * <p>Typical load: {@code writeUnitFile, linkUnit, [enableUnit,] reload, startUnit};
+ * unload: {@code stopUnit, disableUnit, removeUnitFile, reload, resetFailed}.
+ */
+public interface SystemdManager extends AutoCloseable {
+
+    /** Writes the unit file atomically (temp + rename) with mode 0644 into the units directory. */
+    void writeUnitFile(String name, String contents);
+
+    /** Deletes the unit file from the units directory; returns false if there was none. */
+    boolean removeUnitFile(String name);
+
+    /** LinkUnitFiles([file], runtime=true, force=true): makes systemd find the unit (after {@link #reload}). */
+    void linkUnit(String name);
+
+    /**
+     * EnableUnitFiles([file], runtime=true, force=true): creates the [Install] symlinks (WantedBy=…) in
+     * the runtime directory. Call only for units that have an [Install] section.
+     *
+     * @return whether systemd found install information in the unit
+     */
+    boolean enableUnit(String name);
+
+    /**
+     * DisableUnitFiles([name], runtime=true): removes every runtime symlink to the unit, which undoes
+     * both {@link #enableUnit} and {@link #linkUnit} (systemd treats the link made by "link" like an
+     * enablement symlink). Calling it for a unit that was never linked is harmless.
+     */
+    void disableUnit(String name);
+
+    /** Reload() = {@code systemctl daemon-reload}; needed after unit files changed. */
+    void reload();
+
+    /**
+     * StartUnit(name, "replace").
+     *
+     * @return the object path of the queued job
+     */
+    String startUnit(String name);
+
+    /**
+     * StopUnit(name, "replace"). Stopping a unit systemd does not know is not an error.
+     *
+     * @return the object path of the queued job, or an empty string if there was nothing to stop
+     */
+    String stopUnit(String name);
+
+    /** ResetFailedUnit(name), so a stopped failed unit is forgotten; "not loaded" is not an error. */
+    void resetFailed(String name);
+
+    /**
+     * The current status of each named unit in one call (ListUnitsByNames; ListUnits on systemd older
+     * than 230). Every requested name is in the result; units systemd has no file for are
+     * {@code not-found/inactive/dead}.
+     */
+    Map<String, SystemdUnitStatus> unitStates(Collection<String> names);
+
+    /**
+     * Delivers the new status of a watched unit whenever its load/active/sub state changes, driven by
+     * systemd's signals (PropertiesChanged on the unit, JobRemoved, UnitNew, UnitRemoved, Reloading) —
+     * never by polling every unit. Each change is delivered once, in order, on one thread; a listener
+     * must not block for long. After the bus connection is re-established, every watched unit is
+     * re-read and delivered if it changed meanwhile.
+     */
+    StatusSubscription subscribe(Consumer<SystemdUnitStatus> listener);
+
+    /**
+     * Replaces the set of units whose changes are delivered to subscribers. Units newly added are read
+     * once and delivered, so a subscriber learns their current status without a separate call.
+     */
+    void watch(Collection<String> names);
+
+    /** The machine id of the machine whose systemd this is (from systemd itself, not from local files). */
+    String machineId();
+
+    /** Stops signal delivery and reconnect attempts and closes the bus connection. */
+    @Override
+    void close();
+
+    /** A registered status listener; closing it stops delivery to it. */
+    interface StatusSubscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
