@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * like everything fleet schedules.
  *
  * <p>Every method throws {@link SystemdException} (with the D-Bus error name when systemd refused) or
- * {@link SystemdUnavailableException} while the bus connection is down, and {@link InvalidUnitNameException}
+ * {@link SystemdUnavailableException} while the bus connection is down, and {@link RejectedUnitNameException}
  * for a name systemd would not accept. Names are checked before anything is sent or written.
  *
  * <p>Typical load: {@code writeUnitFile, linkUnit, [enableUnit,] reload, startUnit};

@@ -143,7 +143,7 @@ public final class UnitFileStore {
         Path p = directory.resolve(name).normalize();
         // belt and braces: a valid unit name has no '/', so this only fails if the rules above change
         if (!directory.equals(p.getParent())) {
-            throw new InvalidUnitNameException("unit name '" + name + "' escapes the units directory " + directory);
+            throw new RejectedUnitNameException("unit name '" + name + "' escapes the units directory " + directory, null);
         }
         return p;
     }

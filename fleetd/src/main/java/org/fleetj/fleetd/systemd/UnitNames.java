@@ -1,58 +1,30 @@
 package org.fleetj.fleetd.systemd;
 
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
+import org.fleetj.unit.InvalidUnitNameException;
+import org.fleetj.unit.UnitName;
 
 /**
- * systemd's rules for unit names, and the D-Bus object path systemd gives a unit. Checking names here
- * (rather than letting systemd refuse them) also guarantees that a name can never address a file
- * outside the units directory: '/' is simply not a unit-name character.
+ * Unit-name checks before anything reaches systemd or the disk, and the D-Bus object path systemd
+ * gives a unit.
  */
 public final class UnitNames {
 
-    /** systemd's UNIT_NAME_MAX is 256 including the terminating NUL. */
-    public static final int MAX_LENGTH = 255;
-
-    private static final Set<String> UNIT_TYPES = Set.of("service", "socket", "target", "device", "mount",
-            "automount", "swap", "timer", "path", "slice", "scope");
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9:_.\\\\@-]+");
     private static final String UNIT_PATH_PREFIX = "/org/freedesktop/systemd1/unit/";
 
     private UnitNames() {
     }
 
     /**
-     * Returns {@code name} if systemd would accept it as a unit name (including templates like
-     * {@code foo@.service}), else throws naming what is wrong.
+     * Returns {@code name} if it is a valid unit name by fleet's rules ({@link UnitName#of}, which also
+     * keeps out '/', so the name always stays inside the units directory), else throws naming the rule.
      */
     public static String requireValid(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new InvalidUnitNameException("unit name is empty");
+        try {
+            return UnitName.of(name).full();
+        } catch (InvalidUnitNameException e) {
+            throw new RejectedUnitNameException(e.getMessage(), e);
         }
-        if (name.length() > MAX_LENGTH) {
-            throw new InvalidUnitNameException("unit name is longer than " + MAX_LENGTH + " characters: "
-                    + name.substring(0, 40) + "…");
-        }
-        if (!ALLOWED.matcher(name).matches()) {
-            throw new InvalidUnitNameException("unit name " + quote(name)
-                    + " contains characters systemd does not allow (only A-Z a-z 0-9 : _ . \\ @ -; no '/')");
-        }
-        int dot = name.lastIndexOf('.');
-        if (dot <= 0) {
-            throw new InvalidUnitNameException("unit name " + quote(name) + " has no prefix or no type suffix");
-        }
-        String type = name.substring(dot + 1);
-        if (!UNIT_TYPES.contains(type)) {
-            throw new InvalidUnitNameException("unit name " + quote(name) + " has unknown unit type '" + type
-                    + "' (expected one of " + String.join(", ", UNIT_TYPES.stream().sorted().toList()) + ")");
-        }
-        String prefix = name.substring(0, dot);
-        int at = prefix.indexOf('@');
-        if (at == 0 || (at >= 0 && prefix.indexOf('@', at + 1) >= 0)) {
-            throw new InvalidUnitNameException("unit name " + quote(name)
-                    + " has a misplaced '@' (expected at most one, after a non-empty prefix)");
-        }
-        return name;
     }
 
     /**
@@ -69,7 +41,7 @@ public final class UnitNames {
             return "_";
         }
         StringBuilder out = new StringBuilder(label.length() * 2);
-        byte[] bytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = label.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < bytes.length; i++) {
             int c = bytes[i] & 0xff;
             boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -81,9 +53,5 @@ public final class UnitNames {
             }
         }
         return out.toString();
-    }
-
-    private static String quote(String name) {
-        return "'" + name + "'";
     }
 }
