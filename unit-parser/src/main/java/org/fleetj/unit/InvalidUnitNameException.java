@@ -15,6 +15,8 @@ public final class InvalidUnitNameException extends UnitParseException {
         MISSING_SUFFIX,
         /** Must not end with '.'. */
         ENDS_WITH_DOT,
+        /** Something must precede the type suffix ({@code .service} alone is not a name). */
+        EMPTY_NAME,
         /** The suffix must be one of the unit types systemd knows. */
         UNKNOWN_TYPE,
         /** Names with '@' (templates and instances) may only be path, service, socket, target or timer units. */

@@ -55,6 +55,10 @@ public final class UnitName {
             throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.ENDS_WITH_DOT,
                     "must not end with '.'");
         }
+        if (dot == 0) {
+            throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.EMPTY_NAME,
+                    "needs a name before the type suffix");
+        }
         String type = name.substring(dot + 1);
         if (!TYPES.contains(type)) {
             throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.UNKNOWN_TYPE,
