@@ -20,6 +20,10 @@ public interface LeaderLatch extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Callbacks run on a registry thread. {@code isLeader} may be called again with the same token when a
+     * suspension ends and the leadership survived it.
+     */
     interface Listener {
         void isLeader(Leadership leadership);
 

@@ -14,6 +14,12 @@ public interface MachinePresence extends AutoCloseable {
 
     void addListener(Listener listener);
 
+    /**
+     * Re-announces this machine with new facts (e.g. metadata or IP after a config reload), under the same
+     * lease. The id must not change.
+     */
+    void update(MachineState self);
+
     /** Leaves the cluster: revokes the lease, which removes the machine and its unit states. */
     @Override
     void close();
@@ -22,7 +28,11 @@ public interface MachinePresence extends AutoCloseable {
         /** The lease could not be kept alive (store unreachable or lease expired). */
         void suspended();
 
-        /** Announced again (possibly under a new lease): unit states must be published again. */
+        /**
+         * Healthy again after {@link #suspended()}: either the old lease survived, or the machine was
+         * announced again under a new lease. Either way unit states must be published again (the ones
+         * under a lost lease are gone).
+         */
         void rejoined();
     }
 }

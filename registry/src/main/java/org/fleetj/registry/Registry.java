@@ -37,7 +37,10 @@ public interface Registry extends AutoCloseable {
     /** Sets the desired state; false when there is no such job. */
     boolean setDesiredState(String name, TargetState desired);
 
-    /** Removes the job (its schedule entries are removed by the engine, or here when it is simplest); false when absent. */
+    /**
+     * Removes the job and its global index entry; false when absent. Its schedule entries stay until the
+     * engine (the only writer of the schedule) unassigns them: the engine sees them in {@link #schedule()}.
+     */
     boolean destroyJob(String name);
 
     Optional<Job> job(String name);
@@ -89,6 +92,12 @@ public interface Registry extends AutoCloseable {
     /** The schedule of one machine (what its agent must run), sorted by unit name. */
     List<ScheduledUnit> scheduleOf(String machineId);
 
+    /**
+     * The whole schedule by machine id (sorted), including entries of machines that are gone and of jobs
+     * that were destroyed: the engine's view for cleaning those up.
+     */
+    Map<String, List<ScheduledUnit>> schedule();
+
     /** Jobs whose unit has {@code Global=true}, sorted by name (agents place these themselves). */
     List<Job> globalJobs();
 
@@ -104,6 +113,9 @@ public interface Registry extends AutoCloseable {
 
     /** Wakes when anything the engine decides on changes: jobs, schedule, machines, unit states. */
     Subscription watchCluster(Runnable onChange);
+
+    /** Requests this registry made to its store, per operation type. */
+    RegistryMetrics metrics();
 
     @Override
     void close();

@@ -1,0 +1,74 @@
+package org.fleetj.registry.memory;
+
+import java.time.Duration;
+import org.fleetj.registry.LeaderLatch;
+import org.fleetj.registry.MachinePresence;
+import org.fleetj.registry.Registry;
+import org.fleetj.registry.RegistryContract;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The registry contract on the in-memory registry (one store; "another client" is the same object). */
+class InMemoryRegistryContractTest extends RegistryContract {
+    private InMemoryRegistry registry;
+
+    @BeforeEach
+    void setUp() {
+        registry = new InMemoryRegistry(new ManualClock());
+    }
+
+    @AfterEach
+    void tearDown() {
+        registry.close();
+    }
+
+    @Override
+    protected Registry registry() {
+        return registry;
+    }
+
+    @Override
+    protected Registry otherClient() {
+        return registry;
+    }
+
+    @Override
+    protected void crash(Registry client, MachinePresence presence) {
+        registry.crash(presence);
+    }
+
+    @Override
+    protected void crash(Registry client, LeaderLatch latch) {
+        registry.crash(latch);
+    }
+
+    @Override
+    protected void loseLease(MachinePresence presence) {
+        registry.expireLease(presence);
+    }
+
+    @Override
+    protected void startOutage() {
+        registry.setUnavailable(true);
+    }
+
+    @Override
+    protected void endOutage() {
+        registry.setUnavailable(false);
+    }
+
+    /** A crash ends the in-memory lease at once. */
+    @Override
+    protected void letCrashedLeasesExpire() {
+    }
+
+    @Override
+    protected Duration patience() {
+        return Duration.ofSeconds(2);
+    }
+
+    @Override
+    protected Duration quietPeriod() {
+        return Duration.ofMillis(100);
+    }
+}
