@@ -1,0 +1,655 @@
+package org.fleetj.scheduler;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import org.fleetj.unit.TargetState;
+
+/**
+ * One scheduling pass over a snapshot. Single use, not thread-safe.
+ *
+ * <p>Phases: (1) keep every unit that may stay where it is, unscheduling the rest (machine gone, inactive,
+ * no longer eligible, MachineOf broken, conflicting with a neighbour); (2) place every unit that wants a
+ * machine and has none, MachineOf peers and replacing units first, each onto the first machine that
+ * passes the filters in least-loaded order; (3) turn the difference between snapshot and result into
+ * tasks. Everything iterates in name/id order, so the same snapshot always gives the same plan.
+ */
+final class PlacementPass {
+
+    private final PlannedUnit[] units;
+    private final Map<String, PlannedUnit> byName;
+    private final MachineSlot[] slots;
+    private final Map<String, MachineSlot> slotById;
+    private final Map<String, List<MachineSlot>> slotsByShortId;
+    private final TreeSet<MachineSlot> byLoad = new TreeSet<>(MachineSlot.LEAST_LOADED);
+    /** MachineOf reverse index: peer name to the units that must sit with it. */
+    private final Map<String, List<PlannedUnit>> followers = new HashMap<>();
+    /** Units that lost their machine while placing others (displaced by Replaces, or following them). */
+    private final Deque<PlannedUnit> displaced = new ArrayDeque<>();
+    private int decisions;
+    private boolean evictedWhilePlacing;
+
+    PlacementPass(ClusterSnapshot snapshot) {
+        List<UnitSpec> specs = snapshot.units();
+        this.units = new PlannedUnit[specs.size()];
+        this.byName = new HashMap<>(specs.size() * 2);
+        for (int i = 0; i < units.length; i++) {
+            PlannedUnit u = new PlannedUnit(specs.get(i), i);
+            units[i] = u;
+            byName.put(u.name, u);
+            for (String peer : u.spec.xfleet().machineOf()) {
+                followers.computeIfAbsent(peer, k -> new ArrayList<>()).add(u);
+            }
+        }
+        List<Machine> machines = snapshot.machines();
+        this.slots = new MachineSlot[machines.size()];
+        this.slotById = new HashMap<>(machines.size() * 2);
+        this.slotsByShortId = new HashMap<>(machines.size() * 2);
+        for (int i = 0; i < slots.length; i++) {
+            MachineSlot s = new MachineSlot(machines.get(i));
+            slots[i] = s;
+            slotById.put(s.id, s);
+            slotsByShortId.computeIfAbsent(s.shortId, k -> new ArrayList<>(1)).add(s);
+            byLoad.add(s);
+        }
+    }
+
+    Plan run() {
+        keepWhatMayStay();
+        placeWhatWantsAMachine();
+        return buildPlan();
+    }
+
+    // ---------------------------------------------------------------- phase 1: keep or unschedule
+
+    private void keepWhatMayStay() {
+        for (PlannedUnit u : units) {
+            Optional<String> target = u.spec.targetMachine();
+            if (target.isEmpty()) {
+                continue;
+            }
+            MachineSlot m = slotById.get(target.get());
+            String why = m == null ? "target machine " + shortOf(target.get()) + " went away" : cannotStay(u, m);
+            if (why == null) {
+                assign(u, m);
+                u.keepsOriginal = true;
+            } else {
+                u.evictionReason = why;
+            }
+        }
+        for (PlannedUnit u : units) {
+            if (u.current != null && u.rules.replacesAny()) {
+                PlannedUnit rival = placedMutualReplacer(u);
+                if (rival != null) {
+                    // Two units that replace each other are alternatives: the first by name keeps running.
+                    PlannedUnit loser = u.order > rival.order ? u : rival;
+                    PlannedUnit winner = loser == u ? rival : u;
+                    evict(loser, "circular Replaces with " + winner.name + ": only one of them runs");
+                }
+            }
+        }
+        for (PlannedUnit u : units) {
+            if (u.current != null && !u.spec.xfleet().machineOf().isEmpty()) {
+                String why = machineOfViolation(u, u.current);
+                if (why != null) {
+                    evict(u, why);
+                }
+            }
+        }
+        for (MachineSlot m : slots) {
+            if (!m.excluders.isEmpty()) {
+                resolveExclusions(m);
+            }
+        }
+    }
+
+    /** Why a unit may not stay on the machine it is scheduled to (which exists), or null. */
+    private static String cannotStay(PlannedUnit u, MachineSlot m) {
+        UnitSpec s = u.spec;
+        if (s.desiredState() == TargetState.INACTIVE) {
+            return "desired state is inactive";
+        }
+        if (s.isTemplate()) {
+            return "templates are never scheduled, only their instances";
+        }
+        if (s.xfleet().global()) {
+            return "global units are run by every matching machine's agent, not scheduled by the engine";
+        }
+        Optional<String> id = s.xfleet().machineId();
+        if (id.isPresent() && !m.answersTo(id.get())) {
+            return "MachineID " + id.get() + " does not name machine " + m.shortId;
+        }
+        String mismatch = u.rules.metadataMismatch(m.machine.metadata());
+        if (mismatch != null) {
+            return "machine " + m.shortId + " no longer passes " + mismatch;
+        }
+        return null;
+    }
+
+    /**
+     * Units on one machine that may not share it: walking them in name order, the earlier unit stays and
+     * the later one goes, except that a unit replaced by a neighbour always goes.
+     */
+    private void resolveExclusions(MachineSlot m) {
+        List<PlannedUnit> staying = new ArrayList<>();
+        for (PlannedUnit u : new ArrayList<>(m.units)) {
+            if (u.current != m) {
+                continue; // left meanwhile, following a MachineOf peer
+            }
+            boolean stays = true;
+            for (int i = 0; i < staying.size(); ) {
+                PlannedUnit v = staying.get(i);
+                if (v.current != m) {
+                    staying.remove(i);
+                    continue;
+                }
+                if (!u.rules.excludesAny() && !v.rules.excludesAny()) {
+                    i++;
+                    continue;
+                }
+                String why = u.rules.exclusionWith(v.rules, m.shortId);
+                if (why == null) {
+                    i++;
+                } else if (u.rules.replaces(v.name) && !v.rules.replaces(u.name)) {
+                    staying.remove(i);
+                    evict(v, "replaced by " + u.name + " on " + m.shortId);
+                } else {
+                    boolean replaced = v.rules.replaces(u.name) && !u.rules.replaces(v.name);
+                    evict(u, replaced ? "replaced by " + v.name + " on " + m.shortId : why);
+                    stays = false;
+                    break;
+                }
+            }
+            if (stays) {
+                staying.add(u);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- phase 2: place
+
+    private void placeWhatWantsAMachine() {
+        placeInOrder(waiting());
+        // A displacement (Replaces) frees room that units tried earlier in the pass may use: try them again,
+        // so the result is already what the next pass would reach. Each displacement consumes a unit still
+        // on its snapshot machine, so this ends.
+        while (evictedWhilePlacing) {
+            evictedWhilePlacing = false;
+            placeInOrder(waiting());
+        }
+    }
+
+    private List<PlannedUnit> waiting() {
+        List<PlannedUnit> queue = new ArrayList<>();
+        for (PlannedUnit u : units) {
+            if (isQueued(u)) {
+                u.successors.clear();
+                u.pendingPredecessors = 0;
+                u.ordered = false;
+                queue.add(u);
+            }
+        }
+        return queue;
+    }
+
+    private void placeInOrder(List<PlannedUnit> queue) {
+        if (queue.isEmpty()) {
+            return;
+        }
+        orderPeersFirst(queue);
+        PriorityQueue<PlannedUnit> ready = new PriorityQueue<>(Comparator.comparingInt((PlannedUnit u) -> u.order));
+        for (PlannedUnit u : queue) {
+            if (u.pendingPredecessors == 0) {
+                ready.add(u);
+            }
+        }
+        int remaining = queue.size();
+        int cycleScan = 0;
+        while (remaining > 0) {
+            PlannedUnit next = ready.poll();
+            if (next == null) {
+                // Only cycles are left (MachineOf loops, Replaces rings): break them at the first name.
+                while (queue.get(cycleScan).ordered) {
+                    cycleScan++;
+                }
+                next = queue.get(cycleScan);
+            }
+            next.ordered = true;
+            remaining--;
+            for (PlannedUnit s : next.successors) {
+                if (--s.pendingPredecessors == 0 && !s.ordered) {
+                    ready.add(s);
+                }
+            }
+            if (next.current == null) {
+                place(next);
+            }
+            while (!displaced.isEmpty()) {
+                PlannedUnit d = displaced.poll();
+                if (d.current == null && d.spec.wantsMachine()) {
+                    place(d);
+                }
+            }
+        }
+    }
+
+    /** Adds ordering edges among queued units: a MachineOf peer before its followers, a replacing unit before the replaced. */
+    private void orderPeersFirst(List<PlannedUnit> queue) {
+        for (PlannedUnit u : queue) {
+            for (String peer : u.spec.xfleet().machineOf()) {
+                PlannedUnit p = byName.get(peer);
+                if (p != null && p != u && isQueued(p)) {
+                    edge(p, u);
+                }
+            }
+            if (u.rules.replacesAny()) {
+                for (PlannedUnit v : replacedBy(u, queue)) {
+                    if (isQueued(v) && !v.rules.replaces(u.name)) {
+                        edge(u, v);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isQueued(PlannedUnit u) {
+        return u.current == null && u.spec.wantsMachine();
+    }
+
+    private static void edge(PlannedUnit before, PlannedUnit after) {
+        before.successors.add(after);
+        after.pendingPredecessors++;
+    }
+
+    /** Units (among {@code pool}, or all units for glob patterns) that {@code u} replaces, in name order. */
+    private List<PlannedUnit> replacedBy(PlannedUnit u, List<PlannedUnit> pool) {
+        List<PlannedUnit> out = new ArrayList<>();
+        if (u.rules.hasWildcardExclusions()) {
+            for (PlannedUnit v : pool) {
+                if (u.rules.replaces(v.name)) {
+                    out.add(v);
+                }
+            }
+        } else {
+            for (String n : u.rules.replacesNames()) {
+                PlannedUnit v = byName.get(n);
+                if (v != null && v != u) {
+                    out.add(v);
+                }
+            }
+            out.sort(Comparator.comparingInt(v -> v.order));
+        }
+        return out;
+    }
+
+    private List<PlannedUnit> allUnits() {
+        return java.util.Arrays.asList(units);
+    }
+
+    /** A unit that {@code u} replaces and that replaces {@code u}, and that has a machine now; or null. */
+    private PlannedUnit placedMutualReplacer(PlannedUnit u) {
+        for (PlannedUnit v : replacedBy(u, allUnits())) {
+            if (v.current != null && v.rules.replaces(u.name)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private void place(PlannedUnit u) {
+        u.unplacedReason = null;
+        if (u.rules.replacesAny()) {
+            PlannedUnit rival = placedMutualReplacer(u);
+            if (rival != null) {
+                u.unplacedReason = "circular Replaces with " + rival.name + ", which runs on " + rival.current.shortId
+                        + ": only one of them runs";
+                return;
+            }
+            if (takeReplacedMachine(u)) {
+                return;
+            }
+        }
+        if (!u.spec.xfleet().machineOf().isEmpty()) {
+            placeWithPeers(u);
+        } else if (u.spec.xfleet().machineId().isPresent()) {
+            placeOnMachineId(u, u.spec.xfleet().machineId().get());
+        } else {
+            placeLeastLoaded(u);
+        }
+    }
+
+    /** Replaces: the unit goes where a unit it replaces runs, and that unit is placed again elsewhere. */
+    private boolean takeReplacedMachine(PlannedUnit u) {
+        for (PlannedUnit v : replacedBy(u, allUnits())) {
+            if (v.current == null || !v.keepsOriginal || reachesViaReplaces(v, u)) {
+                // Only units that were running before this pass are displaced (no ping-pong within a pass), and
+                // never a unit in a Replaces ring with u (units in a ring only keep apart: no ping-pong across passes).
+                continue;
+            }
+            MachineSlot m = v.current;
+            if (rejection(u, m, u) != null) {
+                continue;
+            }
+            List<String> gone = new ArrayList<>();
+            for (PlannedUnit w : new ArrayList<>(m.units)) {
+                if (w.current == m && w.keepsOriginal && u.rules.replaces(w.name) && !reachesViaReplaces(w, u)) {
+                    gone.add(w.name);
+                    displaced.addAll(evict(w, "replaced by " + u.name + " on " + m.shortId));
+                    evictedWhilePlacing = true;
+                }
+            }
+            assign(u, m);
+            u.placementReason = "replaces " + String.join(", ", gone) + " on " + m.shortId;
+            return true;
+        }
+        return false;
+    }
+
+    private void placeWithPeers(PlannedUnit u) {
+        MachineSlot m = null;
+        for (String peer : u.spec.xfleet().machineOf()) {
+            PlannedUnit p = byName.get(peer);
+            if (p == null) {
+                u.unplacedReason = "MachineOf peer " + peer + " does not exist";
+                return;
+            }
+            if (p.current == null) {
+                u.unplacedReason = "MachineOf peer " + peer + " is not scheduled";
+                return;
+            }
+            if (m != null && p.current != m) {
+                u.unplacedReason = "MachineOf peers are on different machines (" + m.shortId + ", " + p.current.shortId + ")";
+                return;
+            }
+            m = p.current;
+        }
+        String why = rejection(u, m, null);
+        if (why == null) {
+            u.placementReason = "placed with MachineOf " + String.join(", ", u.spec.xfleet().machineOf()) + " on " + m.shortId;
+            assign(u, m);
+        } else {
+            u.unplacedReason = why;
+        }
+    }
+
+    private void placeOnMachineId(PlannedUnit u, String machineId) {
+        List<MachineSlot> candidates = new ArrayList<>();
+        MachineSlot exact = slotById.get(machineId);
+        if (exact != null) {
+            candidates.add(exact);
+        } else {
+            candidates.addAll(slotsByShortId.getOrDefault(machineId, List.of()));
+            candidates.sort(MachineSlot.LEAST_LOADED);
+        }
+        if (candidates.isEmpty()) {
+            u.unplacedReason = "MachineID " + machineId + " is not in the cluster";
+            return;
+        }
+        String firstWhy = null;
+        for (MachineSlot m : candidates) {
+            String why = rejection(u, m, null);
+            if (why == null) {
+                u.placementReason = "placed on " + m.shortId + " named by MachineID";
+                assign(u, m);
+                return;
+            }
+            firstWhy = firstWhy == null ? why : firstWhy;
+        }
+        u.unplacedReason = firstWhy;
+    }
+
+    private void placeLeastLoaded(PlannedUnit u) {
+        if (slots.length == 0) {
+            u.unplacedReason = "no machines in the cluster";
+            return;
+        }
+        int metadataRejects = 0;
+        int exclusionRejects = 0;
+        String firstExclusion = null;
+        MachineSlot chosen = null;
+        for (MachineSlot m : byLoad) {
+            String mismatch = u.rules.metadataMismatch(m.machine.metadata());
+            if (mismatch != null) {
+                metadataRejects++;
+                continue;
+            }
+            String exclusion = exclusionOn(u, m, null);
+            if (exclusion != null) {
+                exclusionRejects++;
+                firstExclusion = firstExclusion == null ? exclusion : firstExclusion;
+                continue;
+            }
+            chosen = m;
+            break;
+        }
+        if (chosen != null) {
+            u.placementReason = "placed on least-loaded machine " + chosen.shortId + " (" + chosen.load
+                    + (chosen.load == 1 ? " unit)" : " units)");
+            assign(u, chosen);
+            return;
+        }
+        StringBuilder why = new StringBuilder("no machine can run it (" + slots.length + " checked)");
+        if (metadataRejects > 0) {
+            why.append("; ").append(metadataRejects).append(" fail MachineMetadata ").append(u.rules.metadataDescription());
+        }
+        if (exclusionRejects > 0) {
+            why.append("; ").append(exclusionRejects).append(" excluded by Conflicts/Replaces, e.g. ").append(firstExclusion);
+        }
+        u.unplacedReason = why.toString();
+    }
+
+    /**
+     * Why {@code u} cannot go on {@code m} now, or null. With a {@code displacer}, units on {@code m} that the
+     * displacer replaces count as gone.
+     */
+    private String rejection(PlannedUnit u, MachineSlot m, PlannedUnit displacer) {
+        Optional<String> id = u.spec.xfleet().machineId();
+        if (id.isPresent() && !m.answersTo(id.get())) {
+            return "MachineID " + id.get() + " does not name machine " + m.shortId;
+        }
+        String mismatch = u.rules.metadataMismatch(m.machine.metadata());
+        if (mismatch != null) {
+            return "machine " + m.shortId + " fails " + mismatch;
+        }
+        if (!u.spec.xfleet().machineOf().isEmpty()) {
+            String why = machineOfViolation(u, m);
+            if (why != null) {
+                return why;
+            }
+        }
+        return exclusionOn(u, m, displacer);
+    }
+
+    /** Why {@code u}'s MachineOf peers do not all sit on {@code m}, or null. */
+    private String machineOfViolation(PlannedUnit u, MachineSlot m) {
+        for (String peer : u.spec.xfleet().machineOf()) {
+            PlannedUnit p = byName.get(peer);
+            if (p == null) {
+                return "MachineOf peer " + peer + " does not exist";
+            }
+            if (p.current == null) {
+                return "MachineOf peer " + peer + " is not scheduled";
+            }
+            if (p.current != m) {
+                return "MachineOf peer " + peer + " is on " + p.current.shortId + ", not " + m.shortId;
+            }
+        }
+        return null;
+    }
+
+    /** Conflicts (both ways) and Replaces between {@code u} and the units now on {@code m}; null when none. */
+    private String exclusionOn(PlannedUnit u, MachineSlot m, PlannedUnit displacer) {
+        UnitRules r = u.rules;
+        if (r.excludesAny()) {
+            String why = literalExclusion(u, r.conflictNames(), m, displacer);
+            if (why == null) {
+                why = literalExclusion(u, r.replacesNames(), m, displacer);
+            }
+            if (why != null) {
+                return why;
+            }
+            if (r.hasWildcardExclusions()) {
+                for (PlannedUnit v : m.units) {
+                    if (v != u && !ignored(v, displacer)) {
+                        why = r.exclusionWith(v.rules, m.shortId);
+                        if (why != null) {
+                            return why;
+                        }
+                    }
+                }
+            }
+        }
+        for (PlannedUnit v : m.excluders) {
+            if (v != u && !ignored(v, displacer)) {
+                String why = r.exclusionWith(v.rules, m.shortId);
+                if (why != null) {
+                    return why;
+                }
+            }
+        }
+        return null;
+    }
+
+    private String literalExclusion(PlannedUnit u, Iterable<String> names, MachineSlot m, PlannedUnit displacer) {
+        for (String n : names) {
+            PlannedUnit v = byName.get(n);
+            if (v != null && v != u && v.current == m && !ignored(v, displacer)) {
+                return u.rules.exclusionWith(v.rules, m.shortId);
+            }
+        }
+        return null;
+    }
+
+    private boolean ignored(PlannedUnit v, PlannedUnit displacer) {
+        return displacer != null && v.keepsOriginal && displacer.rules.replaces(v.name) && !reachesViaReplaces(v, displacer);
+    }
+
+    /** Whether {@code from} replaces {@code to}, directly or through a chain of Replaces. */
+    private boolean reachesViaReplaces(PlannedUnit from, PlannedUnit to) {
+        if (!from.rules.replacesAny()) {
+            return false;
+        }
+        List<PlannedUnit> frontier = new ArrayList<>(List.of(from));
+        java.util.Set<PlannedUnit> seen = new java.util.HashSet<>(frontier);
+        for (int i = 0; i < frontier.size(); i++) {
+            PlannedUnit x = frontier.get(i);
+            if (!x.rules.replacesAny()) {
+                continue;
+            }
+            for (PlannedUnit y : replacedBy(x, allUnits())) {
+                if (y == to) {
+                    return true;
+                }
+                if (seen.add(y)) {
+                    frontier.add(y);
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- working placement
+
+    private void assign(PlannedUnit u, MachineSlot m) {
+        byLoad.remove(m);
+        m.load++;
+        m.units.add(u);
+        if (u.rules.excludesAny()) {
+            m.excluders.add(u);
+        }
+        byLoad.add(m);
+        u.current = m;
+        u.decision = ++decisions;
+    }
+
+    private void release(PlannedUnit u) {
+        MachineSlot m = u.current;
+        byLoad.remove(m);
+        m.load--;
+        m.units.remove(u);
+        if (u.rules.excludesAny()) {
+            m.excluders.remove(u);
+        }
+        byLoad.add(m);
+        u.current = null;
+        u.keepsOriginal = false;
+    }
+
+    /**
+     * Takes {@code u} off its machine, and with it every unit whose MachineOf no longer holds as a result.
+     * Returns the units taken off, {@code u} first, followers after their peers.
+     */
+    private List<PlannedUnit> evict(PlannedUnit u, String reason) {
+        List<PlannedUnit> out = new ArrayList<>();
+        release(u);
+        u.evictionReason = reason;
+        out.add(u);
+        for (int i = 0; i < out.size(); i++) {
+            PlannedUnit left = out.get(i);
+            for (PlannedUnit f : followers.getOrDefault(left.name, List.of())) {
+                if (f.current != null) {
+                    String why = machineOfViolation(f, f.current);
+                    if (why != null) {
+                        release(f);
+                        f.evictionReason = why;
+                        out.add(f);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- phase 3: tasks
+
+    private Plan buildPlan() {
+        List<Task> unschedules = new ArrayList<>();
+        List<PlannedUnit> moved = new ArrayList<>();
+        List<PlannedUnit> scheduled = new ArrayList<>();
+        List<Unplaced> unplaced = new ArrayList<>();
+        for (PlannedUnit u : units) {
+            String original = u.spec.targetMachine().orElse(null);
+            MachineSlot now = u.current;
+            if (now == null && u.spec.wantsMachine()) {
+                unplaced.add(new Unplaced(u.name, Objects.requireNonNullElse(u.unplacedReason, "not placed")));
+            }
+            if (original == null) {
+                if (now != null) {
+                    scheduled.add(u);
+                }
+            } else if (now == null) {
+                String reason = Objects.requireNonNullElse(u.evictionReason, "no longer placed");
+                if (u.spec.wantsMachine() && u.unplacedReason != null) {
+                    reason += "; cannot be placed again: " + u.unplacedReason;
+                }
+                unschedules.add(Task.unschedule(u.name, original, reason));
+            } else if (!now.id.equals(original)) {
+                moved.add(u);
+            }
+        }
+        Comparator<PlannedUnit> byDecision = Comparator.comparingInt(u -> u.decision);
+        moved.sort(byDecision);
+        scheduled.sort(byDecision);
+        List<Task> tasks = new ArrayList<>(unschedules);
+        for (PlannedUnit u : moved) {
+            tasks.add(Task.reschedule(u.name, u.spec.targetMachine().orElseThrow(), u.current.id,
+                    Objects.requireNonNullElse(u.evictionReason, "moved") + "; " + u.placementReason));
+        }
+        for (PlannedUnit u : scheduled) {
+            tasks.add(Task.schedule(u.name, u.current.id, u.placementReason));
+        }
+        return new Plan(tasks, unplaced);
+    }
+
+    private static String shortOf(String machineId) {
+        return machineId.length() <= Machine.SHORT_ID_LENGTH ? machineId : machineId.substring(0, Machine.SHORT_ID_LENGTH);
+    }
+}

@@ -1,0 +1,39 @@
+package org.fleetj.scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A unit's working state during one pass (mutable, confined to one {@link PlacementPass}). */
+final class PlannedUnit {
+
+    final UnitSpec spec;
+    final UnitRules rules;
+    final String name;
+    /** Position in name order: the tie-breaker wherever an order is needed. */
+    final int order;
+
+    /** Where the unit is in the working placement, or null. */
+    MachineSlot current;
+    /** True while the unit sits on the machine it had in the snapshot (only such units can be displaced by Replaces). */
+    boolean keepsOriginal;
+    /** Why it lost its snapshot machine, if it did. */
+    String evictionReason;
+    /** Why it was put where it is, if it was placed in this pass. */
+    String placementReason;
+    /** Sequence number of its last placement decision. */
+    int decision;
+    /** Why it could not be placed, if it wants a machine and has none. */
+    String unplacedReason;
+
+    // Placement ordering (MachineOf peers and replacing units go first).
+    final List<PlannedUnit> successors = new ArrayList<>(0);
+    int pendingPredecessors;
+    boolean ordered;
+
+    PlannedUnit(UnitSpec spec, int order) {
+        this.spec = spec;
+        this.rules = new UnitRules(spec.name(), spec.xfleet());
+        this.name = spec.name();
+        this.order = order;
+    }
+}
