@@ -1,6 +1,8 @@
 package org.fleetj.fleetd.systemd;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -28,6 +30,8 @@ final class ReconnectingBus implements AutoCloseable {
     interface SessionSetup {
         void prepare(DBusConnection connection) throws DBusException;
     }
+
+    private static final int CONNECT_RETRY_MS = 1000;
 
     private final BusTarget target;
     private final Duration initialDelay;
@@ -95,10 +99,14 @@ final class ReconnectingBus implements AutoCloseable {
     }
 
     private DBusConnection connectAndPrepare() throws DBusException {
+        requireSocketFile(target.address());
         LossDetector detector = new LossDetector();
         DBusConnection c = DBusConnectionBuilder.forAddress(target.address())
                 .withShared(false)
                 .withDisconnectCallback(detector)
+                // dbus-java retries a refused connect every 500 ms for this long (default 10 s);
+                // our own backoff loop does the retrying, so fail fast here
+                .transportConfig().withTimeout(CONNECT_RETRY_MS).back()
                 .build();
         detector.connection = c;
         try {
@@ -107,6 +115,22 @@ final class ReconnectingBus implements AutoCloseable {
         } catch (DBusException | RuntimeException e) {
             closeQuietly(c);
             throw e;
+        }
+    }
+
+    /**
+     * A missing socket file is the commonest wrong address (and what a restarting dbus-daemon looks
+     * like); dbus-java would spend its whole connect timeout on it, so fail at once with the path.
+     */
+    private static void requireSocketFile(String address) throws DBusException {
+        if (!address.startsWith("unix:path=") || address.contains(";")) {
+            return;
+        }
+        String rest = address.substring("unix:path=".length());
+        int comma = rest.indexOf(',');
+        Path socket = Path.of(comma < 0 ? rest : rest.substring(0, comma));
+        if (!Files.exists(socket)) {
+            throw new DBusException("no D-Bus socket at " + socket);
         }
     }
 
