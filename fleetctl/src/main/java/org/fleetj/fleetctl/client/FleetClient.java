@@ -28,6 +28,12 @@ public interface FleetClient extends AutoCloseable {
     /** Creates a unit ({@code options} and {@code desiredState} required); fails if it exists with other options. */
     void createUnit(ApiUnit unit);
 
+    /**
+     * Replaces the options of an existing unit ({@code fleetctl --replace}), setting {@code desiredState}
+     * when given. The API driver sends the same PUT as a create (fleetd replaces when options differ).
+     */
+    void replaceUnit(ApiUnit unit);
+
     /** Sets the desired state (inactive, loaded, launched) of an existing unit. */
     void setUnitTargetState(String name, String desiredState);
 

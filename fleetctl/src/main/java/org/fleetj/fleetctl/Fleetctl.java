@@ -1,0 +1,135 @@
+package org.fleetj.fleetctl;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.output.InvalidFieldsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * fleetctl: fleet's command line. Global flags come from {@link GlobalOptions} (and
+ * {@code FLEETCTL_*} variables); each command is one class listed in {@link CommandRegistry}.
+ *
+ * <p>Start-up is kept short by giving picocli only the invoked command: the first non-option argument
+ * picks it, and the full command tree is built only for help, completion and unknown commands.
+ */
+@Command(name = "fleetctl", versionProvider = FleetctlVersion.class, synopsisSubcommandLabel = "COMMAND",
+        description = "fleetctl is a command-line interface to fleet, the cluster-wide CoreOS init system.",
+        commandListHeading = "%nCOMMANDS:%n", optionListHeading = "%nGLOBAL OPTIONS:%n")
+public final class Fleetctl implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions globalOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ClientFactory clientFactory;
+    private Session session;
+
+    Fleetctl(InputStream in, PrintStream out, PrintStream err, ClientFactory clientFactory) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.clientFactory = clientFactory;
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.in, System.out, System.err, new DriverClientFactory());
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one fleetctl invocation and returns its exit status (0 success, 1 any error). */
+    public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err,
+                          ClientFactory clientFactory) {
+        String[] argv = EnvironmentOptions.apply(args, env);
+        Fleetctl root = new Fleetctl(in, out, err, clientFactory);
+        CommandLine cl = new CommandLine(root);
+        addCommands(cl, argv);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setExitCodeExceptionMapper(e -> 1);
+        cl.setParameterExceptionHandler(Fleetctl::onBadArguments);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.onFailure(e));
+        try {
+            return cl.execute(argv);
+        } finally {
+            if (root.session != null) root.session.close();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** No command given: fleet prints its help and exits 0. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out);
+        return 0;
+    }
+
+    /** The session for the commands of this invocation (created once the global flags are parsed). */
+    public Session session() {
+        if (session == null) session = new Session(globalOptions, in, out, err, clientFactory);
+        return session;
+    }
+
+    private static void addCommands(CommandLine cl, String[] argv) {
+        int index = commandIndex(argv);
+        CommandRegistry.Entry entry = index < 0 ? null : CommandRegistry.resolve(argv[index]);
+        if (entry != null && !entry.name().equals("help") && !entry.name().equals("completion")) {
+            argv[index] = entry.name();
+            cl.addSubcommand(entry.name(), entry.type());
+            return;
+        }
+        for (CommandRegistry.Entry e : CommandRegistry.all()) cl.addSubcommand(e.name(), e.type());
+    }
+
+    /** Position of the first argument that is not a global flag or a global flag's value; -1 if none. */
+    static int commandIndex(String[] argv) {
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            if (arg.equals("--")) return -1;
+            if (!arg.startsWith("-") || arg.equals("-")) return i;
+            if (arg.startsWith("--") && arg.indexOf('=') < 0) {
+                String flag = arg.substring(2);
+                if (EnvironmentOptions.FLAGS.contains(flag) && !EnvironmentOptions.BOOLEAN_FLAGS.contains(flag)) i++;
+            }
+        }
+        return -1;
+    }
+
+    private static int onBadArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("Error: " + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+        }
+        err.flush();
+        return 1;
+    }
+
+    private int onFailure(Exception e) {
+        if (e instanceof ClientInitException) {
+            err.println("Unable to initialize client: " + e.getMessage());
+        } else if (e instanceof FleetClientException || e instanceof InvalidFieldsException) {
+            err.println(e.getMessage());
+        } else {
+            err.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (session != null && session.options().debug()) e.printStackTrace(err);
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,84 @@
+package org.fleetj.fleetctl;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.LocalTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.fleetctl.client.FleetClient;
+
+/**
+ * What a command runs with: the global options, the streams, and the cluster client (created on first
+ * use, so commands such as {@code version} never connect). One per fleetctl invocation.
+ */
+public final class Session implements AutoCloseable {
+    private final GlobalOptions options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final InputStream in;
+    private final ClientFactory clientFactory;
+    private FleetClient client;
+    private Map<String, ApiMachine> machines;
+
+    public Session(GlobalOptions options, InputStream in, PrintStream out, PrintStream err, ClientFactory clientFactory) {
+        this.options = options;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.clientFactory = clientFactory;
+    }
+
+    public GlobalOptions options() {
+        return options;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public PrintStream err() {
+        return err;
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    /**
+     * The cluster client for {@code --driver}/{@code --endpoint}.
+     *
+     * @throws ClientInitException when the flags do not make a client ("Unable to initialize client: ...")
+     */
+    public FleetClient client() {
+        if (client == null) client = clientFactory.create(this);
+        return client;
+    }
+
+    /** Live machines by id, fetched once per invocation (fleet's cachedMachineState). */
+    public Map<String, ApiMachine> machines() {
+        if (machines == null) {
+            Map<String, ApiMachine> byId = new LinkedHashMap<>();
+            List<ApiMachine> list = client().machines();
+            for (ApiMachine m : list) byId.put(m.id(), m);
+            machines = byId;
+        }
+        return machines;
+    }
+
+    /** Forgets the machine cache (after waiting, machines may have joined). */
+    public void refreshMachines() {
+        machines = null;
+    }
+
+    /** A debug line on stderr when {@code --debug} is set. */
+    public void debug(String message) {
+        if (options.debug()) err.println(LocalTime.now() + " DEBUG " + message);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) client.close();
+    }
+}

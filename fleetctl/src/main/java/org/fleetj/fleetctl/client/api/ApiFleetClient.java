@@ -1,0 +1,206 @@
+package org.fleetj.fleetctl.client.api;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnitState;
+import org.fleetj.fleetctl.client.Endpoint;
+import org.fleetj.fleetctl.client.FleetClient;
+import org.fleetj.fleetctl.client.FleetClientException;
+
+/**
+ * The API driver: fleet's v1 HTTP API over a unix socket or TCP (optionally TLS), one short
+ * connection per request. Deliberately built on {@link HttpExchange} and {@link Json} only, so a
+ * fleetctl invocation loads no HTTP or JSON library.
+ */
+public final class ApiFleetClient implements FleetClient {
+    private static final String BASE = "/fleet/v1";
+
+    private final Endpoint endpoint;
+    private final Connector connector;
+    private final int timeoutMillis;
+    private final TlsFiles tls;
+    private SSLSocketFactory sslFactory;
+
+    /**
+     * @param timeoutMillis per-request timeout (connect plus exchange), from {@code --request-timeout}
+     * @param tls           certificates for https endpoints
+     */
+    public ApiFleetClient(Endpoint endpoint, Connector connector, int timeoutMillis, TlsFiles tls) {
+        this.endpoint = endpoint;
+        this.connector = connector;
+        this.timeoutMillis = Math.max(1, timeoutMillis);
+        this.tls = tls;
+    }
+
+    @Override
+    public List<ApiMachine> machines() {
+        return pages("/machines", "machines", ApiJson::machine);
+    }
+
+    @Override
+    public List<ApiUnit> units() {
+        return pages("/units", "units", ApiJson::unit);
+    }
+
+    @Override
+    public Optional<ApiUnit> unit(String name) {
+        HttpResponse response = request("GET", unitPath(name), null);
+        if (response.status() == 404) return Optional.empty();
+        expect(response, "GET", unitPath(name), 200);
+        return Optional.of(ApiJson.unit(parse(response, "GET", unitPath(name))));
+    }
+
+    @Override
+    public List<ApiUnitState> unitStates() {
+        return pages("/state", "states", ApiJson::unitState);
+    }
+
+    @Override
+    public void createUnit(ApiUnit unit) {
+        put(unit);
+    }
+
+    @Override
+    public void replaceUnit(ApiUnit unit) {
+        put(unit);
+    }
+
+    private void put(ApiUnit unit) {
+        Map<String, Object> body = ApiJson.toJson(new ApiUnit(unit.name(), unit.options(), unit.desiredState(), null, null));
+        HttpResponse response = request("PUT", unitPath(unit.name()), Json.write(body).getBytes(StandardCharsets.UTF_8));
+        expect(response, "PUT", unitPath(unit.name()), 201, 204);
+    }
+
+    @Override
+    public void setUnitTargetState(String name, String desiredState) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("desiredState", desiredState);
+        body.put("name", name);
+        HttpResponse response = request("PUT", unitPath(name), Json.write(body).getBytes(StandardCharsets.UTF_8));
+        expect(response, "PUT", unitPath(name), 201, 204);
+    }
+
+    @Override
+    public boolean destroyUnit(String name) {
+        HttpResponse response = request("DELETE", unitPath(name), null);
+        if (response.status() == 404) return false;
+        expect(response, "DELETE", unitPath(name), 200, 204);
+        return true;
+    }
+
+    @Override
+    public void close() {
+        // connections are per request; nothing stays open
+    }
+
+    private <T> List<T> pages(String path, String field, Function<Object, T> mapper) {
+        List<T> all = new ArrayList<>();
+        String token = null;
+        do {
+            String target = token == null ? path : path + "?nextPageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+            HttpResponse response = request("GET", target, null);
+            expect(response, "GET", target, 200);
+            Map<String, Object> page = ApiJson.object(parse(response, "GET", target), "page");
+            Object items = page.get(field);
+            if (items != null) {
+                for (Object item : ApiJson.list(items, field)) all.add(mapper.apply(item));
+            }
+            Object next = page.get("nextPageToken");
+            token = next instanceof String s && !s.isEmpty() ? s : null;
+        } while (token != null);
+        return all;
+    }
+
+    private static String unitPath(String name) {
+        return "/units/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private String url(String path) {
+        return endpoint.baseUrl() + BASE + path;
+    }
+
+    private HttpResponse request(String method, String path, byte[] body) {
+        Connection connection;
+        try {
+            connection = open();
+        } catch (IOException e) {
+            throw new FleetClientException(goMethod(method) + " " + url(path) + ": " + e.getMessage(), e);
+        }
+        try (RequestTimer timer = RequestTimer.start(connection, timeoutMillis)) {
+            try {
+                return HttpExchange.execute(connection, method, BASE + path, endpoint.hostHeader(), body,
+                        body == null ? null : "application/json");
+            } catch (IOException | RuntimeException e) {
+                if (timer.fired()) {
+                    throw new FleetClientException(goMethod(method) + " " + url(path) + ": request timed out after "
+                            + timeoutMillis + " ms (--request-timeout)", e);
+                }
+                throw new FleetClientException(goMethod(method) + " " + url(path) + ": " + e.getMessage(), e);
+            }
+        } finally {
+            connection.close();
+        }
+    }
+
+    private Connection open() throws IOException {
+        Connection connection = connector.connect(endpoint, timeoutMillis);
+        if (!endpoint.isTls()) return connection;
+        Socket socket = connection.socket();
+        if (socket == null) {
+            connection.close();
+            throw new IOException("https needs a TCP connection to layer TLS on, and this connector gives none");
+        }
+        if (sslFactory == null) sslFactory = tls.socketFactory();
+        SSLSocket ssl = (SSLSocket) sslFactory.createSocket(socket, endpoint.host(), endpoint.port(), true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(params);
+        ssl.setSoTimeout(timeoutMillis);
+        try {
+            ssl.startHandshake();
+        } catch (IOException e) {
+            ssl.close();
+            throw new IOException("TLS handshake with " + endpoint.hostPort() + " failed: " + e.getMessage(), e);
+        }
+        return new DirectConnector.SocketConnection(ssl);
+    }
+
+    private void expect(HttpResponse response, String method, String path, int... ok) {
+        for (int status : ok) {
+            if (response.status() == status) return;
+        }
+        String message = ApiJson.errorMessage(response.bodyText());
+        if (message == null) {
+            throw new FleetClientException(goMethod(method) + " " + url(path) + ": unexpected response "
+                    + response.status() + " " + response.reason());
+        }
+        // as fleet's generated API client words it
+        throw new FleetClientException("googleapi: Error " + response.status() + ": " + message);
+    }
+
+    private Object parse(HttpResponse response, String method, String path) {
+        try {
+            return Json.parse(response.bodyText());
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod(method) + " " + url(path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Go's net/http spells methods like this in its errors ("Get http://..."), which fleet prints. */
+    private static String goMethod(String method) {
+        return method.charAt(0) + method.substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,124 @@
+package org.fleetj.fleetctl.client.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnitOption;
+import org.fleetj.api.ApiUnitState;
+
+/**
+ * Maps the fleet v1 API's JSON objects to and from the wire records. Output keys are alphabetical and
+ * null fields omitted, as fleetd writes them; input ignores unknown keys.
+ */
+public final class ApiJson {
+    private ApiJson() {
+    }
+
+    public static ApiUnit unit(Object json) {
+        Map<String, Object> m = object(json, "unit");
+        List<ApiUnitOption> options = new ArrayList<>();
+        Object raw = m.get("options");
+        if (raw != null) {
+            for (Object o : list(raw, "options")) {
+                Map<String, Object> om = object(o, "unit option");
+                options.add(new ApiUnitOption(string(om, "section"), string(om, "name"), string(om, "value")));
+            }
+        }
+        return new ApiUnit(string(m, "name"), options, string(m, "desiredState"), string(m, "currentState"), string(m, "machineID"));
+    }
+
+    public static ApiUnitState unitState(Object json) {
+        Map<String, Object> m = object(json, "unit state");
+        return new ApiUnitState(string(m, "name"), string(m, "hash"), string(m, "machineID"),
+                string(m, "systemdLoadState"), string(m, "systemdActiveState"), string(m, "systemdSubState"));
+    }
+
+    public static ApiMachine machine(Object json) {
+        Map<String, Object> m = object(json, "machine");
+        Map<String, String> metadata = new TreeMap<>();
+        Object raw = m.get("metadata");
+        if (raw != null) {
+            for (Map.Entry<String, Object> e : object(raw, "metadata").entrySet()) {
+                metadata.put(e.getKey(), e.getValue() == null ? "" : String.valueOf(e.getValue()));
+            }
+        }
+        return new ApiMachine(string(m, "id"), string(m, "primaryIP"), metadata);
+    }
+
+    public static Map<String, Object> toJson(ApiUnit unit) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfPresent(m, "currentState", unit.currentState());
+        putIfPresent(m, "desiredState", unit.desiredState());
+        putIfPresent(m, "machineID", unit.machineID());
+        putIfPresent(m, "name", unit.name());
+        List<Object> options = new ArrayList<>();
+        for (ApiUnitOption o : unit.options()) {
+            Map<String, Object> om = new LinkedHashMap<>();
+            om.put("name", o.name());
+            om.put("section", o.section());
+            om.put("value", o.value());
+            options.add(om);
+        }
+        m.put("options", options);
+        return m;
+    }
+
+    public static Map<String, Object> toJson(ApiUnitState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfPresent(m, "hash", s.hash());
+        putIfPresent(m, "machineID", s.machineID());
+        putIfPresent(m, "name", s.name());
+        putIfPresent(m, "systemdActiveState", s.systemdActiveState());
+        putIfPresent(m, "systemdLoadState", s.systemdLoadState());
+        putIfPresent(m, "systemdSubState", s.systemdSubState());
+        return m;
+    }
+
+    public static Map<String, Object> toJson(ApiMachine machine) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfPresent(m, "id", machine.id());
+        m.put("metadata", new TreeMap<>(machine.metadata()));
+        putIfPresent(m, "primaryIP", machine.primaryIP());
+        return m;
+    }
+
+    /** The {@code error.message} of a fleet API error document, if the body is one. */
+    public static String errorMessage(String body) {
+        try {
+            Object doc = Json.parse(body);
+            if (doc instanceof Map<?, ?> m && m.get("error") instanceof Map<?, ?> e && e.get("message") instanceof String s) {
+                return s;
+            }
+        } catch (JsonException e) {
+            // not JSON: the caller reports the status line instead
+        }
+        return null;
+    }
+
+    private static void putIfPresent(Map<String, Object> m, String key, String value) {
+        if (value != null && !value.isEmpty()) m.put(key, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object json, String what) {
+        if (json instanceof Map<?, ?> m) return (Map<String, Object>) m;
+        throw new JsonException("expected a JSON object for " + what);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object json, String what) {
+        if (json instanceof List<?> l) return (List<Object>) l;
+        throw new JsonException("expected a JSON array for " + what);
+    }
+
+    private static String string(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v == null) return null;
+        if (v instanceof String s) return s;
+        throw new JsonException("expected a string for \"" + key + "\"");
+    }
+}

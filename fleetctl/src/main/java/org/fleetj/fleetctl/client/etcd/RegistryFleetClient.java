@@ -1,0 +1,175 @@
+package org.fleetj.fleetctl.client.etcd;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnitState;
+import org.fleetj.fleetctl.client.FleetClient;
+import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.UnitOptions;
+import org.fleetj.registry.Job;
+import org.fleetj.registry.MachineState;
+import org.fleetj.registry.NoSuchUnitException;
+import org.fleetj.registry.Registry;
+import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.UnitState;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+
+/**
+ * The etcd driver ({@code --driver=etcd}): fleetctl's operations straight on the {@link Registry},
+ * computing what fleetd's API would answer. Current state, as docs/design.md defines it: inactive
+ * without a target machine or without a state from it; launched when the target's agent reports it
+ * applied launched; loaded otherwise. Global units have neither current state nor machine.
+ */
+public final class RegistryFleetClient implements FleetClient {
+    private final Registry registry;
+
+    public RegistryFleetClient(Registry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public List<ApiMachine> machines() {
+        return call(() -> {
+            List<ApiMachine> out = new ArrayList<>();
+            for (MachineState m : registry.machines()) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
+            return out;
+        });
+    }
+
+    @Override
+    public List<ApiUnit> units() {
+        return call(() -> {
+            Map<String, Map<String, UnitState>> states = statesByUnit();
+            List<ApiUnit> out = new ArrayList<>();
+            for (Job job : registry.jobs()) out.add(toApi(job, states));
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<ApiUnit> unit(String name) {
+        return call(() -> {
+            Optional<Job> job = registry.job(name);
+            if (job.isEmpty()) return Optional.empty();
+            return Optional.of(toApi(job.get(), statesByUnit()));
+        });
+    }
+
+    @Override
+    public List<ApiUnitState> unitStates() {
+        return call(() -> {
+            List<ApiUnitState> out = new ArrayList<>();
+            for (UnitState s : registry.unitStates()) {
+                out.add(new ApiUnitState(s.name(), s.unitHash(), s.machineId(), s.loadState(), s.activeState(), s.subState()));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void createUnit(ApiUnit unit) {
+        UnitFile file = UnitOptions.toUnitFile(unit.options());
+        TargetState desired = desired(unit);
+        call(() -> {
+            try {
+                registry.createJob(unit.name(), file, desired);
+            } catch (UnitExistsException e) {
+                Job existing = registry.job(unit.name()).orElseThrow(() -> new FleetClientException(
+                        "unit " + unit.name() + " was created and removed concurrently; try again"));
+                if (!existing.unitHash().equals(file.hash().hex())) {
+                    throw new FleetClientException("unit " + unit.name() + " already exists with different options");
+                }
+                registry.setDesiredState(unit.name(), desired);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void replaceUnit(ApiUnit unit) {
+        UnitFile file = UnitOptions.toUnitFile(unit.options());
+        call(() -> {
+            TargetState desired = unit.desiredState() != null ? desired(unit)
+                    : registry.job(unit.name()).map(Job::desiredState).orElse(TargetState.INACTIVE);
+            try {
+                registry.replaceJob(unit.name(), file, desired);
+            } catch (NoSuchUnitException e) {
+                throw new FleetClientException("unit " + unit.name() + " does not exist", e);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void setUnitTargetState(String name, String desiredState) {
+        TargetState desired = parse(desiredState);
+        call(() -> {
+            if (!registry.setDesiredState(name, desired)) throw new FleetClientException("unit " + name + " does not exist");
+            return null;
+        });
+    }
+
+    @Override
+    public boolean destroyUnit(String name) {
+        return call(() -> registry.destroyJob(name));
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+
+    private Map<String, Map<String, UnitState>> statesByUnit() {
+        Map<String, Map<String, UnitState>> byUnit = new HashMap<>();
+        for (UnitState s : registry.unitStates()) {
+            byUnit.computeIfAbsent(s.name(), k -> new HashMap<>()).put(s.machineId(), s);
+        }
+        return byUnit;
+    }
+
+    private static ApiUnit toApi(Job job, Map<String, Map<String, UnitState>> states) {
+        List<org.fleetj.api.ApiUnitOption> options = UnitOptions.toApi(job.unit());
+        if (UnitOptions.isGlobal(options)) {
+            return new ApiUnit(job.name(), options, job.desiredState().wireName(), null, null);
+        }
+        String machine = job.targetMachine().orElse(null);
+        TargetState current = TargetState.INACTIVE;
+        if (machine != null) {
+            UnitState state = states.getOrDefault(job.name(), Map.of()).get(machine);
+            if (state != null) current = state.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED;
+        }
+        return new ApiUnit(job.name(), options, job.desiredState().wireName(), current.wireName(), machine);
+    }
+
+    private static TargetState desired(ApiUnit unit) {
+        return unit.desiredState() == null ? TargetState.INACTIVE : parse(unit.desiredState());
+    }
+
+    private static TargetState parse(String desiredState) {
+        try {
+            return TargetState.fromWire(desiredState);
+        } catch (IllegalArgumentException e) {
+            throw new FleetClientException(e.getMessage(), e);
+        }
+    }
+
+    private interface RegistryCall<T> {
+        T run();
+    }
+
+    /** Registry failures become client failures whose message is fit for the user. */
+    private static <T> T call(RegistryCall<T> call) {
+        try {
+            return call.run();
+        } catch (RegistryException e) {
+            throw new FleetClientException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.List;
+import java.util.Optional;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.UnitOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cat", description = "Output the contents of a submitted unit, re-serialized from its options.")
+public final class CatCommand extends FleetCommand {
+    @Parameters(paramLabel = "UNIT", arity = "0..*")
+    List<String> units = List.of();
+
+    @Override
+    protected int run(Session session) {
+        if (units.size() != 1) {
+            session.err().println("One unit file must be provided");
+            return 1;
+        }
+        String name = UnitLookup.name(units.get(0));
+        Optional<ApiUnit> unit = session.client().unit(name);
+        if (unit.isEmpty()) {
+            session.err().println("Unit " + name + " not found");
+            return 1;
+        }
+        session.out().print(UnitOptions.toUnitFile(unit.get().options()).serialize());
+        return 0;
+    }
+}

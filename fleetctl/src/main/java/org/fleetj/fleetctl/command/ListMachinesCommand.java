@@ -1,0 +1,46 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.api.ApiJson;
+import org.fleetj.fleetctl.client.api.Json;
+import org.fleetj.fleetctl.output.Columns;
+import org.fleetj.fleetctl.output.ListColumns;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "list-machines", description = {
+        "Enumerate the current hosts in the cluster. Previously active machines will not appear in this list.",
+        "Valid fields: machine, ip, metadata (default \"" + ListColumns.MACHINE_DEFAULT + "\")."})
+public final class ListMachinesCommand extends FleetCommand {
+    @Mixin
+    ListOptions list;
+
+    @Override
+    protected int run(Session session) {
+        boolean json = list.json();
+        Columns<ApiMachine> columns = ListColumns.machines();
+        List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.MACHINE_DEFAULT));
+        List<ApiMachine> machines;
+        try {
+            machines = session.client().machines();
+        } catch (FleetClientException e) {
+            session.err().println("Error retrieving list of active machines from fleet API (" + e.getMessage() + ")");
+            session.err().println("Possible issues:");
+            session.err().println("  etcd is unhealthy and/or lost quorum");
+            session.err().println("  connection cannot be established to any etcd servers");
+            return 1;
+        }
+        if (json) {
+            List<Object> out = new ArrayList<>();
+            for (ApiMachine m : machines) out.add(ApiJson.toJson(m));
+            session.out().println(Json.write(out));
+            return 0;
+        }
+        session.out().print(columns.render(fields, machines, list.full(), list.legend()));
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import org.fleetj.api.ApiMachine;
+import java.util.List;
+import java.util.Map;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.UnitOptions;
+import org.fleetj.fleetctl.client.api.ApiJson;
+import org.fleetj.fleetctl.client.api.Json;
+import org.fleetj.fleetctl.output.Columns;
+import org.fleetj.fleetctl.output.ListColumns;
+import org.fleetj.fleetctl.output.UnitFileRow;
+import org.fleetj.unit.UnitFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "list-unit-files", description = {
+        "List the units that exist in the cluster, sorted by name.",
+        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit (default \""
+                + ListColumns.UNIT_FILE_DEFAULT + "\")."})
+public final class ListUnitFilesCommand extends FleetCommand {
+    @Mixin
+    ListOptions list;
+
+    @Override
+    protected int run(Session session) {
+        boolean json = list.json();
+        Map<String, ApiMachine> machines = new HashMap<>();
+        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines);
+        List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.UNIT_FILE_DEFAULT));
+        if (fields.contains("tmachine")) {
+            session.err().println("WARNING: The \"tmachine\" field is deprecated. Use \"target\" instead");
+        }
+        List<ApiUnit> units;
+        try {
+            units = new ArrayList<>(session.client().units());
+        } catch (FleetClientException e) {
+            session.err().println("Error retrieving list of units from repository: " + e.getMessage());
+            return 1;
+        }
+        units.sort(Comparator.comparing(ApiUnit::name));
+        if (json) {
+            List<Object> out = new ArrayList<>();
+            for (ApiUnit u : units) out.add(ApiJson.toJson(u));
+            session.out().println(Json.write(out));
+            return 0;
+        }
+        boolean needsMachines = false;
+        for (ApiUnit u : units) needsMachines |= u.machineID() != null && !u.machineID().isEmpty();
+        if (needsMachines && (fields.contains("target") || fields.contains("tmachine"))) machines.putAll(session.machines());
+        List<UnitFileRow> rows = new ArrayList<>();
+        for (ApiUnit u : units) {
+            UnitFile file = UnitOptions.toUnitFile(u.options());
+            rows.add(new UnitFileRow(u, file.hash().hex(), UnitOptions.isGlobal(u.options()), file.description().orElse("")));
+        }
+        session.out().print(columns.render(fields, rows, list.full(), list.legend()));
+        return 0;
+    }
+}

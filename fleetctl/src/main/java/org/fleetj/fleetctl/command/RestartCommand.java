@@ -1,0 +1,70 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnitState;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.SshHooks;
+import org.fleetj.fleetctl.client.UnitOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "restart", description = {
+        "Restart one or more units in the cluster: a loaded unit is launched; a launched unit is stopped (loaded) and launched again.",
+        "Global units are restarted with systemctl on every machine that runs them."})
+public final class RestartCommand extends UnitCommand {
+    @Option(names = "--block-attempts", paramLabel = "N", defaultValue = "0",
+            description = "Wait until the units have reached each state, performing up to N attempts (of 2 s each). 0: no limit.")
+    int blockAttempts;
+
+    @Override
+    protected int run(Session session, List<String> args) {
+        List<ApiUnit> units = UnitLookup.find(session.client(), args);
+        if (units.isEmpty()) {
+            session.err().println("Units not found in registry");
+            return 1;
+        }
+        int attempts = Math.max(0, blockAttempts);
+        StateWaiter waiter = new StateWaiter(session);
+        List<ApiUnit> local = new ArrayList<>();
+        List<ApiUnit> global = new ArrayList<>();
+        for (ApiUnit u : units) {
+            if (UnitOptions.isGlobal(u.options())) {
+                global.add(u);
+            } else if ("inactive".equals(u.currentState())) {
+                session.err().println("Unable to restart unit " + u.name() + " in state inactive");
+                return 1;
+            } else {
+                local.add(u);
+            }
+        }
+        List<String> stopping = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (ApiUnit u : local) {
+            all.add(u.name());
+            if ("launched".equals(u.currentState())) {
+                session.client().setUnitTargetState(u.name(), "loaded");
+                stopping.add(u.name());
+            }
+        }
+        if (!stopping.isEmpty()) waiter.awaitState(stopping, "loaded", attempts);
+        for (String name : all) session.client().setUnitTargetState(name, "launched");
+        if (!all.isEmpty()) {
+            waiter.awaitState(all, "launched", attempts);
+            waiter.awaitSystemdActive(all, attempts);
+        }
+        int exit = 0;
+        if (!global.isEmpty()) {
+            GlobalUnitRestart restart = SshHooks.globalUnitRestart();
+            List<ApiUnitState> states = session.client().unitStates();
+            for (ApiUnit u : global) {
+                List<String> machines = new ArrayList<>();
+                for (ApiUnitState s : states) if (s.name().equals(u.name())) machines.add(s.machineID());
+                int status = restart.restart(session, u, machines);
+                if (status != 0 && exit == 0) exit = status;
+            }
+        }
+        return exit;
+    }
+}

@@ -1,0 +1,143 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnitState;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.FleetClient;
+import org.fleetj.fleetctl.client.UnitOptions;
+import org.fleetj.fleetctl.output.MachineLegend;
+
+/**
+ * Waits for units to reach a fleet state, printing each unit's outcome as it lands
+ * ({@code Unit hello.service launched on 113f16a7.../172.17.8.103}). fleet polls every 250 ms in 2 s
+ * attempts; our fleet reacts within milliseconds, so we poll every {@link #POLL_MILLIS} ms and keep
+ * fleet's meaning of an attempt (a 2 s window) for {@code --block-attempts}.
+ */
+final class StateWaiter {
+    static final long POLL_MILLIS = 50;
+    static final long ATTEMPT_MILLIS = 2000;
+
+    private final Session session;
+
+    StateWaiter(Session session) {
+        this.session = session;
+    }
+
+    /**
+     * Waits until every unit's current state (desired state for global units) is {@code state}.
+     *
+     * @param attempts 0 waits without limit; N gives up after N attempts
+     * @throws CommandFailedException on timeout
+     */
+    void awaitState(List<String> names, String state, int attempts) {
+        FleetClient client = session.client();
+        Set<String> pending = new LinkedHashSet<>(names);
+        long deadline = deadline(attempts);
+        while (true) {
+            Map<String, ApiUnit> units = fetch(client, pending);
+            for (String name : new ArrayList<>(pending)) {
+                ApiUnit unit = units.get(name);
+                if (unit == null) {
+                    session.debug("Unit " + name + " not found while waiting for " + state);
+                    continue;
+                }
+                boolean global = UnitOptions.isGlobal(unit.options());
+                String reached = global ? unit.desiredState() : unit.currentState();
+                if (state.equals(reached)) {
+                    session.out().println(outcome(unit, reached));
+                    pending.remove(name);
+                }
+            }
+            if (pending.isEmpty()) return;
+            if (System.nanoTime() > deadline) {
+                throw new CommandFailedException("Error waiting for units: timed out waiting for "
+                        + (pending.size() == 1 ? "unit " + pending.iterator().next() : "units " + UnitLookup.goList(new ArrayList<>(pending)))
+                        + " to report state " + state);
+            }
+            sleep();
+        }
+    }
+
+    /**
+     * After {@code start}: waits until systemd reports each unit active and loaded on its machine.
+     *
+     * @throws CommandFailedException on timeout, or when systemd reports the unit failed
+     */
+    void awaitSystemdActive(List<String> names, int attempts) {
+        FleetClient client = session.client();
+        Set<String> pending = new LinkedHashSet<>(names);
+        long deadline = deadline(attempts);
+        while (true) {
+            Map<String, ApiUnit> units = fetch(client, pending);
+            Map<String, List<ApiUnitState>> states = new HashMap<>();
+            for (ApiUnitState s : client.unitStates()) {
+                if (pending.contains(s.name())) states.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s);
+            }
+            for (String name : new ArrayList<>(pending)) {
+                ApiUnit unit = units.get(name);
+                if (unit == null || unit.machineID() == null) continue;
+                for (ApiUnitState s : states.getOrDefault(name, List.of())) {
+                    if (!unit.machineID().equals(s.machineID())) continue;
+                    if ("active".equals(s.systemdActiveState()) && "loaded".equals(s.systemdLoadState())) {
+                        pending.remove(name);
+                    } else if ("failed".equals(s.systemdActiveState())) {
+                        throw new CommandFailedException("Error waiting for systemd unit states: unit " + name + " failed on "
+                                + MachineLegend.of(s.machineID(), session.machines(), false)
+                                + " (" + s.systemdActiveState() + "/" + s.systemdSubState() + ")");
+                    }
+                }
+            }
+            if (pending.isEmpty()) return;
+            if (System.nanoTime() > deadline) {
+                throw new CommandFailedException("Error waiting for systemd unit states: timed out waiting for "
+                        + UnitLookup.goList(new ArrayList<>(pending)) + " to become active");
+            }
+            sleep();
+        }
+    }
+
+    /** fleet's message when a unit reached its state: {@code Unit X <state>[ on <machine>]}. */
+    String outcome(ApiUnit unit, String state) {
+        String message = "Unit " + unit.name() + " " + state;
+        String machineId = unit.machineID();
+        if (machineId != null && !machineId.isEmpty()) {
+            Map<String, ApiMachine> machines = session.machines();
+            if (!machines.containsKey(machineId)) {
+                session.refreshMachines();
+                machines = session.machines();
+            }
+            if (machines.containsKey(machineId)) message += " on " + MachineLegend.of(machineId, machines, false);
+        }
+        return message;
+    }
+
+    private static Map<String, ApiUnit> fetch(FleetClient client, Set<String> names) {
+        Map<String, ApiUnit> byName = new HashMap<>();
+        if (names.size() > 3) {
+            for (ApiUnit u : client.units()) byName.put(u.name(), u);
+        } else {
+            for (String name : names) client.unit(name).ifPresent(u -> byName.put(name, u));
+        }
+        return byName;
+    }
+
+    private static long deadline(int attempts) {
+        return attempts <= 0 ? Long.MAX_VALUE : System.nanoTime() + attempts * ATTEMPT_MILLIS * 1_000_000L;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailedException("interrupted while waiting for units", e);
+        }
+    }
+}

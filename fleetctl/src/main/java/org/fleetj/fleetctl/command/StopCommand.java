@@ -1,0 +1,47 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.UnitOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "stop", description = {
+        "Instruct systemd to stop one or more units in the cluster; they stay loaded.",
+        "Waits until each unit is loaded again unless --no-block is given."})
+public final class StopCommand extends UnitCommand {
+    @Mixin
+    BlockOptions block;
+
+    @Override
+    protected int run(Session session, List<String> args) {
+        List<ApiUnit> units = UnitLookup.find(session.client(), args);
+        if (units.isEmpty()) {
+            session.err().println("Units not found in registry");
+            return 1;
+        }
+        List<String> stopping = new ArrayList<>();
+        for (ApiUnit u : units) {
+            boolean global = UnitOptions.isGlobal(u.options());
+            if (!global && "inactive".equals(u.currentState())) {
+                session.err().println("Unable to stop unit " + u.name() + " in state inactive");
+                return 1;
+            }
+            session.debug("Setting target state of Unit(" + u.name() + ") to loaded");
+            session.client().setUnitTargetState(u.name(), "loaded");
+            if (global) session.out().println("Triggered global unit " + u.name() + " stop");
+            else stopping.add(u.name());
+        }
+        try {
+            Waits.forState(session, stopping, "stop", "loaded", block.attempts());
+        } catch (CommandFailedException e) {
+            session.err().println(e.getMessage());
+            session.err().println("Failed to stop units " + UnitLookup.goList(stopping) + ".");
+            return 1;
+        }
+        session.err().println("Successfully stopped units " + UnitLookup.goList(stopping) + ".");
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package org.fleetj.fleetctl.command;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.FleetClient;
+import org.fleetj.fleetctl.client.UnitOptions;
+import org.fleetj.unit.UnitFile;
+import org.fleetj.unit.UnitName;
+import org.fleetj.unit.UnitParseException;
+import org.fleetj.unit.XFleetParser;
+
+/**
+ * fleet's "lazy create" step of submit, load and start: each named unit missing from the registry is
+ * created (desired state inactive) from a local file or template and reported as {@code Unit X inactive};
+ * a registered unit is left alone (with a warning if the local file differs), or replaced with
+ * {@code --replace} when its desired state allows it for the command.
+ */
+final class UnitCreator {
+    /** For each command, the desired states in which {@code --replace} may replace a unit. */
+    static Set<String> replaceableStates(String command) {
+        return switch (command) {
+            case "submit" -> Set.of("inactive");
+            case "load" -> Set.of("inactive", "loaded");
+            case "start" -> Set.of("inactive", "loaded", "launched");
+            default -> throw new IllegalArgumentException("--replace is only allowed with submit, load and start, not " + command);
+        };
+    }
+
+    private final Session session;
+    private final String command;
+
+    UnitCreator(Session session, String command) {
+        this.session = session;
+        this.command = command;
+    }
+
+    /**
+     * Creates or replaces the units as needed and waits until created ones are visible as inactive.
+     *
+     * @return the names of units that were replaced (their new content must be waited for like a change)
+     * @throws CommandFailedException "Error creating units: ..." on the first failure
+     */
+    List<String> createMissing(List<String> args, boolean replace) {
+        try {
+            return create(args, replace);
+        } catch (CommandFailedException e) {
+            throw new CommandFailedException("Error creating units: " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> create(List<String> args, boolean replace) {
+        FleetClient client = session.client();
+        List<String> created = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        for (String arg : args) {
+            String name = UnitLookup.name(arg);
+            Optional<ApiUnit> existing = client.unit(name);
+            if (existing.isPresent()) {
+                ApiUnit unit = existing.get();
+                if (!replace) {
+                    warnIfLocalDiffers(arg, unit);
+                    continue;
+                }
+                UnitFile wanted = UnitSource.resolve(client, arg);
+                if (wanted.hash().equals(UnitOptions.toUnitFile(unit.options()).hash())) {
+                    session.out().println("Found same Unit(" + name + ") in Registry, nothing to do");
+                    continue;
+                }
+                if (!replaceableStates(command).contains(unit.desiredState())) {
+                    session.err().println("Warning: can not replace Unit(" + name + ") in state '" + unit.desiredState()
+                            + "', use the appropriate command");
+                    continue;
+                }
+                validate(name, wanted);
+                try {
+                    client.replaceUnit(new ApiUnit(name, UnitOptions.toApi(wanted), unit.desiredState(), null, null));
+                } catch (RuntimeException e) {
+                    throw new CommandFailedException("failed replacing unit " + name + ": " + e.getMessage(), e);
+                }
+                session.debug("Replaced Unit(" + name + ") in Registry");
+                replaced.add(name);
+                continue;
+            }
+            UnitFile file = UnitSource.resolve(client, arg);
+            validate(name, file);
+            try {
+                client.createUnit(new ApiUnit(name, UnitOptions.toApi(file), "inactive", null, null));
+            } catch (RuntimeException e) {
+                throw new CommandFailedException("failed creating unit " + name + ": " + e.getMessage(), e);
+            }
+            session.debug("Created Unit(" + name + ") in Registry");
+            created.add(name);
+        }
+        // fleet waits for created units to show as inactive whatever the blocking flags say
+        if (!created.isEmpty()) new StateWaiter(session).awaitState(created, "inactive", 0);
+        return replaced;
+    }
+
+    /** fleet's client-side checks before creating: a valid name and valid [X-Fleet] requirements. */
+    private void validate(String name, UnitFile file) {
+        try {
+            UnitName.of(name);
+            XFleetParser.parse(file, name);
+        } catch (UnitParseException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        }
+        for (String warning : XFleetParser.warnings(file)) {
+            session.err().println("WARNING: Unit " + name + ": " + warning);
+        }
+    }
+
+    private void warnIfLocalDiffers(String arg, ApiUnit unit) {
+        Optional<Path> local = UnitSource.localFileToCompare(arg);
+        if (local.isEmpty()) return;
+        Optional<UnitFile> file;
+        try {
+            file = UnitSource.readLocal(local.get());
+        } catch (CommandFailedException e) {
+            session.debug(e.getMessage());
+            return;
+        }
+        if (file.isPresent() && !file.get().hash().equals(UnitOptions.toUnitFile(unit.options()).hash())) {
+            boolean template = !local.get().equals(UnitSource.localPath(arg));
+            session.err().println("WARNING: Unit " + unit.name() + " in registry differs from local " + (template ? "template " : "")
+                    + "unit file " + arg + ". Add --replace to override.");
+        }
+    }
+}

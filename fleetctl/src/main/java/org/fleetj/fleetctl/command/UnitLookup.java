@@ -1,0 +1,46 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.fleetctl.client.FleetClient;
+import org.fleetj.unit.UnitName;
+
+/** Finding the registered units that command-line arguments name. */
+final class UnitLookup {
+    private UnitLookup() {
+    }
+
+    /** The argument as a unit name: fleet's mangling (path base, {@code .service} appended if untyped). */
+    static String name(String arg) {
+        return UnitName.mangle(arg);
+    }
+
+    /** The registered units among {@code args}, in argument order; unknown names are skipped, as in fleet. */
+    static List<ApiUnit> find(FleetClient client, List<String> args) {
+        Map<String, ApiUnit> byName = new HashMap<>();
+        if (args.size() > 3) {
+            for (ApiUnit u : client.units()) byName.put(u.name(), u);
+        } else {
+            for (String arg : args) client.unit(name(arg)).ifPresent(u -> byName.put(u.name(), u));
+        }
+        List<ApiUnit> found = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (String arg : args) {
+            String name = name(arg);
+            ApiUnit unit = byName.get(name);
+            if (unit != null && !seen.contains(name)) {
+                found.add(unit);
+                seen.add(name);
+            }
+        }
+        return found;
+    }
+
+    /** fleet's list form in messages: {@code [a b]}. */
+    static String goList(List<String> names) {
+        return "[" + String.join(" ", names) + "]";
+    }
+}

@@ -1,0 +1,79 @@
+package org.fleetj.fleetctl.output;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.fleetj.api.ApiMachine;
+import org.fleetj.api.ApiUnitState;
+
+/** The columns of list-units, list-unit-files and list-machines, with fleet's formatting of each value. */
+public final class ListColumns {
+    public static final String UNIT_STATE_DEFAULT = "unit,machine,active,sub";
+    public static final String UNIT_FILE_DEFAULT = "unit,hash,dstate,state,target";
+    public static final String MACHINE_DEFAULT = "machine,ip,metadata";
+
+    private ListColumns() {
+    }
+
+    /** list-units: one row per unit per machine; {@code machines} resolves IPs for the legend. */
+    public static Columns<ApiUnitState> unitStates(Map<String, ApiMachine> machines) {
+        return new Columns<ApiUnitState>()
+                .add("unit", (s, full) -> orDash(s.name()))
+                .add("machine", (s, full) -> isEmpty(s.machineID()) ? "-" : MachineLegend.of(s.machineID(), machines, full))
+                .add("active", (s, full) -> orDash(s.systemdActiveState()))
+                .add("sub", (s, full) -> orDash(s.systemdSubState()))
+                .add("load", (s, full) -> orDash(s.systemdLoadState()))
+                .add("hash", (s, full) -> hash(s.hash(), full));
+    }
+
+    /**
+     * list-unit-files. {@code hashes} holds each unit's 40-hex hash (computed from its options by the
+     * caller, as the API carries none); {@code tmachine} is fleet's deprecated alias of {@code target}.
+     */
+    public static Columns<UnitFileRow> unitFiles(Map<String, ApiMachine> machines) {
+        Column<UnitFileRow> target = (r, full) -> {
+            if (r.global()) return "global";
+            String id = r.unit().machineID();
+            return isEmpty(id) ? "-" : MachineLegend.of(id, machines, full);
+        };
+        return new Columns<UnitFileRow>()
+                .add("unit", (r, full) -> r.unit().name())
+                .add("hash", (r, full) -> hash(r.hash(), full))
+                .add("dstate", (r, full) -> orDash(r.unit().desiredState()))
+                .add("state", (r, full) -> r.global() ? "-" : orDash(r.unit().currentState()))
+                .add("target", target)
+                .add("tmachine", target)
+                .add("global", (r, full) -> Boolean.toString(r.global()))
+                .add("desc", (r, full) -> orDash(r.description()));
+    }
+
+    public static Columns<ApiMachine> machines() {
+        return new Columns<ApiMachine>()
+                .add("machine", (m, full) -> MachineLegend.id(m.id(), full))
+                .add("ip", (m, full) -> orDash(m.primaryIP()))
+                .add("metadata", (m, full) -> metadata(m.metadata()));
+    }
+
+    /** {@code k=v} pairs sorted by key, joined by commas; {@code -} when there are none. */
+    static String metadata(Map<String, String> metadata) {
+        if (metadata == null || metadata.isEmpty()) return "-";
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
+            if (sb.length() > 0) sb.append(',');
+            sb.append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    static String hash(String hash, boolean full) {
+        if (isEmpty(hash)) return "-";
+        return full || hash.length() <= 7 ? hash : hash.substring(0, 7);
+    }
+
+    private static String orDash(String s) {
+        return isEmpty(s) ? "-" : s;
+    }
+
+    private static boolean isEmpty(String s) {
+        return s == null || s.isEmpty();
+    }
+}
