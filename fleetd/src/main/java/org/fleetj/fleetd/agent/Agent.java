@@ -1,0 +1,456 @@
+package org.fleetj.fleetd.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.fleetj.fleetd.systemd.SystemdException;
+import org.fleetj.fleetd.systemd.SystemdManager;
+import org.fleetj.fleetd.systemd.SystemdUnitStatus;
+import org.fleetj.registry.Job;
+import org.fleetj.registry.MachinePresence;
+import org.fleetj.registry.MachineState;
+import org.fleetj.registry.Registry;
+import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.Subscription;
+import org.fleetj.registry.UnitState;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+import org.fleetj.unit.UnitName;
+import org.fleetj.unit.UnitParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this machine's systemd run what the registry says it should: the units the engine scheduled
+ * here plus the global units that match, and publishes each unit's real state.
+ *
+ * <p>Availability first: the agent changes systemd only after a successful read of the registry told it
+ * to. When the registry cannot be reached it keeps every unit as it is and retries with backoff (unless
+ * the operator chose {@code stop_on_disconnect_after}, fleet's old behaviour). Restarting fleetd
+ * restarts nothing: the agent recovers what it runs from its units directory and systemd.
+ *
+ * <p>All state is confined to one thread ("agent"); registry watches, systemd signals and timers only
+ * post work to it.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final Duration DEBOUNCE = Duration.ofMillis(5);
+    private static final Duration RETRY_MIN = Duration.ofMillis(250);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+
+    /**
+     * @param safetyInterval         how often to re-read everything even without events (a safety net)
+     * @param stopOnDisconnectAfter  stop every unit when the registry was unreachable this long (fleet's
+     *                               behaviour); empty (the default) means never
+     */
+    public record Settings(Duration safetyInterval, Optional<Duration> stopOnDisconnectAfter) {
+    }
+
+    private final Registry registry;
+    private final SystemdManager systemd;
+    private final Path unitsDirectory;
+    private final MachinePresence presence;
+    private final MachineState self;
+    private final Settings settings;
+    private final AgentStats stats;
+    private final ScheduledExecutorService loop;
+
+    private final Map<String, LocalUnit> local = new TreeMap<>();
+    private final Map<String, SystemdUnitStatus> statuses = new HashMap<>();
+    private final Map<String, UnitState> published = new HashMap<>();
+    private final Map<String, UnitFile> filesByHash = new HashMap<>();
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private Duration retryDelay = RETRY_MIN;
+    private ScheduledFuture<?> retry;
+    private long disconnectedSinceNanos = -1;
+    private boolean stoppedForDisconnect;
+    private volatile boolean closed;
+
+    public Agent(Registry registry, SystemdManager systemd, Path unitsDirectory, MachinePresence presence,
+                 MachineState self, Settings settings, AgentStats stats) {
+        this.registry = registry;
+        this.systemd = systemd;
+        this.unitsDirectory = unitsDirectory;
+        this.presence = presence;
+        this.self = self;
+        this.settings = settings;
+        this.stats = stats;
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agent");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Recovers local state, subscribes to systemd and the registry, and reconciles once. */
+    public void start() {
+        runOnLoop(() -> {
+            recoverLocalUnits();
+            subscriptions.add(systemd.subscribe(s -> loop.execute(() -> onStatus(s))));
+            systemd.watch(local.keySet());
+            subscriptions.add(registry.watchSchedule(self.id(), this::requestReconcile));
+            subscriptions.add(registry.watchGlobalJobs(this::requestReconcile));
+            presence.addListener(new MachinePresence.Listener() {
+                @Override
+                public void suspended() {
+                    loop.execute(() -> onRegistryTrouble("presence lease could not be renewed"));
+                }
+
+                @Override
+                public void rejoined() {
+                    loop.execute(() -> {
+                        log.info("agent: back in the registry; publishing the state of {} units again", local.size());
+                        published.clear();
+                        reconcile();
+                    });
+                }
+            });
+            long ms = settings.safetyInterval().toMillis();
+            loop.scheduleWithFixedDelay(this::safetyPass, ms, ms, TimeUnit.MILLISECONDS);
+            reconcile();
+        });
+    }
+
+    /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
+    public void requestReconcile() {
+        if (closed || !pending.compareAndSet(false, true)) return;
+        loop.schedule(() -> {
+            pending.set(false);
+            reconcile();
+        }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The units this agent has put on its machine (a copy, for the API's state dump and tests). */
+    public Map<String, LocalUnit> localUnits() {
+        return callOnLoop(() -> Map.copyOf(local));
+    }
+
+    // ---- reconciliation ------------------------------------------------------------------
+
+    private void reconcile() {
+        if (closed) return;
+        long started = System.nanoTime();
+        Map<String, DesiredUnit> desired;
+        try {
+            desired = readDesired();
+        } catch (RegistryException e) {
+            onRegistryTrouble(e.getMessage());
+            return;
+        }
+        onRegistryHealthy();
+        execute(AgentReconciler.plan(desired, local), desired);
+        systemd.watch(local.keySet());
+        publishAll();
+        stats.reconciled(System.nanoTime() - started);
+    }
+
+    private Map<String, DesiredUnit> readDesired() {
+        Map<String, DesiredUnit> desired = new TreeMap<>();
+        for (ScheduledUnit s : registry.scheduleOf(self.id())) {
+            if (s.desiredState() == TargetState.INACTIVE) continue;
+            Optional<UnitFile> file = fileFor(s.unitHash());
+            if (file.isEmpty()) {
+                log.warn("agent: {} is scheduled here but its unit file {} is missing from the registry; leaving it as it is",
+                        s.name(), s.unitHash());
+                LocalUnit l = local.get(s.name());
+                if (l != null) {
+                    // Keep what runs: an unreadable instruction is not an instruction to stop.
+                    Optional<UnitFile> current = fileFor(l.hash());
+                    current.ifPresent(f -> desired.put(s.name(), new DesiredUnit(s.name(), f, l.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED, false)));
+                }
+                continue;
+            }
+            desired.put(s.name(), new DesiredUnit(s.name(), file.get(), s.desiredState(), false));
+        }
+        List<Job> globals = registry.globalJobs();
+        if (!globals.isEmpty()) {
+            MachineState me = registry.machines().stream().filter(m -> m.id().equals(self.id())).findFirst().orElse(self);
+            for (Job j : GlobalUnitSelector.select(me, globals, List.copyOf(desired.values()))) {
+                if (!desired.containsKey(j.name())) {
+                    desired.put(j.name(), new DesiredUnit(j.name(), j.unit(), j.desiredState(), true));
+                    filesByHash.putIfAbsent(j.unitHash(), j.unit());
+                }
+            }
+        }
+        filesByHash.keySet().retainAll(hashesInUse(desired));
+        return desired;
+    }
+
+    private Set<String> hashesInUse(Map<String, DesiredUnit> desired) {
+        Set<String> in = new java.util.HashSet<>();
+        desired.values().forEach(d -> in.add(d.hash()));
+        local.values().forEach(l -> in.add(l.hash()));
+        return in;
+    }
+
+    private Optional<UnitFile> fileFor(String hash) {
+        UnitFile f = filesByHash.get(hash);
+        if (f != null) return Optional.of(f);
+        Optional<UnitFile> fetched = registry.unitFile(hash);
+        fetched.ifPresent(u -> filesByHash.put(hash, u));
+        return fetched;
+    }
+
+    private void execute(List<AgentTask> tasks, Map<String, DesiredUnit> desired) {
+        if (tasks.isEmpty()) return;
+        boolean reloadNeeded = false;
+        boolean unloaded = false;
+        // Phase order from the reconciler: unloads, stops, loads, starts. One daemon-reload serves all
+        // file changes of a phase instead of one per unit.
+        for (AgentTask t : tasks) {
+            if (t.kind() == AgentTask.Kind.START && reloadNeeded) {
+                reloadNeeded = !daemonReload();
+            }
+            log.info("agent: {}", t);
+            DesiredUnit d = desired.get(t.unit());
+            boolean ok = switch (t.kind()) {
+                case UNLOAD -> run(t, () -> unload(t.unit()));
+                case STOP -> run(t, () -> {
+                    systemd.stopUnit(t.unit());
+                    local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LOADED));
+                });
+                case LOAD -> run(t, () -> load(d));
+                case START -> run(t, () -> {
+                    systemd.startUnit(t.unit());
+                    local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
+                });
+            };
+            if (ok && (t.kind() == AgentTask.Kind.LOAD || t.kind() == AgentTask.Kind.UNLOAD)) reloadNeeded = true;
+            if (ok && t.kind() == AgentTask.Kind.UNLOAD) unloaded = true;
+            if (!ok) scheduleRetry();
+        }
+        if (reloadNeeded) daemonReload();
+        if (unloaded) published.keySet().retainAll(local.keySet());
+    }
+
+    private boolean daemonReload() {
+        try {
+            systemd.reload();
+            return true;
+        } catch (SystemdException e) {
+            log.warn("agent: daemon-reload after unit file changes failed: {}", e.getMessage());
+            scheduleRetry();
+            return false;
+        }
+    }
+
+    private boolean run(AgentTask t, Runnable action) {
+        try {
+            action.run();
+            stats.task(t.kind(), true);
+            return true;
+        } catch (SystemdException | IllegalArgumentException e) {
+            log.warn("agent: {} failed: {}", t, e.getMessage());
+            stats.task(t.kind(), false);
+            return false;
+        }
+    }
+
+    private void load(DesiredUnit d) {
+        systemd.writeUnitFile(d.name(), d.file().serialize());
+        systemd.linkUnit(d.name());
+        if (d.file().hasSection("Install")) systemd.enableUnit(d.name());
+        LocalUnit before = local.get(d.name());
+        TargetState applied = before != null && before.hash().equals(d.hash()) ? before.applied() : TargetState.LOADED;
+        local.put(d.name(), new LocalUnit(d.name(), d.hash(), applied));
+    }
+
+    private void unload(String name) {
+        systemd.stopUnit(name);
+        systemd.disableUnit(name);
+        systemd.removeUnitFile(name);
+        systemd.resetFailed(name);
+        local.remove(name);
+        statuses.remove(name);
+        try {
+            registry.removeUnitState(presence, name);
+        } catch (RegistryException e) {
+            // Harmless: the state dies with our lease, and the engine ignores states off the target.
+            log.debug("agent: could not remove state of {}: {}", name, e.getMessage());
+        }
+    }
+
+    // ---- recovery after a restart --------------------------------------------------------
+
+    /** Rebuilds what this agent runs from its units directory and systemd, without touching any unit. */
+    private void recoverLocalUnits() {
+        if (!Files.isDirectory(unitsDirectory)) return;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(unitsDirectory)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") || !UnitName.isValid(name) || !Files.isRegularFile(p)) continue;
+                try {
+                    UnitFile f = UnitFile.parse(Files.readString(p, StandardCharsets.UTF_8));
+                    filesByHash.put(f.hash().hex(), f);
+                    local.put(name, new LocalUnit(name, f.hash().hex(), TargetState.LOADED));
+                } catch (UnitParseException | IOException e) {
+                    log.warn("agent: cannot read {} left by a previous run ({}); it will be replaced if scheduled here", p, e.getMessage());
+                    local.put(name, new LocalUnit(name, "unreadable", TargetState.LOADED));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("agent: cannot list {}: {}", unitsDirectory, e.getMessage());
+        }
+        if (local.isEmpty()) return;
+        try {
+            for (SystemdUnitStatus s : systemd.unitStates(local.keySet()).values()) {
+                statuses.put(s.name(), s);
+                if (isRunning(s)) local.computeIfPresent(s.name(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
+            }
+        } catch (SystemdException e) {
+            log.warn("agent: cannot read unit states from systemd: {}", e.getMessage());
+        }
+        log.info("agent: recovered {} units from {} ({} running); none restarted", local.size(), unitsDirectory,
+                local.values().stream().filter(l -> l.applied() == TargetState.LAUNCHED).count());
+    }
+
+    private static boolean isRunning(SystemdUnitStatus s) {
+        return switch (s.activeState()) {
+            case "active", "activating", "reloading", "refreshing" -> true;
+            default -> false;
+        };
+    }
+
+    // ---- state publishing -----------------------------------------------------------------
+
+    private void onStatus(SystemdUnitStatus s) {
+        if (closed || !local.containsKey(s.name())) return;
+        statuses.put(s.name(), s);
+        publish(s.name());
+    }
+
+    private void publishAll() {
+        for (String name : local.keySet()) publish(name);
+    }
+
+    private void publish(String name) {
+        LocalUnit l = local.get(name);
+        SystemdUnitStatus s = statuses.get(name);
+        if (l == null || s == null) return;
+        UnitState state = new UnitState(name, self.id(), l.hash(), s.loadState(), s.activeState(), s.subState(), l.applied());
+        if (state.equals(published.get(name))) return;
+        try {
+            registry.publishUnitState(presence, state);
+            published.put(name, state);
+            stats.statePublished();
+        } catch (RegistryException e) {
+            log.debug("agent: could not publish state of {} (will retry): {}", name, e.getMessage());
+            scheduleRetry();
+        }
+    }
+
+    private void safetyPass() {
+        if (closed) return;
+        try {
+            if (!local.isEmpty()) {
+                for (SystemdUnitStatus s : systemd.unitStates(local.keySet()).values()) statuses.put(s.name(), s);
+            }
+        } catch (SystemdException e) {
+            log.warn("agent: cannot read unit states from systemd: {}", e.getMessage());
+        }
+        reconcile();
+    }
+
+    // ---- registry trouble -------------------------------------------------------------------
+
+    private void onRegistryTrouble(String why) {
+        long now = System.nanoTime();
+        if (disconnectedSinceNanos < 0) {
+            disconnectedSinceNanos = now;
+            log.warn("agent: registry unreachable ({}); keeping all {} units as they are and retrying", why, local.size());
+        }
+        Optional<Duration> limit = settings.stopOnDisconnectAfter();
+        if (limit.isPresent() && !stoppedForDisconnect && now - disconnectedSinceNanos >= limit.get().toNanos()) {
+            stoppedForDisconnect = true;
+            log.warn("agent: registry unreachable for longer than stop_on_disconnect_after ({} ms): stopping every unit as configured",
+                    limit.get().toMillis());
+            for (LocalUnit l : List.copyOf(local.values())) {
+                if (l.applied() == TargetState.LAUNCHED) {
+                    run(new AgentTask(AgentTask.Kind.STOP, l.name(), "registry unreachable past stop_on_disconnect_after"), () -> {
+                        systemd.stopUnit(l.name());
+                        local.put(l.name(), l.withApplied(TargetState.LOADED));
+                    });
+                }
+            }
+        }
+        scheduleRetry();
+    }
+
+    private void onRegistryHealthy() {
+        if (disconnectedSinceNanos >= 0) {
+            log.info("agent: registry reachable again after {} ms; reconciling", (System.nanoTime() - disconnectedSinceNanos) / 1_000_000);
+            disconnectedSinceNanos = -1;
+            stoppedForDisconnect = false;
+        }
+        retryDelay = RETRY_MIN;
+    }
+
+    private void scheduleRetry() {
+        if (closed || (retry != null && !retry.isDone())) return;
+        long ms = retryDelay.toMillis();
+        retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retryDelay.multipliedBy(2);
+        retry = loop.schedule(this::reconcile, ms, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    private void runOnLoop(Runnable r) {
+        callOnLoop(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    private <T> T callOnLoop(java.util.concurrent.Callable<T> c) {
+        try {
+            return loop.submit(c).get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("agent loop did not answer in 60 s", e);
+        }
+    }
+
+    /** Stops watching and publishing. Units keep running: stopping fleetd never stops units. */
+    @Override
+    public void close() {
+        closed = true;
+        loop.execute(() -> {
+            for (AutoCloseable s : subscriptions) {
+                try {
+                    s.close();
+                } catch (Exception e) {
+                    log.debug("agent: closing subscription", e);
+                }
+            }
+        });
+        loop.shutdown();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        loop.shutdownNow();
+    }
+}

@@ -1,0 +1,189 @@
+package org.fleetj.fleetd.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.fleetj.registry.Job;
+import org.fleetj.registry.Leadership;
+import org.fleetj.registry.MachineState;
+import org.fleetj.registry.Registry;
+import org.fleetj.registry.ScheduleChange;
+import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.scheduler.ClusterSnapshot;
+import org.fleetj.scheduler.Machine;
+import org.fleetj.scheduler.Plan;
+import org.fleetj.scheduler.Scheduler;
+import org.fleetj.scheduler.Task;
+import org.fleetj.scheduler.UnitSpec;
+import org.fleetj.scheduler.Unplaced;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitParseException;
+import org.fleetj.unit.XFleet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine pass: read the registry, ask the scheduler for a plan, add the bookkeeping the scheduler
+ * does not know about (copy desired state and unit hash into schedule entries, drop entries of destroyed
+ * units), and write it all fenced by leadership. Every change is logged with its reason.
+ */
+public final class EngineReconciler {
+    private static final Logger log = LoggerFactory.getLogger(EngineReconciler.class);
+    /** etcd refuses transactions with more than 128 operations by default; stay well below. */
+    static final int MAX_CHANGES_PER_TXN = 100;
+
+    private final Registry registry;
+    private final Scheduler scheduler;
+    private final EngineStats stats;
+    private final RequirementsCache requirements = new RequirementsCache();
+    /** Last reason logged per unplaced unit, so a unit that cannot be placed is reported once, not every pass. */
+    private final Map<String, String> reportedUnplaced = new HashMap<>();
+    private final Set<String> reportedInvalid = new HashSet<>();
+
+    public EngineReconciler(Registry registry, Scheduler scheduler, EngineStats stats) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.stats = stats;
+    }
+
+    void leaderStarted() {
+        stats.leaderStarted();
+        reportedUnplaced.clear();
+        reportedInvalid.clear();
+    }
+
+    /** Runs one pass; returns the changes written (empty when the cluster was already right). */
+    public List<ScheduleChange> reconcile(Leadership leadership) {
+        long started = System.nanoTime();
+        try {
+            List<ScheduleChange> changes = decide();
+            apply(leadership, changes);
+            stats.reconciled(System.nanoTime() - started, changes);
+            return changes;
+        } catch (RuntimeException e) {
+            stats.reconcileFailed();
+            throw e;
+        }
+    }
+
+    List<ScheduleChange> decide() {
+        List<Job> jobs = registry.jobs();
+        List<MachineState> machines = registry.machines();
+        Map<String, List<ScheduledUnit>> schedule = registry.schedule();
+
+        Map<String, Job> jobsByName = new HashMap<>(jobs.size() * 2);
+        List<UnitSpec> specs = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            jobsByName.put(job.name(), job);
+            XFleet x;
+            try {
+                x = requirements.requirements(job.name(), job.unit());
+                reportedInvalid.remove(job.name());
+            } catch (UnitParseException e) {
+                // Validated at submission, so this only happens with data written around the API.
+                if (reportedInvalid.add(job.name())) {
+                    log.warn("engine: not scheduling {}: its [X-Fleet] section is invalid: {}", job.name(), e.getMessage());
+                }
+                continue;
+            }
+            specs.add(new UnitSpec(job.name(), x, job.desiredState(), job.targetMachine()));
+        }
+        requirements.retainOnly(jobsByName.keySet());
+
+        List<Machine> snapshotMachines = new ArrayList<>(machines.size());
+        for (MachineState m : machines) {
+            snapshotMachines.add(new Machine(m.id(), m.publicIp(), m.metadata()));
+        }
+        Plan plan = scheduler.plan(ClusterSnapshot.of(snapshotMachines, specs));
+        reportUnplaced(plan.unplaced());
+
+        List<ScheduleChange> changes = new ArrayList<>();
+        Set<String> touched = new HashSet<>();
+        for (Task t : plan.tasks()) {
+            Job job = jobsByName.get(t.unit());
+            touched.add(t.unit());
+            switch (t.kind()) {
+                case SCHEDULE -> changes.add(assign(job, t.machine(), t.reason()));
+                case UNSCHEDULE -> changes.add(ScheduleChange.unassign(t.unit(), t.machine(), t.reason()));
+                case RESCHEDULE -> {
+                    changes.add(ScheduleChange.unassign(t.unit(), t.from().orElseThrow(), t.reason()));
+                    changes.add(assign(job, t.machine(), t.reason()));
+                }
+            }
+        }
+        // Bookkeeping the scheduler does not see: entries must carry the job's current desired state and
+        // hash (that is how a `fleetctl start` reaches exactly one agent), and entries of destroyed jobs go.
+        for (Map.Entry<String, List<ScheduledUnit>> e : schedule.entrySet()) {
+            String machineId = e.getKey();
+            for (ScheduledUnit entry : e.getValue()) {
+                if (touched.contains(entry.name())) continue;
+                Job job = jobsByName.get(entry.name());
+                if (job == null) {
+                    changes.add(ScheduleChange.unassign(entry.name(), machineId, "unit was destroyed"));
+                } else if (job.targetMachine().map(machineId::equals).orElse(false)
+                        && job.desiredState() != TargetState.INACTIVE) {
+                    if (job.desiredState() != entry.desiredState()) {
+                        changes.add(assign(job, machineId, "desired state is now " + job.desiredState().wireName()));
+                    } else if (!job.unitHash().equals(entry.unitHash())) {
+                        changes.add(assign(job, machineId, "unit file replaced (" + shortHash(entry.unitHash()) + " -> " + shortHash(job.unitHash()) + ")"));
+                    }
+                }
+            }
+        }
+        return changes;
+    }
+
+    private static ScheduleChange assign(Job job, String machineId, String reason) {
+        return ScheduleChange.assign(job.name(), machineId, job.unitHash(), job.desiredState(), reason);
+    }
+
+    private void apply(Leadership leadership, List<ScheduleChange> changes) {
+        if (changes.isEmpty()) return;
+        for (ScheduleChange c : changes) {
+            log.info("engine: {} {} {} {}: {}", c.kind() == ScheduleChange.Kind.ASSIGN ? "assign" : "unassign", c.unit(),
+                    c.kind() == ScheduleChange.Kind.ASSIGN ? "to" : "from", shortId(c.machineId()), c.reason());
+        }
+        // Chunks never split an unassign/assign pair of one unit (a move must be atomic).
+        List<ScheduleChange> chunk = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            ScheduleChange c = changes.get(i);
+            boolean pairFollows = i + 1 < changes.size() && c.kind() == ScheduleChange.Kind.UNASSIGN
+                    && changes.get(i + 1).unit().equals(c.unit());
+            if (chunk.size() >= MAX_CHANGES_PER_TXN - (pairFollows ? 1 : 0)) {
+                registry.applySchedule(leadership, chunk);
+                chunk = new ArrayList<>();
+            }
+            chunk.add(c);
+        }
+        if (!chunk.isEmpty()) registry.applySchedule(leadership, chunk);
+    }
+
+    private void reportUnplaced(List<Unplaced> unplaced) {
+        Set<String> now = new HashSet<>();
+        for (Unplaced u : unplaced) {
+            now.add(u.unit());
+            if (!u.reason().equals(reportedUnplaced.get(u.unit()))) {
+                log.info("engine: cannot place {} now: {}", u.unit(), u.reason());
+                reportedUnplaced.put(u.unit(), u.reason());
+            }
+        }
+        reportedUnplaced.keySet().retainAll(now);
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 8 ? id.substring(0, 8) : id;
+    }
+
+    private static String shortHash(String h) {
+        return h.length() > 7 ? h.substring(0, 7) : h;
+    }
+
+    /** Exposed for tests and the state dump. */
+    Optional<String> lastUnplacedReason(String unit) {
+        return Optional.ofNullable(reportedUnplaced.get(unit));
+    }
+}

@@ -1,0 +1,190 @@
+package org.fleetj.fleetd.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.fleetj.registry.LeaderLatch;
+import org.fleetj.registry.Leadership;
+import org.fleetj.registry.LeadershipLostException;
+import org.fleetj.registry.MachinePresence;
+import org.fleetj.registry.MachineState;
+import org.fleetj.registry.ScheduleChange;
+import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.memory.InMemoryRegistry;
+import org.fleetj.scheduler.Scheduler;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Engine logic against the in-memory registry (the etcd-backed path is proven on the local cluster). */
+class EngineReconcilerTest {
+    private static final String M1 = "11111111aaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String M2 = "22222222bbbbbbbbbbbbbbbbbbbbbbbb";
+    private static final String M3 = "33333333cccccccccccccccccccccccc";
+
+    private InMemoryRegistry registry;
+    private EngineReconciler engine;
+    private LeaderLatch latch;
+    private Leadership leadership;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        registry = new InMemoryRegistry();
+        engine = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE);
+        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
+        latch.start();
+        long deadline = System.currentTimeMillis() + 5000;
+        while (latch.leadership().isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        leadership = latch.leadership().orElseThrow();
+    }
+
+    @AfterEach
+    void tearDown() {
+        latch.close();
+        registry.close();
+    }
+
+    private MachinePresence join(String id, String meta) {
+        Map<String, String> m = meta.isEmpty() ? Map.of() : Map.of(meta.split("=")[0], meta.split("=")[1]);
+        return registry.join(new MachineState(id, "10.0.0." + id.charAt(0), m, "test"), "host-" + id.charAt(0), Duration.ofSeconds(30));
+    }
+
+    private static UnitFile unit(String xfleet) throws Exception {
+        return UnitFile.parse("[Service]\nExecStart=/bin/sleep 1000\n" + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet + "\n"));
+    }
+
+    private Map<String, String> placement() {
+        return registry.schedule().entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(u -> Map.entry(u.name(), e.getKey())))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    @Test
+    void launchedUnitIsAssignedWithItsDesiredStateAndHash() throws Exception {
+        join(M1, "");
+        UnitFile f = unit("");
+        registry.createJob("hello.service", f, TargetState.LAUNCHED);
+        List<ScheduleChange> changes = engine.reconcile(leadership);
+        assertEquals(1, changes.size());
+        assertEquals(List.of(new ScheduledUnit("hello.service", f.hash().hex(), TargetState.LAUNCHED)), registry.scheduleOf(M1));
+        assertTrue(changes.get(0).reason().length() > 5, changes.get(0).reason());
+        assertEquals(List.of(), engine.reconcile(leadership), "a second pass changes nothing");
+    }
+
+    @Test
+    void inactiveUnitsAndTemplatesAreNotScheduled() throws Exception {
+        join(M1, "");
+        registry.createJob("a.service", unit(""), TargetState.INACTIVE);
+        registry.createJob("tmpl@.service", unit(""), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        assertEquals(Map.of(), placement());
+    }
+
+    @Test
+    void desiredStateChangeIsCopiedIntoTheScheduleEntry() throws Exception {
+        join(M1, "");
+        registry.createJob("a.service", unit(""), TargetState.LOADED);
+        engine.reconcile(leadership);
+        assertEquals(TargetState.LOADED, registry.scheduleOf(M1).get(0).desiredState());
+        registry.setDesiredState("a.service", TargetState.LAUNCHED);
+        List<ScheduleChange> changes = engine.reconcile(leadership);
+        assertEquals("desired state is now launched", changes.get(0).reason());
+        assertEquals(TargetState.LAUNCHED, registry.scheduleOf(M1).get(0).desiredState());
+        registry.setDesiredState("a.service", TargetState.INACTIVE);
+        engine.reconcile(leadership);
+        assertEquals(List.of(), registry.scheduleOf(M1), "inactive units are unscheduled");
+    }
+
+    @Test
+    void conflictsSpreadInstancesAndTheFourthWaits() throws Exception {
+        join(M1, "");
+        join(M2, "");
+        join(M3, "");
+        for (int i = 1; i <= 4; i++) {
+            registry.createJob("helloworld@" + i + ".service", unit("Conflicts=helloworld@*.service"), TargetState.LAUNCHED);
+        }
+        engine.reconcile(leadership);
+        Map<String, String> p = placement();
+        assertEquals(3, p.size(), p.toString());
+        assertEquals(3, Set.copyOf(p.values()).size(), "one instance per machine: " + p);
+        assertTrue(engine.lastUnplacedReason("helloworld@4.service").isPresent());
+    }
+
+    @Test
+    void unitsOfAMachineThatWentAwayArePlacedElsewhere() throws Exception {
+        join(M1, "");
+        join(M2, "");
+        registry.createJob("a.service", unit(""), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        String first = placement().get("a.service");
+        registry.expireMachine(first);
+        engine.reconcile(leadership);
+        String second = placement().get("a.service");
+        assertNotEquals(first, second);
+        assertEquals(1, registry.schedule().values().stream().mapToInt(List::size).sum(), "assigned exactly once");
+    }
+
+    @Test
+    void destroyedUnitsLeaveTheSchedule() throws Exception {
+        join(M1, "");
+        registry.createJob("a.service", unit(""), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        registry.destroyJob("a.service");
+        List<ScheduleChange> changes = engine.reconcile(leadership);
+        assertEquals("unit was destroyed", changes.get(0).reason());
+        assertEquals(Map.of(), placement());
+    }
+
+    @Test
+    void replacedFileIsRefreshedInPlace() throws Exception {
+        join(M1, "");
+        join(M2, "");
+        registry.createJob("a.service", unit(""), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        String where = placement().get("a.service");
+        UnitFile v2 = UnitFile.parse("[Service]\nExecStart=/bin/sleep 2000\n");
+        registry.replaceJob("a.service", v2, TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        assertEquals(where, placement().get("a.service"), "replace keeps the placement");
+        assertEquals(v2.hash().hex(), registry.scheduleOf(where).get(0).unitHash());
+    }
+
+    @Test
+    void metadataAndMachineOfAreHonoured() throws Exception {
+        join(M1, "disk=hdd");
+        join(M2, "disk=ssd");
+        registry.createJob("db.service", unit("MachineMetadata=disk=ssd"), TargetState.LAUNCHED);
+        registry.createJob("db-sidekick.service", unit("MachineOf=db.service"), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        engine.reconcile(leadership);
+        assertEquals(Map.of("db.service", M2, "db-sidekick.service", M2), placement());
+    }
+
+    @Test
+    void largePlansAreWrittenInBoundedTransactions() throws Exception {
+        join(M1, "");
+        join(M2, "");
+        for (int i = 0; i < 250; i++) registry.createJob("u" + i + ".service", unit(""), TargetState.LAUNCHED);
+        List<ScheduleChange> changes = engine.reconcile(leadership);
+        assertEquals(250, changes.size());
+        assertEquals(250, placement().size());
+    }
+
+    @Test
+    void aDeposedEngineWritesNothing() throws Exception {
+        join(M1, "");
+        registry.createJob("a.service", unit(""), TargetState.LAUNCHED);
+        registry.expireLeadership();
+        assertThrows(LeadershipLostException.class, () -> engine.reconcile(leadership));
+        assertEquals(Map.of(), placement());
+    }
+}
