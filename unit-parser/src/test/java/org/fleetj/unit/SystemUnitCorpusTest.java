@@ -22,8 +22,8 @@ class SystemUnitCorpusTest {
     @Test
     void everyShippedUnitFileParsesAndRoundTrips() throws IOException {
         TreeMap<Path, Path> files = SystemUnitFiles.find();
-        assertTrue(!files.isEmpty(), "no unit files found under /lib/systemd/system, /usr/lib/systemd/system or "
-                + "/etc/systemd/system; this test needs a machine with systemd");
+        assertTrue(!files.isEmpty(), "no unit files found under /lib/systemd/system, /usr/lib/systemd/system, /etc/systemd/system "
+                + "or the user unit directories; this test needs a machine with systemd");
         List<String> failures = new ArrayList<>();
         int parsed = 0;
         int options = 0;

@@ -8,13 +8,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** The unit files this machine ships, found in systemd's usual directories (each real file once). */
+/** The unit files this machine ships, found in systemd's system and user unit directories (each real file once). */
 final class SystemUnitFiles {
     static final Set<String> UNIT_SUFFIXES = Set.of("service", "socket", "timer", "path", "device", "mount",
             "automount", "swap", "target", "slice", "scope", "busname", "snapshot");
 
     private static final Path[] ROOTS = {
-        Path.of("/lib/systemd/system"), Path.of("/usr/lib/systemd/system"), Path.of("/etc/systemd/system")
+        Path.of("/lib/systemd/system"), Path.of("/usr/lib/systemd/system"), Path.of("/etc/systemd/system"),
+        Path.of("/usr/lib/systemd/user"), Path.of("/etc/systemd/user")
     };
 
     private SystemUnitFiles() {
