@@ -80,7 +80,6 @@ final class PlacementPass {
             String why = m == null ? "target machine " + shortOf(target.get()) + " went away" : cannotStay(u, m);
             if (why == null) {
                 assign(u, m);
-                u.keepsOriginal = true;
             } else {
                 u.evictionReason = why;
             }
@@ -326,21 +325,26 @@ final class PlacementPass {
         }
     }
 
-    /** Replaces: the unit goes where a unit it replaces runs, and that unit is placed again elsewhere. */
+    /**
+     * Replaces: the unit goes where a unit it replaces runs, and that unit (with its MachineOf followers)
+     * is placed again elsewhere. Never along a Replaces ring (units in a ring only keep apart), so a unit
+     * cannot displace, directly or not, the unit that displaced it: no ping-pong within or across passes.
+     */
     private boolean takeReplacedMachine(PlannedUnit u) {
+        List<MachineSlot> tried = new ArrayList<>(1);
         for (PlannedUnit v : replacedBy(u, allUnits())) {
-            if (v.current == null || !v.keepsOriginal || reachesViaReplaces(v, u)) {
-                // Only units that were running before this pass are displaced (no ping-pong within a pass), and
-                // never a unit in a Replaces ring with u (units in a ring only keep apart: no ping-pong across passes).
+            MachineSlot m = v.current;
+            if (m == null || tried.contains(m) || reachesViaReplaces(v, u)) {
                 continue;
             }
-            MachineSlot m = v.current;
-            if (rejection(u, m, u) != null) {
+            tried.add(m);
+            List<PlannedUnit> leaving = leavingIfTaken(u, m);
+            if (leaving.isEmpty() || followsAnyOf(u, leaving) || rejection(u, m, leaving) != null) {
                 continue;
             }
             List<String> gone = new ArrayList<>();
-            for (PlannedUnit w : new ArrayList<>(m.units)) {
-                if (w.current == m && w.keepsOriginal && u.rules.replaces(w.name) && !reachesViaReplaces(w, u)) {
+            for (PlannedUnit w : leaving) {
+                if (w.current == m && u.rules.replaces(w.name)) {
                     gone.add(w.name);
                     displaced.addAll(evict(w, "replaced by " + u.name + " on " + m.shortId));
                     evictedWhilePlacing = true;
@@ -349,6 +353,35 @@ final class PlacementPass {
             assign(u, m);
             u.placementReason = "replaces " + String.join(", ", gone) + " on " + m.shortId;
             return true;
+        }
+        return false;
+    }
+
+    /** The units that leave {@code m} if {@code u} takes it: those it replaces, then their MachineOf followers. */
+    private List<PlannedUnit> leavingIfTaken(PlannedUnit u, MachineSlot m) {
+        List<PlannedUnit> leaving = new ArrayList<>();
+        for (PlannedUnit w : m.units) {
+            if (u.rules.replaces(w.name) && !reachesViaReplaces(w, u)) {
+                leaving.add(w);
+            }
+        }
+        for (int i = 0; i < leaving.size(); i++) {
+            for (PlannedUnit f : followers.getOrDefault(leaving.get(i).name, List.of())) {
+                if (f.current == m && !leaving.contains(f)) {
+                    leaving.add(f);
+                }
+            }
+        }
+        return leaving;
+    }
+
+    /** Whether one of {@code u}'s MachineOf peers is among {@code units} (it cannot both follow and displace). */
+    private boolean followsAnyOf(PlannedUnit u, List<PlannedUnit> units) {
+        for (String peer : u.spec.xfleet().machineOf()) {
+            PlannedUnit p = byName.get(peer);
+            if (p != null && units.contains(p)) {
+                return true;
+            }
         }
         return false;
     }
@@ -447,10 +480,9 @@ final class PlacementPass {
     }
 
     /**
-     * Why {@code u} cannot go on {@code m} now, or null. With a {@code displacer}, units on {@code m} that the
-     * displacer replaces count as gone.
+     * Why {@code u} cannot go on {@code m} now, or null. Units in {@code absent} (may be null) count as gone.
      */
-    private String rejection(PlannedUnit u, MachineSlot m, PlannedUnit displacer) {
+    private String rejection(PlannedUnit u, MachineSlot m, List<PlannedUnit> absent) {
         Optional<String> id = u.spec.xfleet().machineId();
         if (id.isPresent() && !m.answersTo(id.get())) {
             return "MachineID " + id.get() + " does not name machine " + m.shortId;
@@ -465,7 +497,7 @@ final class PlacementPass {
                 return why;
             }
         }
-        return exclusionOn(u, m, displacer);
+        return exclusionOn(u, m, absent);
     }
 
     /** Why {@code u}'s MachineOf peers do not all sit on {@code m}, or null. */
@@ -486,19 +518,19 @@ final class PlacementPass {
     }
 
     /** Conflicts (both ways) and Replaces between {@code u} and the units now on {@code m}; null when none. */
-    private String exclusionOn(PlannedUnit u, MachineSlot m, PlannedUnit displacer) {
+    private String exclusionOn(PlannedUnit u, MachineSlot m, List<PlannedUnit> absent) {
         UnitRules r = u.rules;
         if (r.excludesAny()) {
-            String why = literalExclusion(u, r.conflictNames(), m, displacer);
+            String why = literalExclusion(u, r.conflictNames(), m, absent);
             if (why == null) {
-                why = literalExclusion(u, r.replacesNames(), m, displacer);
+                why = literalExclusion(u, r.replacesNames(), m, absent);
             }
             if (why != null) {
                 return why;
             }
             if (r.hasWildcardExclusions()) {
                 for (PlannedUnit v : m.units) {
-                    if (v != u && !ignored(v, displacer)) {
+                    if (v != u && !ignored(v, absent)) {
                         why = r.exclusionWith(v.rules, m.shortId);
                         if (why != null) {
                             return why;
@@ -508,7 +540,7 @@ final class PlacementPass {
             }
         }
         for (PlannedUnit v : m.excluders) {
-            if (v != u && !ignored(v, displacer)) {
+            if (v != u && !ignored(v, absent)) {
                 String why = r.exclusionWith(v.rules, m.shortId);
                 if (why != null) {
                     return why;
@@ -518,18 +550,18 @@ final class PlacementPass {
         return null;
     }
 
-    private String literalExclusion(PlannedUnit u, Iterable<String> names, MachineSlot m, PlannedUnit displacer) {
+    private String literalExclusion(PlannedUnit u, Iterable<String> names, MachineSlot m, List<PlannedUnit> absent) {
         for (String n : names) {
             PlannedUnit v = byName.get(n);
-            if (v != null && v != u && v.current == m && !ignored(v, displacer)) {
+            if (v != null && v != u && v.current == m && !ignored(v, absent)) {
                 return u.rules.exclusionWith(v.rules, m.shortId);
             }
         }
         return null;
     }
 
-    private boolean ignored(PlannedUnit v, PlannedUnit displacer) {
-        return displacer != null && v.keepsOriginal && displacer.rules.replaces(v.name) && !reachesViaReplaces(v, displacer);
+    private static boolean ignored(PlannedUnit v, List<PlannedUnit> absent) {
+        return absent != null && absent.contains(v);
     }
 
     /** Whether {@code from} replaces {@code to}, directly or through a chain of Replaces. */
@@ -580,7 +612,6 @@ final class PlacementPass {
         }
         byLoad.add(m);
         u.current = null;
-        u.keepsOriginal = false;
     }
 
     /**

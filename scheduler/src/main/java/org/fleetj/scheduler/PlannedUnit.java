@@ -14,8 +14,6 @@ final class PlannedUnit {
 
     /** Where the unit is in the working placement, or null. */
     MachineSlot current;
-    /** True while the unit sits on the machine it had in the snapshot (only such units can be displaced by Replaces). */
-    boolean keepsOriginal;
     /** Why it lost its snapshot machine, if it did. */
     String evictionReason;
     /** Why it was put where it is, if it was placed in this pass. */

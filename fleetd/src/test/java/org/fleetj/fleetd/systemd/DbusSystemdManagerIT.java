@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * checked by asking that machine's systemd itself ({@code systemctl} through nsenter).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DbusSystemdManagerIT {
     private static final Duration SIGNAL_WAIT = Duration.ofSeconds(10);
 
@@ -262,5 +266,39 @@ class DbusSystemdManagerIT {
             DbusSystemdManager.connect(SystemdSettings.defaults().withBus(BusTarget.address(deadAddress)));
         });
         assertTrue(e.getMessage().contains(deadAddress), e.getMessage());
+    }
+
+    /** Runs last: it kills the machine's dbus-daemon under the open connection. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void reconnectsAndResubscribesWhenDbusRestarts() throws Exception {
+        String name = "fleetj-it-reconnect.service";
+        load(name, service("", ""));
+        systemd.watch(List.of(name));
+        awaitSeen(name, s -> s.loadState().equals("loaded"), "loaded");
+        busEvents.clear();
+
+        inside("systemctl kill -s KILL dbus.service");
+        long lost = System.nanoTime();
+        awaitBusEvent(BusConnectionEvent.Kind.LOST);
+        awaitBusEvent(BusConnectionEvent.Kind.RECONNECTED);
+        System.out.printf("systemd_bus_reconnect_ms=%.1f%n", (System.nanoTime() - lost) / 1e6);
+
+        // the new connection is subscribed again: a start is seen through signals as before
+        systemd.startUnit(name);
+        awaitSeen(name, state("active", "running"), "active/running after reconnect");
+        assertEquals("active", inside("systemctl is-active " + name));
+        unload(name);
+    }
+
+    private void awaitBusEvent(BusConnectionEvent.Kind kind) throws InterruptedException {
+        long end = System.nanoTime() + SIGNAL_WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            if (busEvents.stream().anyMatch(e -> e.kind() == kind)) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no " + kind + " bus event within " + SIGNAL_WAIT + "; got " + busEvents);
     }
 }

@@ -1,0 +1,95 @@
+package org.fleetj.fleetctl;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The training run behind {@code bin/fleetctl}'s class-data-sharing archive: plays the common commands
+ * in-process against a loopback stand-in of fleetd's API that answers fixed documents, so the archive
+ * holds the classes a real run loads (picocli, commands, HTTP client, JSON, tables). Prints nothing.
+ */
+public final class CdsTraining {
+    private static final String UNITS = "{\"units\":[{\"currentState\":\"launched\",\"desiredState\":\"launched\","
+            + "\"machineID\":\"3d1219c7c4c5404aaa1f6d2a48adfda4\",\"name\":\"hello.service\",\"options\":["
+            + "{\"name\":\"Description\",\"section\":\"Unit\",\"value\":\"Hello\"}]}]}";
+    private static final String UNIT = "{\"currentState\":\"launched\",\"desiredState\":\"launched\","
+            + "\"machineID\":\"3d1219c7c4c5404aaa1f6d2a48adfda4\",\"name\":\"hello.service\",\"options\":["
+            + "{\"name\":\"Description\",\"section\":\"Unit\",\"value\":\"Hello\"}]}";
+    private static final String STATES = "{\"states\":[{\"hash\":\"524c78430e3344e72e932522ab019c53b09e58ed\","
+            + "\"machineID\":\"3d1219c7c4c5404aaa1f6d2a48adfda4\",\"name\":\"hello.service\",\"systemdActiveState\":\"active\","
+            + "\"systemdLoadState\":\"loaded\",\"systemdSubState\":\"running\"}]}";
+    private static final String MACHINES = "{\"machines\":[{\"id\":\"3d1219c7c4c5404aaa1f6d2a48adfda4\","
+            + "\"metadata\":{\"role\":\"peer\"},\"primaryIP\":\"127.0.0.1\"}]}";
+
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread responder = new Thread(() -> serve(server), "cds-training-api");
+            responder.setDaemon(true);
+            responder.start();
+            String endpoint = "http://127.0.0.1:" + ((InetSocketAddress) server.getLocalSocketAddress()).getPort();
+            PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+            String[][] runs = {
+                    {"list-units"}, {"list-unit-files"}, {"list-machines"}, {"list-units", "-o", "json"},
+                    {"cat", "hello"}, {"start", "--no-block", "hello.service"}, {"version"}, {"help"}, {"list-units", "--fields", "x"},
+            };
+            for (String[] run : runs) {
+                String[] argv = new String[run.length + 2];
+                argv[0] = "--endpoint";
+                argv[1] = endpoint;
+                System.arraycopy(run, 0, argv, 2, run.length);
+                Fleetctl.run(argv, Map.of(), new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
+            }
+            Fleetctl.run(new String[]{"--endpoint", "unix:///nonexistent/fleet.sock", "list-units"}, Map.of(),
+                    new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
+        }
+    }
+
+    private static void serve(ServerSocket server) {
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                int c;
+                while ((c = in.read()) >= 0) {
+                    head.append((char) c);
+                    if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) break;
+                }
+                String request = head.toString();
+                int length = 0;
+                for (String line : request.split("\r\n")) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+                }
+                in.readNBytes(length);
+                String path = request.split(" ", 3)[1];
+                String body;
+                int status = 200;
+                if (path.startsWith("/fleet/v1/units/")) body = request.startsWith("GET") ? UNIT : "";
+                else if (path.startsWith("/fleet/v1/units")) body = UNITS;
+                else if (path.startsWith("/fleet/v1/state")) body = STATES;
+                else body = MACHINES;
+                if (!request.startsWith("GET")) status = 204;
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                String response = "HTTP/1.1 " + status + (status == 200 ? " OK" : " No Content") + "\r\nContent-Type: application/json\r\n"
+                        + (status == 200 ? "Content-Length: " + bytes.length + "\r\n" : "") + "Connection: close\r\n\r\n";
+                OutputStream out = s.getOutputStream();
+                out.write(response.getBytes(StandardCharsets.ISO_8859_1));
+                if (status == 200) out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.fleetj.registry.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
+import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.RegistryMetrics;
+import org.fleetj.registry.RegistryUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one door to etcd: runs each request with the configured timeout, counts it in {@link RegistryMetrics},
+ * and turns jetcd/gRPC failures into typed registry exceptions naming the endpoints.
+ *
+ * <p>gRPC backs off reconnecting to an endpoint exponentially (up to two minutes), so after a long etcd
+ * outage a channel can stay down long after etcd is back. When requests keep failing, the gateway therefore
+ * replaces its jetcd client (at most every {@link #RENEW_INTERVAL}): a new channel connects at once. Watches
+ * notice that their client was closed and resume on the new one.
+ */
+final class EtcdGateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EtcdGateway.class);
+    static final Duration RENEW_INTERVAL = Duration.ofSeconds(3);
+    private static final int MAX_INBOUND_BYTES = 512 * 1024 * 1024;
+
+    private final EtcdConfig config;
+    private final RegistryMetrics metrics;
+    private final Object lock = new Object();
+    private volatile Client client;
+    private volatile long generation;
+    private long failingSinceNanos;
+    private long renewedAtNanos = System.nanoTime();
+    private volatile boolean closed;
+
+    EtcdGateway(EtcdConfig config, RegistryMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.client = newClient();
+    }
+
+    EtcdConfig config() {
+        return config;
+    }
+
+    /** The current jetcd client; it may be replaced after failures (see {@link #generation()}). */
+    Client client() {
+        if (closed) {
+            throw new RegistryException("the etcd registry for " + config.endpointList() + " is closed");
+        }
+        return client;
+    }
+
+    /** Changes each time the client is replaced. */
+    long generation() {
+        return generation;
+    }
+
+    /** Runs one request of type {@code op} and waits for it at most the request timeout. */
+    <T> T call(String op, Function<Client, CompletableFuture<T>> request) {
+        return call(op, config.requestTimeout(), request);
+    }
+
+    <T> T call(String op, Duration timeout, Function<Client, CompletableFuture<T>> request) {
+        long start = System.nanoTime();
+        boolean failed = true;
+        CompletableFuture<T> future = null;
+        try {
+            future = request.apply(client());
+            T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            failed = false;
+            succeeded();
+            return result;
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            failedToReach();
+            throw new RegistryUnavailableException("etcd at " + config.endpointList() + " did not answer (" + op + ") within "
+                    + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            RegistryException mapped = translate(op, e.getCause());
+            failed = mapped instanceof RegistryUnavailableException;
+            if (failed) failedToReach();
+            throw mapped;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (future != null) future.cancel(true);
+            throw new RegistryUnavailableException("interrupted while waiting for etcd at " + config.endpointList() + " (" + op + ")", e);
+        } finally {
+            metrics.record(op, System.nanoTime() - start, failed);
+        }
+    }
+
+    RegistryException translate(String op, Throwable cause) {
+        Throwable t = cause;
+        while (t != null) {
+            if (t instanceof EtcdException ee) {
+                return mapped(op, ee.getErrorCode().name(), ee.getMessage(), cause);
+            }
+            if (t instanceof StatusRuntimeException sre) {
+                return mapped(op, sre.getStatus().getCode().name(), String.valueOf(sre.getStatus().getDescription()), cause);
+            }
+            t = t.getCause();
+        }
+        if (closed) {
+            return new RegistryException("the etcd registry for " + config.endpointList() + " is closed", cause);
+        }
+        return new RegistryUnavailableException("etcd at " + config.endpointList() + " failed (" + op + "): " + cause, cause);
+    }
+
+    private RegistryException mapped(String op, String code, String message, Throwable cause) {
+        String text = "etcd at " + config.endpointList() + " failed (" + op + "): " + code + " " + message;
+        if (message != null && message.contains("lease not found")) {
+            return new LeaseNotFoundException(text, cause);
+        }
+        return switch (code) {
+            case "UNAVAILABLE", "DEADLINE_EXCEEDED", "CANCELLED", "ABORTED", "UNKNOWN", "INTERNAL", "RESOURCE_EXHAUSTED" ->
+                    new RegistryUnavailableException(text, cause);
+            default -> new RegistryException(text, cause);
+        };
+    }
+
+    private void succeeded() {
+        synchronized (lock) {
+            failingSinceNanos = 0;
+        }
+    }
+
+    /** Called when etcd could not be reached; replaces the client when that has gone on for a while. */
+    void failedToReach() {
+        Client old;
+        synchronized (lock) {
+            long now = System.nanoTime();
+            if (failingSinceNanos == 0) {
+                failingSinceNanos = now;
+                return;
+            }
+            if (closed || now - failingSinceNanos < RENEW_INTERVAL.toNanos() || now - renewedAtNanos < RENEW_INTERVAL.toNanos()) {
+                return;
+            }
+            renewedAtNanos = now;
+            old = client;
+            client = newClient();
+            generation++;
+        }
+        log.info("etcd at {} unreachable for a while: reconnecting with a new client", config.endpointList());
+        try {
+            old.close();
+        } catch (RuntimeException e) {
+            log.debug("closing the old etcd client failed: {}", e.toString());
+        }
+    }
+
+    private Client newClient() {
+        ClientBuilder b = Client.builder()
+                .endpoints(config.endpoints().toArray(java.net.URI[]::new))
+                .connectTimeout(config.requestTimeout())
+                .maxInboundMessageSize(MAX_INBOUND_BYTES)
+                .waitForReady(false);
+        config.username().ifPresent(u -> b.user(EtcdKeys.bytes(u)));
+        config.password().ifPresent(p -> b.password(EtcdKeys.bytes(p)));
+        if (config.tls()) {
+            try {
+                b.sslContext(ssl -> {
+                    config.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+                    if (config.certFile().isPresent() && config.keyFile().isPresent()) {
+                        ssl.keyManager(config.certFile().get().toFile(), config.keyFile().get().toFile());
+                    }
+                });
+            } catch (SSLException e) {
+                throw new RegistryException("cannot set up TLS for etcd with the given CA/certificate/key files: " + e.getMessage(), e);
+            }
+        }
+        return b.build();
+    }
+
+    /** True when {@code status} says the server could not be reached (as opposed to refusing the request). */
+    static boolean isConnectivity(Status.Code code) {
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        client.close();
+    }
+
+    /** etcd no longer knows the lease (it expired or was revoked). */
+    static final class LeaseNotFoundException extends RegistryUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseNotFoundException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package org.fleetj.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A multi-machine fleet cluster on this host, driven through {@code scripts/local-cluster} (needs root). Each
+ * instance has a cluster name of its own (derived from the JVM's PID), so the script gives it its own bridge,
+ * subnet, etcd ports, netns/veth names and cgroup subtree, and parallel test JVMs do not collide.
+ * {@link #close()} tears everything down; so does a JVM shutdown hook if a test never gets to close it.
+ *
+ * <pre>{@code
+ * try (LocalCluster cluster = LocalCluster.create().up(3, LocalClusterOptions.defaults().withoutFleetd())) {
+ *     cluster.sh("m2", "systemctl", "is-system-running").trimmed();   // "running"
+ * }
+ * }</pre>
+ * Machines are numbered from 1: {@code machine(1)} is m1.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** TCP port of fleetd's HTTP API in every machine (fleet.conf: listen=http://0.0.0.0:49153). */
+    public static final int FLEETD_API_PORT = 49153;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String name;
+    private final Path script;
+    private final Path stateDir;
+    private final Thread downOnExit;
+    private boolean hookInstalled;
+    private boolean closed;
+
+    private LocalCluster(String name) {
+        this.name = name;
+        this.script = RepoRoot.find().resolve(RepoRoot.SCRIPT);
+        this.stateDir = Path.of(run(List.of("state-dir"), COMMAND_TIMEOUT).requireSuccess().trimmed());
+        this.downOnExit = new Thread(this::downQuietly, "local-cluster-" + name + "-down");
+    }
+
+    /** A cluster with a name no other JVM on this host uses ("t" + PID + counter, base 36, at most 8 characters). */
+    public static LocalCluster create() {
+        return named("t" + Long.toString(ProcessHandle.current().pid(), 36) + Integer.toString(INSTANCES.getAndIncrement(), 36));
+    }
+
+    /** A cluster with this exact name (1-8 characters a-z0-9, starting with a letter). */
+    public static LocalCluster named(String name) {
+        if (!name.matches("[a-z][a-z0-9]{0,7}")) {
+            throw new IllegalArgumentException("local cluster names are 1-8 characters a-z0-9 starting with a letter, got " + name);
+        }
+        return new LocalCluster(name);
+    }
+
+    public LocalCluster up(int machines) {
+        return up(machines, LocalClusterOptions.defaults());
+    }
+
+    /** Boots machines m1..m{machines} (those not up yet) and waits until they run (and fleetd registered, if installed). */
+    public synchronized LocalCluster up(int machines, LocalClusterOptions options) {
+        if (closed) {
+            throw new LocalClusterException("local cluster " + name + " is closed");
+        }
+        if (!hookInstalled) {
+            Runtime.getRuntime().addShutdownHook(downOnExit);
+            hookInstalled = true;
+        }
+        List<String> args = new ArrayList<>(List.of("up", Integer.toString(machines)));
+        args.addAll(options.toArgs());
+        CommandResult r = run(args, options.bootTimeout().plus(Duration.ofMinutes(1)));
+        System.err.print(r.stderr());   // the script's boot timings, for the test log
+        if (!r.succeeded()) {
+            throw new LocalClusterException("local-cluster " + name + " up " + machines + " failed (exit " + r.exitCode() + "):\n" + r.stderr().strip());
+        }
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** /var/lib/fleet-local-cluster/&lt;name&gt; unless FLEET_CLUSTER_BASE says otherwise. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** The cluster's settings as the script recorded them (SUBNET, ETCD_ENDPOINT, KEY_PREFIX, BRIDGE, ...). */
+    public Map<String, String> settings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : readLines(stateDir.resolve("cluster.env"))) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("#")) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    public String etcdEndpoint() {
+        return setting("ETCD_ENDPOINT");
+    }
+
+    public String keyPrefix() {
+        return setting("KEY_PREFIX");
+    }
+
+    /** Host side of the bridge, e.g. 10.77.3.1. */
+    public String hostIp() {
+        return setting("HOST_IP");
+    }
+
+    public String bridge() {
+        return setting("BRIDGE");
+    }
+
+    /** etcd's v3 JSON gateway of this cluster. */
+    public EtcdGateway etcd() {
+        return new EtcdGateway(etcdEndpoint());
+    }
+
+    /** known_hosts with every machine (lines {@code <ip>,<name> ssh-ed25519 ...}). */
+    public Path knownHostsFile() {
+        return stateDir.resolve("ssh/known_hosts");
+    }
+
+    /** The ed25519 private key that root in every machine accepts. */
+    public Path identityFile() {
+        return stateDir.resolve("ssh/id_ed25519");
+    }
+
+    /** The variables {@code scripts/local-cluster env} exports for fleetctl (FLEETCTL_ENDPOINT, ...). */
+    public Map<String, String> env() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : run(List.of("env"), COMMAND_TIMEOUT).requireSuccess().stdout().split("\n")) {
+            if (line.startsWith("export ")) {
+                String kv = line.substring("export ".length());
+                int eq = kv.indexOf('=');
+                m.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    /** Every machine the cluster has (up or down), in order m1, m2, ... */
+    public List<Machine> machines() {
+        Path dir = stateDir.resolve("machines");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("m[0-9]+"))
+                    .sorted((a, b) -> Integer.compare(Integer.parseInt(a.substring(1)), Integer.parseInt(b.substring(1))))
+                    .map(this::machine)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Machine {@code index} (1-based: 1 is m1). */
+    public Machine machine(int index) {
+        return machine("m" + index);
+    }
+
+    public Machine machine(String machine) {
+        Path d = stateDir.resolve("machines").resolve(machine);
+        if (!Files.isDirectory(d)) {
+            throw new LocalClusterException("local cluster " + name + " has no machine " + machine);
+        }
+        return new Machine(machine, readOne(d.resolve("ip")), readOne(d.resolve("machine-id")), livePid(d.resolve("pid")));
+    }
+
+    /** Runs a command inside the machine (nsenter into all its namespaces); never throws on a non-zero exit. */
+    public CommandResult sh(String machine, String... command) {
+        requireCommand(command);
+        return run(concat(List.of("sh", machine), command), COMMAND_TIMEOUT);
+    }
+
+    public CommandResult sh(int machine, String... command) {
+        return sh("m" + machine, command);
+    }
+
+    /** Runs a command over ssh as root (cluster key, strict known_hosts); the words are joined by spaces, as ssh does. */
+    public CommandResult ssh(String machine, String... command) {
+        requireCommand(command);
+        return run(concat(List.of("ssh", machine), command), COMMAND_TIMEOUT);
+    }
+
+    public CommandResult ssh(int machine, String... command) {
+        return ssh("m" + machine, command);
+    }
+
+    /** Crash: kill -9 of the machine's PID 1 (its whole pid namespace dies, its network goes away). */
+    public void kill(String machine) {
+        script("kill", machine);
+    }
+
+    public void kill(int machine) {
+        kill("m" + machine);
+    }
+
+    /** Graceful poweroff. */
+    public void stop(String machine) {
+        script("stop", machine);
+    }
+
+    public void stop(int machine) {
+        stop("m" + machine);
+    }
+
+    /** Boots a machine that was killed or stopped, with the same machine-id, IP and host key; waits until it runs. */
+    public void start(String machine) {
+        script("start", machine);
+    }
+
+    public void start(int machine) {
+        start("m" + machine);
+    }
+
+    /** The script's status table (machines, pids, is-system-running, fleetd state, etcd health). */
+    public String status() {
+        return run(List.of("status"), COMMAND_TIMEOUT).requireSuccess().stdout();
+    }
+
+    /** Stops the cluster's etcd (graceful; data and ports kept) — clients get "connection refused". */
+    public void stopEtcd() {
+        script("etcd", "stop");
+    }
+
+    public void startEtcd() {
+        script("etcd", "start");
+    }
+
+    /** SIGSTOP to etcd — clients hang rather than fail. */
+    public void pauseEtcd() {
+        script("etcd", "pause");
+    }
+
+    public void resumeEtcd() {
+        script("etcd", "resume");
+    }
+
+    /** Tears the cluster down (machines, netns, veths, cgroups, bridge, etcd, state dir); safe to repeat. */
+    public synchronized void down() {
+        CommandResult r = run(List.of("down"), COMMAND_TIMEOUT);
+        if (!r.succeeded()) {
+            throw new LocalClusterException("local-cluster " + name + " down failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (hookInstalled) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(downOnExit);
+            } catch (IllegalStateException jvmAlreadyExiting) {
+                // the hook runs anyway
+            }
+        }
+        down();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalCluster[" + name + " " + stateDir + "]";
+    }
+
+    private void downQuietly() {
+        try {
+            run(List.of("down"), COMMAND_TIMEOUT);
+        } catch (RuntimeException e) {
+            System.err.println("local-cluster " + name + ": down at JVM exit failed: " + e.getMessage());
+        }
+    }
+
+    private void script(String... args) {
+        CommandResult r = run(Arrays.asList(args), COMMAND_TIMEOUT);
+        if (!r.succeeded()) {
+            throw new LocalClusterException("local-cluster " + name + " " + String.join(" ", args) + " failed (exit " + r.exitCode() + "): "
+                    + r.stderr().strip());
+        }
+    }
+
+    private CommandResult run(List<String> args, Duration timeout) {
+        List<String> cmd = new ArrayList<>(List.of(script.toString(), "--name", name));
+        cmd.addAll(args);
+        return CommandRunner.run(cmd, timeout);
+    }
+
+    private String setting(String key) {
+        String v = settings().get(key);
+        if (v == null) {
+            throw new LocalClusterException("local cluster " + name + " has no " + key + " in " + stateDir.resolve("cluster.env") + " (is it up?)");
+        }
+        return v;
+    }
+
+    private static long livePid(Path pidFile) {
+        if (!Files.exists(pidFile)) {
+            return 0;
+        }
+        long pid = Long.parseLong(readOne(pidFile));
+        Path comm = Path.of("/proc", Long.toString(pid), "comm");
+        try {
+            return Files.exists(comm) && Files.readString(comm).strip().equals("systemd") ? pid : 0;
+        } catch (IOException e) {
+            return 0;   // the process ended between the two reads
+        }
+    }
+
+    private static String readOne(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new LocalClusterException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> readLines(Path p) {
+        try {
+            return Files.readAllLines(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LocalClusterException("cannot read " + p + " (is the cluster up?): " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireCommand(String[] command) {
+        if (command.length == 0) {
+            throw new IllegalArgumentException("a command to run is required");
+        }
+    }
+
+    private static List<String> concat(List<String> head, String[] tail) {
+        List<String> l = new ArrayList<>(head);
+        l.addAll(Arrays.asList(tail));
+        return l;
+    }
+}
