@@ -220,7 +220,8 @@ public final class EtcdServer implements AutoCloseable {
                 "--initial-advertise-peer-urls", peerUrl(),
                 "--initial-cluster", initialCluster,
                 "--initial-cluster-state", "new",
-                "--initial-cluster-token", "testkit-" + baseDir.getFileName()));
+                // one token for all members of a cluster (they refuse peers with another), unique per cluster
+                "--initial-cluster-token", "testkit-" + Integer.toHexString(initialCluster.hashCode())));
         cmd.addAll(tuning);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -236,7 +237,8 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
-    void awaitHealthy(Duration timeout) {
+    /** Waits until /health answers healthy (for a member of a cluster: a leader exists); fails after the timeout. */
+    public void awaitHealthy(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         EtcdGateway gateway = new EtcdGateway(endpoint());
         while (System.nanoTime() < deadline) {

@@ -19,6 +19,9 @@ class EtcdClusterTest {
             assertEquals(Optional.of("v1"), new EtcdGateway(cluster.member(2).endpoint()).get("/testkit/replicated"));
 
             cluster.member(0).crash();
+            // a write proposed while the survivors elect a new leader can hang for etcd's request timeout:
+            // wait until a survivor reports health again (etcd 3.4: healthy means a leader exists)
+            cluster.member(1).awaitHealthy(Duration.ofSeconds(30));
             EtcdGateway survivor = new EtcdGateway(cluster.member(1).endpoint());
             survivor.put("/testkit/replicated", "v2");   // 2 of 3 are a quorum
             assertEquals(Optional.of("v2"), new EtcdGateway(cluster.member(2).endpoint()).get("/testkit/replicated"));

@@ -24,9 +24,9 @@ final class JsonBodies {
             return value;
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("unknown field " + GoQuote.q(e.getPropertyName()) + " in request body"
-                    + location(e));
+                    + location(e, 1));
         } catch (JsonMappingException e) {
-            throw ApiException.badRequest("invalid request body" + location(e) + ": " + e.getOriginalMessage());
+            throw ApiException.badRequest("invalid request body" + location(e, 0) + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed JSON in request body: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -34,10 +34,14 @@ final class JsonBodies {
         }
     }
 
-    /** Where in the entity the problem is, e.g. " at options[2].value". */
-    private static String location(JsonMappingException e) {
-        if (e.getPath().isEmpty()) return "";
-        String path = e.getPath().stream()
+    /**
+     * Where in the entity the problem is, e.g. " at options[2].value"; {@code dropLast} path elements are left
+     * out (an unknown field's own name is already in the message, so its location is its parent).
+     */
+    private static String location(JsonMappingException e, int dropLast) {
+        int keep = e.getPath().size() - dropLast;
+        if (keep <= 0) return "";
+        String path = e.getPath().subList(0, keep).stream()
                 .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining());
         return " at " + (path.startsWith(".") ? path.substring(1) : path);
