@@ -14,9 +14,9 @@ import java.util.Optional;
  * @param socketMode  permission bits of the socket file (default 0660)
  * @param socketGroup group owning the socket file ({@code api_socket_group}), if any
  * @param listen      TCP listeners ({@code listen}); none by default
- * @param tlsCertFile PEM certificate chain for https listeners ({@code listen_cert_file})
- * @param tlsKeyFile  PEM private key (PKCS#8, or PKCS#1 RSA) for https listeners ({@code listen_key_file})
- * @param tlsCaFile   PEM CA bundle ({@code listen_ca_file}); when set, https clients must present a
+ * @param tlsCertFile PEM certificate chain for https listeners ({@code listen_certfile})
+ * @param tlsKeyFile  PEM private key (PKCS#8, or PKCS#1 RSA) for https listeners ({@code listen_keyfile})
+ * @param tlsCaFile   PEM CA bundle ({@code listen_cafile}); when set, https clients must present a
  *                    certificate signed by it (client-certificate authentication)
  * @param tokenLimit  page size of list responses ({@code token_limit}, default 100)
  * @param version     fleetd's version, sent as {@code Server: fleetd/<version>}
@@ -49,10 +49,10 @@ public record ApiConfig(Optional<Path> socketPath, int socketMode, Optional<Stri
         }
         boolean anyTls = listen.stream().anyMatch(ListenAddress::tls);
         if (anyTls && (tlsCertFile.isEmpty() || tlsKeyFile.isEmpty())) {
-            throw new IllegalArgumentException("listen has an https:// address, which needs listen_cert_file and listen_key_file");
+            throw new IllegalArgumentException("listen has an https:// address, which needs listen_certfile and listen_keyfile");
         }
         if (!anyTls && (tlsCertFile.isPresent() || tlsKeyFile.isPresent() || tlsCaFile.isPresent())) {
-            throw new IllegalArgumentException("listen_cert_file, listen_key_file and listen_ca_file apply to https:// listen addresses, and there is none");
+            throw new IllegalArgumentException("listen_certfile, listen_keyfile and listen_cafile apply to https:// listen addresses, and there is none");
         }
         if (socketPath.isEmpty() && listen.isEmpty()) {
             throw new IllegalArgumentException("the API has no listener: set api_socket or listen");

@@ -33,7 +33,7 @@ final class PemTls {
 
     static SslContextFactory.Server serverContext(Path certFile, Path keyFile, java.util.Optional<Path> caFile) throws ApiServerException {
         try {
-            List<Certificate> chain = certificates(certFile, "listen_cert_file");
+            List<Certificate> chain = certificates(certFile, "listen_certfile");
             PrivateKey key = privateKey(keyFile);
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
@@ -46,16 +46,16 @@ final class PemTls {
                 KeyStore trust = KeyStore.getInstance("PKCS12");
                 trust.load(null, null);
                 int i = 0;
-                for (Certificate ca : certificates(caFile.get(), "listen_ca_file")) trust.setCertificateEntry("ca-" + i++, ca);
+                for (Certificate ca : certificates(caFile.get(), "listen_cafile")) trust.setCertificateEntry("ca-" + i++, ca);
                 ssl.setTrustStore(trust);
                 ssl.setNeedClientAuth(true);
             }
             return ssl;
         } catch (GeneralSecurityException e) {
-            throw new ApiServerException("cannot set up TLS from listen_cert_file " + certFile + " and listen_key_file " + keyFile
+            throw new ApiServerException("cannot set up TLS from listen_certfile " + certFile + " and listen_keyfile " + keyFile
                     + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new ApiServerException("cannot set up TLS from listen_cert_file " + certFile + ": " + e, e);
+            throw new ApiServerException("cannot set up TLS from listen_certfile " + certFile + ": " + e, e);
         }
     }
 
@@ -75,7 +75,7 @@ final class PemTls {
     }
 
     static PrivateKey privateKey(Path file) throws ApiServerException {
-        String pem = read(file, "listen_key_file");
+        String pem = read(file, "listen_keyfile");
         for (Block b : blocks(pem)) {
             switch (b.type()) {
                 case "PRIVATE KEY" -> {
@@ -84,16 +84,16 @@ final class PemTls {
                 case "RSA PRIVATE KEY" -> {
                     return pkcs8(file, Der.rsaPkcs1ToPkcs8(b.der()));
                 }
-                case "ENCRYPTED PRIVATE KEY" -> throw new ApiServerException("listen_key_file " + file
+                case "ENCRYPTED PRIVATE KEY" -> throw new ApiServerException("listen_keyfile " + file
                         + " is encrypted; give an unencrypted key (openssl pkcs8 -topk8 -nocrypt)");
-                case "EC PRIVATE KEY" -> throw new ApiServerException("listen_key_file " + file
+                case "EC PRIVATE KEY" -> throw new ApiServerException("listen_keyfile " + file
                         + " is a SEC1 EC key; convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
                 default -> {
                     // other blocks (EC PARAMETERS, certificates) are skipped
                 }
             }
         }
-        throw new ApiServerException("listen_key_file " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+        throw new ApiServerException("listen_keyfile " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
     }
 
     private static PrivateKey pkcs8(Path file, byte[] der) throws ApiServerException {
@@ -105,7 +105,7 @@ final class PemTls {
                 // try the next algorithm
             }
         }
-        throw new ApiServerException("listen_key_file " + file + " holds a private key of an unsupported type (RSA, EC and Ed25519 are supported)");
+        throw new ApiServerException("listen_keyfile " + file + " holds a private key of an unsupported type (RSA, EC and Ed25519 are supported)");
     }
 
     private static String read(Path file, String option) throws ApiServerException {

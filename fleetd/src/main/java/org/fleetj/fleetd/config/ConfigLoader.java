@@ -64,6 +64,11 @@ public final class ConfigLoader {
         return d;
     }
 
+    /** Every option name fleetd knows, in a stable order (for --help). */
+    public static List<String> optionNames() {
+        return List.copyOf(DEFAULTS.keySet());
+    }
+
     public List<String> warnings() {
         return List.copyOf(warnings);
     }
@@ -187,8 +192,11 @@ public final class ConfigLoader {
         }
         List<String> listen = ConfigValues.list("listen", r.get("listen"));
         for (String l : listen) {
-            if (!l.matches("(https?|unix)://.+")) {
-                throw new ConfigException("invalid value for listen: \"" + l + "\" must be http://host:port, https://host:port or unix:///path");
+            if (l.startsWith("unix://")) {
+                throw new ConfigException("invalid value for listen: \"" + l + "\": the unix socket is set with api_socket; listen takes http://host:port or https://host:port");
+            }
+            if (!l.matches("https?://.+")) {
+                throw new ConfigException("invalid value for listen: \"" + l + "\" must be http://host:port or https://host:port");
             }
         }
         var agentTtl = ConfigValues.goDuration("agent_ttl", r.get("agent_ttl"));
