@@ -131,10 +131,14 @@ public final class Agent implements AutoCloseable {
     /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
     public void requestReconcile() {
         if (closed || !pending.compareAndSet(false, true)) return;
-        loop.schedule(() -> {
-            pending.set(false);
-            reconcile();
-        }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            loop.schedule(() -> {
+                pending.set(false);
+                reconcile();
+            }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // a watch fired while the agent was closing: nothing left to do
+        }
     }
 
     /** The units this agent has put on its machine (a copy, for the API's state dump and tests). */
@@ -291,23 +295,25 @@ public final class Agent implements AutoCloseable {
 
     /** Rebuilds what this agent runs from its units directory and systemd, without touching any unit. */
     private void recoverLocalUnits() {
-        if (!Files.isDirectory(unitsDirectory)) return;
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(unitsDirectory)) {
-            for (Path p : dir) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") || !UnitName.isValid(name) || !Files.isRegularFile(p)) continue;
-                try {
-                    UnitFile f = UnitFile.parse(Files.readString(p, StandardCharsets.UTF_8));
-                    filesByHash.put(f.hash().hex(), f);
-                    local.put(name, new LocalUnit(name, f.hash().hex(), TargetState.LOADED));
-                } catch (UnitParseException | IOException e) {
-                    log.warn("agent: cannot read {} left by a previous run ({}); it will be replaced if scheduled here", p, e.getMessage());
-                    local.put(name, new LocalUnit(name, "unreadable", TargetState.LOADED));
-                }
-            }
-        } catch (IOException e) {
-            log.warn("agent: cannot list {}: {}", unitsDirectory, e.getMessage());
+        Map<String, String> onDisk;
+        try {
+            onDisk = systemd.unitFilesOnDisk();
+        } catch (SystemdException e) {
+            log.warn("agent: cannot list {} ({}); units left by a previous run are recovered when scheduled here", unitsDirectory, e.getMessage());
+            return;
         }
+        onDisk.forEach((name, text) -> {
+            try {
+                if (text == null) throw new UnitParseException("the file cannot be read as UTF-8 text");
+                UnitFile f = UnitFile.parse(text);
+                filesByHash.put(f.hash().hex(), f);
+                local.put(name, new LocalUnit(name, f.hash().hex(), TargetState.LOADED));
+            } catch (UnitParseException e) {
+                log.warn("agent: cannot read {} left by a previous run in {} ({}); it will be replaced if scheduled here",
+                        name, unitsDirectory, e.getMessage());
+                local.put(name, new LocalUnit(name, "unreadable", TargetState.LOADED));
+            }
+        });
         if (local.isEmpty()) return;
         try {
             for (SystemdUnitStatus s : systemd.unitStates(local.keySet()).values()) {

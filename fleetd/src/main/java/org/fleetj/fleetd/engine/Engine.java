@@ -96,7 +96,11 @@ public final class Engine implements AutoCloseable, LeaderLatch.Listener {
     /** Asks for a reconcile pass soon; many requests within {@link #DEBOUNCE} make one pass. */
     public void requestReconcile() {
         if (closed || !pending.compareAndSet(false, true)) return;
-        loop.schedule(this::reconcileNow, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            loop.schedule(this::reconcileNow, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // a watch fired while the engine was closing: nothing left to do
+        }
     }
 
     private void reconcileNow() {

@@ -91,6 +91,11 @@ public final class DbusSystemdManager implements SystemdManager {
     }
 
     @Override
+    public Map<String, String> unitFilesOnDisk() {
+        return files.list();
+    }
+
+    @Override
     public boolean removeUnitFile(String name) {
         boolean removed = files.remove(name);
         if (removed) {

@@ -21,6 +21,12 @@ public interface SystemdManager extends AutoCloseable {
     /** Writes the unit file atomically (temp + rename) with mode 0644 into the units directory. */
     void writeUnitFile(String name, String contents);
 
+    /**
+     * The unit files now in the units directory, name to contents (null when unreadable): what an earlier
+     * fleetd on this machine left, so a restarted agent knows what it runs without touching any unit.
+     */
+    Map<String, String> unitFilesOnDisk();
+
     /** Deletes the unit file from the units directory; returns false if there was none. */
     boolean removeUnitFile(String name);
 

@@ -109,6 +109,32 @@ public final class UnitFileStore {
         return Files.exists(writePath(name));
     }
 
+    /**
+     * Every unit file in the directory (name to contents), e.g. those an earlier fleetd left; hidden and
+     * temporary files, names that are not unit names and files that cannot be read as UTF-8 text are skipped
+     * (their names are still listed, with a null value, so the caller can tell they exist).
+     */
+    public java.util.Map<String, String> list() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(writeDirectory)) return out;
+        try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(writeDirectory)) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") || !Files.isRegularFile(p) || !org.fleetj.unit.UnitName.isValid(name)) continue;
+                String text;
+                try {
+                    text = Files.readString(p, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    text = null;
+                }
+                out.put(name, text);
+            }
+        } catch (IOException e) {
+            throw new SystemdException(null, "cannot list unit files in " + writeDirectory + ": " + e, e);
+        }
+        return out;
+    }
+
     /** Reads a unit file back (for checks and tests). */
     public String read(String name) {
         try {

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * tmpfiles wipes the host's /tmp), own cgroups (else machines share service cgroups), the runtime
  * masks of host-global units, {@code container=} so systemd skips kernel setup and powers off cleanly.
  */
-final class NamespaceMachine implements AutoCloseable {
+public final class NamespaceMachine implements AutoCloseable {
 
     private static final List<String> CGROUP_CONTROLLERS =
             List.of("systemd", "unified", "cpu", "cpuacct", "blkio", "memory", "devices", "pids", "freezer");
@@ -75,7 +75,7 @@ final class NamespaceMachine implements AutoCloseable {
     }
 
     /** Boots a machine and waits until its systemd answers on its system bus. */
-    static NamespaceMachine boot(Path stateRoot, Duration timeout) throws IOException, InterruptedException {
+    public static NamespaceMachine boot(Path stateRoot, Duration timeout) throws IOException, InterruptedException {
         String name = "sdit-" + UUID.randomUUID().toString().substring(0, 8);
         Path dir = Files.createDirectories(stateRoot.toAbsolutePath().resolve(name));
         // on disk, never tmpfs: see systemd-machine-id-commit in the harness notes
@@ -145,36 +145,36 @@ final class NamespaceMachine implements AutoCloseable {
         throw new IOException("machine " + name + ": systemd not reachable on its bus: " + last);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** Host PID of the machine's systemd. */
-    long pid() {
+    public long pid() {
         return pid;
     }
 
     /** Where the machine's "/" is seen from the host. */
-    Path root() {
+    public Path root() {
         return Path.of("/proc", String.valueOf(pid), "root");
     }
 
     /** The machine's system bus as reached from the host. */
-    String busAddress() {
+    public String busAddress() {
         return "unix:path=" + root().resolve("run/dbus/system_bus_socket");
     }
 
-    String machineId() throws IOException {
+    public String machineId() throws IOException {
         return Files.readString(dir.resolve("machine-id")).trim();
     }
 
     /** Runs a command inside the machine (all its namespaces); returns stdout+stderr, fails on non-zero exit. */
-    String sh(String script) throws IOException, InterruptedException {
+    public String sh(String script) throws IOException, InterruptedException {
         return run(true, "nsenter", "-t", String.valueOf(pid), "-a", "sh", "-c", script).trim();
     }
 
     /** As {@link #sh} but returns the output whatever the exit status (for systemctl is-active etc.). */
-    String shAnyExit(String script) throws IOException, InterruptedException {
+    public String shAnyExit(String script) throws IOException, InterruptedException {
         return run(false, "nsenter", "-t", String.valueOf(pid), "-a", "sh", "-c", script).trim();
     }
 

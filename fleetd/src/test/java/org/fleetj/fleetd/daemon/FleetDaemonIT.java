@@ -1,0 +1,244 @@
+package org.fleetj.fleetd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.fleetj.fleetd.MachineIdentity;
+import org.fleetj.fleetd.config.ConfigLoader;
+import org.fleetj.fleetd.config.FleetConfig;
+import org.fleetj.fleetd.systemd.BusTarget;
+import org.fleetj.fleetd.systemd.DbusSystemdManager;
+import org.fleetj.fleetd.systemd.NamespaceMachine;
+import org.fleetj.fleetd.systemd.SystemdSettings;
+import org.fleetj.registry.Registry;
+import org.fleetj.registry.UnitState;
+import org.fleetj.registry.memory.InMemoryRegistry;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A whole fleetd (API, agent, engine) in-process, driving a real systemd machine (namespaces, systemd as PID 1)
+ * over D-Bus, with the in-memory registry as the cluster: what the registry asks for is checked with that
+ * machine's own systemctl. The etcd-backed cluster tests repeat the important paths across real machines.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetDaemonIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final String HELLO = "[Unit]\nDescription=Hello loop\n\n[Service]\n"
+            + "ExecStart=/bin/sh -c \"trap 'exit 0' INT TERM; while true; do echo Hello World; sleep 1; done\"\n";
+
+    private NamespaceMachine machine;
+    private InMemoryRegistry store;
+    private Path scratch;
+    private FleetDaemon daemon;
+
+    @BeforeAll
+    void bootMachine() throws Exception {
+        machine = NamespaceMachine.boot(Path.of("target", "daemon-it"), Duration.ofSeconds(30));
+        scratch = Files.createDirectories(Path.of("target", "daemon-it", machine.name() + "-host").toAbsolutePath());
+        Files.writeString(scratch.resolve("fleet.conf"), "# all settings of this test are flags\n");
+    }
+
+    @AfterAll
+    void shutDown() {
+        if (machine != null) machine.close();
+    }
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        store = new InMemoryRegistry();
+        daemon = newDaemon("role=it,zone=a");
+        daemon.start();
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        if (daemon != null) daemon.close();
+        for (var job : store.jobs()) store.destroyJob(job.name());
+        // leave the machine clean for the next test: what the agent left is unloaded by hand
+        machine.shAnyExit("for f in /run/fleet/units/*; do [ -e \"$f\" ] || continue; u=$(basename \"$f\"); "
+                + "systemctl stop \"$u\"; systemctl disable --runtime \"$u\"; rm -f \"$f\"; done; systemctl daemon-reload; systemctl reset-failed");
+        store.close();
+    }
+
+    private FleetDaemon newDaemon(String metadata) throws Exception {
+        FleetConfig config = new ConfigLoader().load(List.of(
+                "--config", scratch.resolve("fleet.conf").toString(),
+                "--api_socket", scratch.resolve("fleet-" + System.nanoTime() + ".sock").toString(),
+                "--public_ip", "10.99.0.7",
+                "--metadata", metadata,
+                "--agent_ttl", "5s",
+                "--engine_reconcile_interval", "0.5"), Map.of());
+        SystemdSettings settings = SystemdSettings.forFleetConfig(false, config.unitsDirectory())
+                .withBus(BusTarget.address(machine.busAddress()))
+                .withHostRoot(machine.root());
+        return new FleetDaemon(config, new MachineIdentity(machine.machineId(), machine.name()),
+                c -> unclosable(store), c -> DbusSystemdManager.connect(settings));
+    }
+
+    /** The daemon closes its registry client on shutdown; the in-memory store must outlive a fleetd restart. */
+    private static Registry unclosable(Registry r) {
+        return (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[]{Registry.class}, (p, m, args) -> {
+            if (m.getName().equals("close") && m.getParameterCount() == 0) return null;
+            try {
+                return m.invoke(r, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @Test
+    void aLaunchedUnitRunsUnderSystemdAndItsStateIsPublished() throws Exception {
+        store.createJob("hello.service", UnitFile.parse(HELLO), TargetState.LAUNCHED);
+        await("hello.service active in the machine's systemd", () -> isActive("hello.service"));
+        UnitState s = awaitState("hello.service", st -> st.activeState().equals("active") && st.applied() == TargetState.LAUNCHED);
+        assertEquals("running", s.subState());
+        assertEquals("loaded", s.loadState());
+        assertEquals(UnitFile.parse(HELLO).hash().hex(), s.unitHash());
+        assertEquals(machine.machineId(), s.machineId());
+        assertEquals("644", machine.sh("stat -c %a /run/fleet/units/hello.service"));
+        assertTrue(waitForJournal("hello.service"), "Hello World in the journal of hello.service");
+
+        store.setDesiredState("hello.service", TargetState.LOADED);
+        await("hello.service stopped", () -> !isActive("hello.service"));
+        awaitState("hello.service", st -> st.activeState().equals("inactive") && st.applied() == TargetState.LOADED);
+        assertEquals("loaded", machine.shAnyExit("systemctl show -p LoadState --value hello.service"));
+
+        store.setDesiredState("hello.service", TargetState.INACTIVE);
+        await("hello.service unloaded", () -> loadState("hello.service").equals("not-found"));
+        assertFalse(Files.exists(machine.root().resolve("run/fleet/units/hello.service")));
+        await("state of hello.service removed", () -> state("hello.service").isEmpty());
+    }
+
+    @Test
+    void restartingFleetdRestartsNoUnit() throws Exception {
+        store.createJob("steady.service", UnitFile.parse(HELLO.replace("Hello loop", "Steady")), TargetState.LAUNCHED);
+        await("steady.service active", () -> isActive("steady.service"));
+        String before = machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic,NRestarts steady.service");
+
+        daemon.close();
+        daemon = newDaemon("role=it,zone=a");
+        daemon.start();
+        awaitState("steady.service", st -> st.activeState().equals("active") && st.applied() == TargetState.LAUNCHED);
+        // give the new agent time to act, if it (wrongly) wanted to
+        Thread.sleep(1500);
+        assertEquals(before, machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic,NRestarts steady.service"));
+    }
+
+    @Test
+    void registryOutageStopsNothingAndWorkResumesAfterIt() throws Exception {
+        store.createJob("keep.service", UnitFile.parse(HELLO.replace("Hello loop", "Keep")), TargetState.LAUNCHED);
+        await("keep.service active", () -> isActive("keep.service"));
+        String before = machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic keep.service");
+
+        store.setUnavailable(true);
+        Thread.sleep(3000);
+        assertEquals(before, machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic keep.service"));
+        store.setUnavailable(false);
+
+        store.setDesiredState("keep.service", TargetState.LOADED);
+        await("keep.service stopped after the outage, on instruction", () -> !isActive("keep.service"));
+    }
+
+    @Test
+    void installSectionEnablesTheUnit() throws Exception {
+        store.createJob("wanted.service", UnitFile.parse(HELLO.replace("Hello loop", "Wanted") + "\n[Install]\nWantedBy=multi-user.target\n"),
+                TargetState.LAUNCHED);
+        await("wanted.service active", () -> isActive("wanted.service"));
+        assertEquals("enabled-runtime", machine.shAnyExit("systemctl is-enabled wanted.service"));
+    }
+
+    @Test
+    void globalUnitsRunWhereTheirMetadataMatches() throws Exception {
+        store.createJob("everywhere.service", UnitFile.parse(HELLO.replace("Hello loop", "Everywhere")
+                + "\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=it\n"), TargetState.LAUNCHED);
+        store.createJob("elsewhere.service", UnitFile.parse(HELLO.replace("Hello loop", "Elsewhere")
+                + "\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=db\n"), TargetState.LAUNCHED);
+        await("everywhere.service active", () -> isActive("everywhere.service"));
+        awaitState("everywhere.service", st -> st.activeState().equals("active"));
+        Thread.sleep(500);
+        assertEquals("not-found", loadState("elsewhere.service"));
+
+        // a reload that changes this machine's metadata makes the other global unit match instead
+        daemon.reload(new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
+                "--public_ip", "10.99.0.7", "--metadata", "role=db", "--agent_ttl", "5s"), Map.of()));
+        await("elsewhere.service active after the metadata reload", () -> isActive("elsewhere.service"));
+        await("everywhere.service unloaded after the metadata reload", () -> loadState("everywhere.service").equals("not-found"));
+    }
+
+    @Test
+    void destroyingAJobUnloadsItsUnit() throws Exception {
+        store.createJob("gone.service", UnitFile.parse(HELLO.replace("Hello loop", "Gone")), TargetState.LAUNCHED);
+        await("gone.service active", () -> isActive("gone.service"));
+        store.destroyJob("gone.service");
+        await("gone.service unloaded", () -> loadState("gone.service").equals("not-found"));
+        await("state of gone.service removed", () -> state("gone.service").isEmpty());
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private boolean isActive(String unit) {
+        try {
+            return machine.shAnyExit("systemctl is-active " + unit).equals("active");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private String loadState(String unit) {
+        try {
+            return machine.shAnyExit("systemctl show -p LoadState --value " + unit);
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private boolean waitForJournal(String unit) throws Exception {
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < end) {
+            if (machine.shAnyExit("journalctl -u " + unit + " --no-pager").contains("Hello World")) return true;
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private Optional<UnitState> state(String unit) {
+        return store.unitStates().stream().filter(s -> s.name().equals(unit)).findFirst();
+    }
+
+    private UnitState awaitState(String unit, java.util.function.Predicate<UnitState> ok) throws InterruptedException {
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < end) {
+            Optional<UnitState> s = state(unit);
+            if (s.isPresent() && ok.test(s.get())) return s.get();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("state of " + unit + " not as expected within " + PATIENCE + "; last: " + state(unit));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not within " + PATIENCE + ": " + what);
+    }
+}
