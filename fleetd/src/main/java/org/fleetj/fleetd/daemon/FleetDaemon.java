@@ -133,11 +133,22 @@ public final class FleetDaemon implements AutoCloseable {
             log.info("engine disabled on this machine (disable_engine=true): it never runs for leader");
         } else {
             engine = new Engine(registry, identity.machineId(), c.engineReconcileInterval(),
-                    new EngineReconciler(registry, Scheduler.leastLoaded(), MetricsStats.engine(metrics)));
+                    new EngineReconciler(registry, Scheduler.leastLoaded(), MetricsStats.engine(metrics), machineLossGrace(c.agentTtl())));
             engine.start();
         }
         log.info("fleetd ready: machine {} ({}) publicIP={} metadata={}", shortId(), identity.hostname(),
                 publicIp.isEmpty() ? "-" : publicIp, new TreeMap<>(c.metadata()));
+    }
+
+    /**
+     * How long a vanished machine keeps its units (see the engine's MachineLossGrace): long enough for an agent
+     * that is only re-announcing itself after an etcd outage, short enough that a crashed machine's units run
+     * elsewhere within agent_ttl + 5 s.
+     */
+    static Duration machineLossGrace(Duration agentTtl) {
+        Duration half = agentTtl.dividedBy(2);
+        Duration max = Duration.ofSeconds(3);
+        return half.compareTo(max) < 0 ? half : max;
     }
 
     private String resolvePublicIp(FleetConfig c) {

@@ -110,6 +110,8 @@ public final class Engine implements AutoCloseable, LeaderLatch.Listener {
         if (leadership.isEmpty() || closed) return;
         try {
             reconciler.reconcile(leadership.get());
+            // a missing machine's grace period ends without any event: make sure a pass runs then
+            reconciler.nextDeadline().ifPresent(d -> loop.schedule(this::requestReconcile, d.toMillis() + 1, TimeUnit.MILLISECONDS));
         } catch (LeadershipLostException e) {
             log.warn("engine: write refused, leadership lost: {}", e.getMessage());
         } catch (RegistryException e) {

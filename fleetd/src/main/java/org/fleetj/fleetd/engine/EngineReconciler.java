@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,13 +45,38 @@ public final class EngineReconciler {
     private final Map<String, String> reportedUnplaced = new HashMap<>();
     private final Set<String> reportedInvalid = new HashSet<>();
 
+    private final MachineLossGrace lossGrace;
+    /** Machines reported as waiting for, so the log says it once per disappearance. */
+    private final Set<String> reportedWaiting = new HashSet<>();
+
+    /** An engine that moves units off a vanished machine at once (tests of placement logic). */
     public EngineReconciler(Registry registry, Scheduler scheduler, EngineStats stats) {
+        this(registry, scheduler, stats, Duration.ZERO);
+    }
+
+    /**
+     * @param machineLossGrace how long a machine may be missing before its units are moved (see {@link MachineLossGrace})
+     */
+    public EngineReconciler(Registry registry, Scheduler scheduler, EngineStats stats, Duration machineLossGrace) {
+        this(registry, scheduler, stats, machineLossGrace, System::nanoTime);
+    }
+
+    EngineReconciler(Registry registry, Scheduler scheduler, EngineStats stats, Duration machineLossGrace,
+                     java.util.function.LongSupplier nanoClock) {
         this.registry = registry;
         this.scheduler = scheduler;
         this.stats = stats;
+        this.lossGrace = new MachineLossGrace(machineLossGrace, nanoClock);
+    }
+
+    /** When a pass must run even without an event: a missing machine's grace period ends. */
+    Optional<Duration> nextDeadline() {
+        return lossGrace.nextExpiry();
     }
 
     void leaderStarted() {
+        lossGrace.lostSight();
+        reportedWaiting.clear();
         stats.leaderStarted();
         reportedUnplaced.clear();
         reportedInvalid.clear();
@@ -65,6 +91,7 @@ public final class EngineReconciler {
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
+            lossGrace.lostSight();
             stats.reconcileFailed();
             throw e;
         }
@@ -77,6 +104,7 @@ public final class EngineReconciler {
 
         Map<String, Job> jobsByName = new HashMap<>(jobs.size() * 2);
         List<UnitSpec> specs = new ArrayList<>(jobs.size());
+        Map<String, XFleet> xfleetByName = new HashMap<>(jobs.size() * 2);
         for (Job job : jobs) {
             jobsByName.put(job.name(), job);
             XFleet x;
@@ -91,6 +119,7 @@ public final class EngineReconciler {
                 continue;
             }
             specs.add(new UnitSpec(job.name(), x, job.desiredState(), job.targetMachine()));
+            xfleetByName.put(job.name(), x);
         }
         requirements.retainOnly(jobsByName.keySet());
 
@@ -100,12 +129,17 @@ public final class EngineReconciler {
         }
         Plan plan = scheduler.plan(ClusterSnapshot.of(snapshotMachines, specs));
         reportUnplaced(plan.unplaced());
+        Set<String> live = new HashSet<>();
+        machines.forEach(m -> live.add(m.id()));
+        Set<String> waiting = lossGrace.observe(live, nonEmpty(schedule));
+        reportWaiting(waiting, schedule);
 
         List<ScheduleChange> changes = new ArrayList<>();
         Set<String> touched = new HashSet<>();
         for (Task t : plan.tasks()) {
             Job job = jobsByName.get(t.unit());
             touched.add(t.unit());
+            if (holdsBack(t, waiting, jobsByName, xfleetByName)) continue;
             switch (t.kind()) {
                 case SCHEDULE -> changes.add(assign(job, t.machine(), t.reason()));
                 case UNSCHEDULE -> changes.add(ScheduleChange.unassign(t.unit(), t.machine(), t.reason()));
@@ -135,6 +169,46 @@ public final class EngineReconciler {
             }
         }
         return changes;
+    }
+
+    /**
+     * Whether a task must wait for a missing machine's grace to end: it moves a unit off that machine, or places
+     * a unit next to (MachineOf) a unit that is still assigned there.
+     */
+    private static boolean holdsBack(Task t, Set<String> waiting, Map<String, Job> jobsByName, Map<String, XFleet> xfleetByName) {
+        if (waiting.isEmpty()) return false;
+        String leaving = switch (t.kind()) {
+            case UNSCHEDULE -> t.machine();
+            case RESCHEDULE -> t.from().orElseThrow();
+            case SCHEDULE -> null;
+        };
+        if (leaving != null && waiting.contains(leaving)) return true;
+        XFleet x = xfleetByName.get(t.unit());
+        if (x == null || t.kind() == Task.Kind.UNSCHEDULE) return false;
+        for (String peer : x.machineOf()) {
+            Job p = jobsByName.get(peer);
+            if (p != null && p.targetMachine().map(waiting::contains).orElse(false)) return true;
+        }
+        return false;
+    }
+
+    private static Set<String> nonEmpty(Map<String, List<ScheduledUnit>> schedule) {
+        Set<String> ids = new HashSet<>();
+        schedule.forEach((id, entries) -> {
+            if (!entries.isEmpty()) ids.add(id);
+        });
+        return ids;
+    }
+
+    private void reportWaiting(Set<String> waiting, Map<String, List<ScheduledUnit>> schedule) {
+        for (String id : waiting) {
+            if (reportedWaiting.add(id)) {
+                log.warn("engine: machine {} is missing from the registry; its {} unit(s) stay assigned to it for {} ms in case it"
+                        + " is only re-announcing itself (after that they are placed elsewhere)", shortId(id),
+                        schedule.getOrDefault(id, List.of()).size(), lossGrace.grace().toMillis());
+            }
+        }
+        reportedWaiting.retainAll(waiting);
     }
 
     private static ScheduleChange assign(Job job, String machineId, String reason) {

@@ -187,4 +187,67 @@ class EngineReconcilerTest {
         assertThrows(LeadershipLostException.class, () -> engine.reconcile(leadership));
         assertEquals(Map.of(), placement());
     }
+
+    @Test
+    void aVanishedMachineKeepsItsUnitsForTheGracePeriodThenTheyMove() throws Exception {
+        long[] now = {0};
+        EngineReconciler graceful = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE,
+                Duration.ofSeconds(3), () -> now[0]);
+        MachinePresence p1 = join(M1, "");
+        join(M2, "");
+        registry.createJob("a.service", unit(""), TargetState.LAUNCHED);
+        registry.createJob("side.service", unit("MachineOf=a.service"), TargetState.LAUNCHED);
+        graceful.reconcile(leadership);
+        String home = placement().get("a.service");
+        assertEquals(home, placement().get("side.service"));
+        if (!home.equals(M1)) {
+            // make sure the machine that vanishes is the one holding the units
+            registry.expireMachine(M2);
+            join(M2, "");
+        }
+        registry.expireMachine(placement().get("a.service"));
+
+        assertEquals(List.of(), graceful.reconcile(leadership), "within the grace period nothing moves");
+        assertEquals(home, placement().get("a.service"));
+        assertEquals(Duration.ofSeconds(3), graceful.nextDeadline().orElseThrow());
+        // a unit that must sit next to a unit of the missing machine waits too
+        registry.createJob("late.service", unit("MachineOf=a.service"), TargetState.LAUNCHED);
+        now[0] += Duration.ofSeconds(2).toNanos();
+        assertEquals(List.of(), graceful.reconcile(leadership));
+        assertEquals(Duration.ofSeconds(1), graceful.nextDeadline().orElseThrow());
+
+        now[0] += Duration.ofSeconds(1).toNanos();
+        List<ScheduleChange> moved = graceful.reconcile(leadership);
+        assertTrue(moved.stream().anyMatch(c -> c.unit().equals("a.service") && c.kind() == ScheduleChange.Kind.ASSIGN), moved.toString());
+        Map<String, String> after = placement();
+        assertNotEquals(home, after.get("a.service"));
+        assertEquals(after.get("a.service"), after.get("side.service"));
+        assertEquals(after.get("a.service"), after.get("late.service"));
+        p1.close();
+    }
+
+    @Test
+    void theGraceClockRestartsWhenTheEngineCouldNotSee() throws Exception {
+        long[] now = {0};
+        EngineReconciler graceful = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE,
+                Duration.ofSeconds(3), () -> now[0]);
+        join(M1, "");
+        registry.createJob("a.service", unit("MachineID=" + M1), TargetState.LAUNCHED);
+        graceful.reconcile(leadership);
+        join(M2, "");
+        registry.expireMachine(M1);
+        graceful.reconcile(leadership);
+        now[0] += Duration.ofSeconds(2).toNanos();
+        // the engine loses sight of the registry (an outage): the missing machine's clock starts again after it
+        registry.setUnavailable(true);
+        assertThrows(RuntimeException.class, () -> graceful.reconcile(leadership));
+        registry.setUnavailable(false);
+        now[0] += Duration.ofSeconds(2).toNanos();
+        assertEquals(List.of(), graceful.reconcile(leadership), "2 s after the engine could see again: still waiting");
+        assertEquals(M1, placement().get("a.service"));
+        now[0] += Duration.ofSeconds(3).toNanos();
+        List<ScheduleChange> changes = graceful.reconcile(leadership);
+        assertEquals(List.of(ScheduleChange.unassign("a.service", M1, changes.get(0).reason())), changes,
+                "MachineID allows no other machine: the unit is unscheduled once the machine is surely gone");
+    }
 }

@@ -1,0 +1,183 @@
+package org.fleetj.e2e;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.fleetj.fleetctl.DriverClientFactory;
+import org.fleetj.fleetctl.Fleetctl;
+import org.fleetj.testkit.LocalCluster;
+import org.fleetj.testkit.LocalClusterOptions;
+import org.fleetj.testkit.Machine;
+
+/**
+ * A real local cluster (machines with systemd, sshd and the built fleetd; etcd on a bridge) plus the means to
+ * use it as a user does (fleetctl, in-process, with the variables {@code scripts/local-cluster env} prints) and
+ * to check the truth on each machine (its own systemctl).
+ */
+final class FleetCluster implements AutoCloseable {
+    static final Duration PATIENCE = Duration.ofSeconds(40);
+
+    private final LocalCluster cluster;
+    private final Map<String, String> env;
+    private final Path unitDir;
+
+    private FleetCluster(LocalCluster cluster, Path unitDir) {
+        this.cluster = cluster;
+        this.env = cluster.env();
+        this.unitDir = unitDir;
+    }
+
+    static FleetCluster up(int machines, LocalClusterOptions options) {
+        LocalCluster c = LocalCluster.create();
+        try {
+            c.up(machines, options);
+            Path dir = Files.createDirectories(Path.of("target", "e2e-units", c.name()).toAbsolutePath());
+            return new FleetCluster(c, dir);
+        } catch (RuntimeException | IOException e) {
+            c.close();
+            if (e instanceof IOException io) throw new UncheckedIOException(io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    LocalCluster local() {
+        return cluster;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** What one fleetctl run printed and how it exited. */
+    record Run(List<String> args, int exit, String out, String err) {
+        Run ok() {
+            if (exit != 0) throw new AssertionError("fleetctl " + args + " exited " + exit + "\nstdout: " + out + "\nstderr: " + err);
+            return this;
+        }
+
+        List<String> lines() {
+            return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+        }
+    }
+
+    /** Runs fleetctl in-process against this cluster (the etcd driver, as {@code local-cluster env} sets it). */
+    Run fleetctl(String... args) {
+        return fleetctl(Map.of(), args);
+    }
+
+    Run fleetctl(Map<String, String> extraEnv, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> e = new HashMap<>(env);
+        e.putAll(extraEnv);
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream r = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Fleetctl.run(args.clone(), e, new ByteArrayInputStream(new byte[0]), o, r, new DriverClientFactory());
+        }
+        return new Run(List.of(args), code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Writes a unit file into this cluster's scratch directory and returns its path (what users pass to fleetctl). */
+    String unitFile(String name, String contents) {
+        try {
+            Path p = unitDir.resolve(name);
+            Files.writeString(p, contents);
+            return p.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<Machine> machines() {
+        return cluster.machines();
+    }
+
+    Machine machine(String name) {
+        return cluster.machine(name);
+    }
+
+    /** Machine name (m1...) by machine id. */
+    Optional<String> nameOf(String machineId) {
+        return machines().stream().filter(m -> m.machineId().equals(machineId)).map(Machine::name).findFirst();
+    }
+
+    /** systemd's ActiveState of the unit on that machine, asked of that machine's systemd. */
+    String activeState(String machine, String unit) {
+        return cluster.sh(machine, "systemctl", "show", "-p", "ActiveState", "--value", unit).trimmed();
+    }
+
+    /** Machines (m1...) whose systemd reports the unit active; machines that are down are skipped. */
+    List<String> runningOn(String unit) {
+        List<String> on = new ArrayList<>();
+        for (Machine m : machines()) {
+            if (m.hostPid() > 0 && activeState(m.name(), unit).equals("active")) on.add(m.name());
+        }
+        return on;
+    }
+
+    /** MainPID and the monotonic time the unit became active: changes iff systemd (re)started it. */
+    String startIdentity(String machine, String unit) {
+        return cluster.sh(machine, "systemctl", "show", "-p", "MainPID,ActiveEnterTimestampMonotonic,NRestarts", unit)
+                .trimmed().replace('\n', ' ');
+    }
+
+    /** Every active unit of ours on every live machine, with its start identity. */
+    Map<String, String> startIdentities(List<String> units) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String u : units) {
+            for (String m : runningOn(u)) out.put(u + "@" + m, startIdentity(m, u));
+        }
+        return out;
+    }
+
+    /** The machine id of the current engine leader, read straight from etcd. */
+    Optional<String> engineLeader() {
+        return cluster.etcd().get(cluster.keyPrefix() + "engine/leader");
+    }
+
+    void await(String what, BooleanSupplier condition) {
+        await(what, PATIENCE, condition);
+    }
+
+    static void await(String what, Duration patience, BooleanSupplier condition) {
+        long end = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) return;
+            sleep(100);
+        }
+        throw new AssertionError("not within " + patience.toSeconds() + " s: " + what);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Prints a scenario's duration as {@code name=value}, for the test log and the closing note. */
+    static void figure(String name, long startNanos) {
+        System.out.printf("e2e_%s_ms=%d%n", name, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}
