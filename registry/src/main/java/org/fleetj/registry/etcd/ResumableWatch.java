@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -67,12 +68,22 @@ final class ResumableWatch implements Subscription {
     }
 
     /**
-     * Starts watching after the last revision this client has seen (so nothing the caller read before is missed);
-     * a client that never reached etcd starts from whatever is current once it can, and then calls {@code onChange}.
-     * Never blocks.
+     * Starts watching after the last revision this client has seen, so nothing the caller read before is missed.
+     * A client that has not talked to etcd yet first asks for the current revision (one count-only request);
+     * if etcd cannot be reached the watch starts from whatever is current once it can, and then calls
+     * {@code onChange}. Blocks only for that one request, and never once etcd is known to be unreachable.
      */
     static ResumableWatch start(EtcdRuntime rt, ByteSequence key, boolean prefix, String name, Runnable onChange, EventSink sink) {
         ResumableWatch w = new ResumableWatch(rt, key, prefix, name, onChange, sink);
+        if (rt.gateway().knownRevision() == 0 && rt.gateway().seemsReachable()) {
+            try {
+                GetOption countOnly = GetOption.builder().isPrefix(prefix).withCountOnly(true).build();
+                rt.gateway().call("range", c -> c.getKVClient().get(key, countOnly)); // its answer carries the revision
+            } catch (RegistryException e) {
+                log.debug("watch of {}: current revision unknown ({}); starting from the revision current once etcd answers",
+                        name, e.getMessage());
+            }
+        }
         long known = rt.gateway().knownRevision();
         w.onLoop(() -> {
             w.lastRevision = known;
