@@ -158,6 +158,11 @@ final class EtcdGateway implements AutoCloseable {
         };
     }
 
+    /** etcd answered something outside {@link #call} (a watch stream was created). */
+    void reached() {
+        succeeded();
+    }
+
     private void succeeded() {
         if (failingSinceNanos != 0) {
             synchronized (lock) {

@@ -33,6 +33,7 @@ final class ResumableWatch implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(ResumableWatch.class);
     private static final long RETRY_MIN_MILLIS = 100;
     private static final long RETRY_MAX_MILLIS = 2000;
+    private static final long SETTLE_MILLIS = 200;
 
     /** Sees every event exactly once, in order (tests use it to prove that). */
     interface EventSink {
@@ -193,12 +194,22 @@ final class ResumableWatch implements Subscription {
             failures = 0;
             cancelTimer();
             rt.gateway().record("watch", System.nanoTime() - connectStartedNanos, false);
+            rt.gateway().reached();
             if (lastRevision == 0) {
                 lastRevision = headerRevision; // started from "now": everything after it comes as events
             }
             if (notifyWhenEstablished) {
                 notifyWhenEstablished = false;
-                onChange.run();
+                if (lastRevision == headerRevision) {
+                    onChange.run();
+                } else {
+                    // etcd says "created" before it says "compacted": wait a moment so a compaction wakes once, not twice
+                    rt.watchLoop().schedule(() -> {
+                        if (id == stream && !closed) {
+                            onChange.run();
+                        }
+                    }, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                }
             }
             return;
         }
@@ -237,6 +248,9 @@ final class ResumableWatch implements Subscription {
             return;
         }
         failures++;
+        if (!established || isConnectivity(error)) {
+            rt.gateway().failedToReach(); // lets the gateway replace a client whose channel stopped retrying soon
+        }
         if (failures == 1 && error != null && String.valueOf(error.getMessage()).contains("permission denied")) {
             log.warn("watch of {} refused by etcd ({}); retrying", name, error.getMessage());
         } else if (failures == 1 && established) {
@@ -259,6 +273,17 @@ final class ResumableWatch implements Subscription {
             }
         }
         return false;
+    }
+
+    private static boolean isConnectivity(Throwable error) {
+        if (error == null) {
+            return false;
+        }
+        io.grpc.Status.Code code = io.grpc.Status.fromThrowable(error).getCode();
+        if (error instanceof io.etcd.jetcd.common.exception.EtcdException ee) {
+            return "UNAVAILABLE".equals(ee.getErrorCode().name()) || "DEADLINE_EXCEEDED".equals(ee.getErrorCode().name());
+        }
+        return EtcdGateway.isConnectivity(code);
     }
 
     private static String describe(Throwable error) {
