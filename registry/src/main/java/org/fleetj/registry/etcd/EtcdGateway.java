@@ -136,7 +136,11 @@ final class EtcdGateway implements AutoCloseable {
                 return mapped(op, ee.getErrorCode().name(), ee.getMessage(), cause);
             }
             if (t instanceof StatusRuntimeException sre) {
-                return mapped(op, sre.getStatus().getCode().name(), String.valueOf(sre.getStatus().getDescription()), cause);
+                Status status = sre.getStatus();
+                if (status.getCode() == Status.Code.UNAUTHENTICATED && status.getCause() != null) {
+                    return authenticationFailed(op, status.getCause(), cause);
+                }
+                return mapped(op, status.getCode().name(), String.valueOf(status.getDescription()), cause);
             }
             t = t.getCause();
         }
@@ -144,6 +148,18 @@ final class EtcdGateway implements AutoCloseable {
             return new RegistryException("the etcd registry for " + config.endpointList() + " is closed", cause);
         }
         return new RegistryUnavailableException("etcd at " + config.endpointList() + " failed (" + op + "): " + cause, cause);
+    }
+
+    /** jetcd reports a failed login as UNAUTHENTICATED, also when the login request itself could not reach etcd. */
+    private RegistryException authenticationFailed(String op, Throwable loginFailure, Throwable cause) {
+        Status login = Status.fromThrowable(loginFailure);
+        if (isConnectivity(login.getCode())) {
+            return new RegistryUnavailableException("etcd at " + config.endpointList() + " failed (" + op + "): could not log in as "
+                    + config.username().orElse("?") + ": " + login.getCode() + " " + login.getDescription(), cause);
+        }
+        return new RegistryException("etcd at " + config.endpointList() + " refused the credentials of user "
+                + config.username().orElse("?") + " (" + op + "): " + (login.getDescription() != null ? login.getDescription()
+                : loginFailure.getMessage()), cause);
     }
 
     private RegistryException mapped(String op, String code, String message, Throwable cause) {
