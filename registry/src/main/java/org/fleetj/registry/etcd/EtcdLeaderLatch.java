@@ -130,7 +130,11 @@ final class EtcdLeaderLatch implements LeaderLatch {
 
     private void scheduleSafetyCheck() {
         long period = Math.max(2000, ttl.toMillis() * 2);
-        safety = rt.timers().scheduleWithFixedDelay(checks::signal, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            safety = rt.timers().scheduleWithFixedDelay(checks::signal, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new RegistryException("the etcd registry of engine candidate " + machineId + " is closed", e);
+        }
     }
 
     // ---- the election (timer threads, one check at a time) --------------------------------------

@@ -29,8 +29,7 @@ final class EtcdPresence implements MachinePresence {
     private final Duration ttl;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    // guarded by this
-    private MachineState self;
+    private volatile MachineState self; // written under this
     private KeptLease lease;
     private boolean suspended;
     private boolean closed;
