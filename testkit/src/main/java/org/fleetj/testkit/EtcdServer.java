@@ -34,6 +34,8 @@ public final class EtcdServer implements AutoCloseable {
     private final List<String> extraClientHosts;
     private final String initialCluster;
     private final List<String> tuning;
+    private final EtcdTls tls;
+    private final int metricsPort;
     private final Path baseDir;
     private final Thread cleanupOnExit;
     private Process process;
@@ -41,6 +43,11 @@ public final class EtcdServer implements AutoCloseable {
     private boolean closed;
 
     EtcdServer(String name, int clientPort, int peerPort, List<String> extraClientHosts, String initialCluster, List<String> tuning) {
+        this(name, clientPort, peerPort, extraClientHosts, initialCluster, tuning, null, -1);
+    }
+
+    EtcdServer(String name, int clientPort, int peerPort, List<String> extraClientHosts, String initialCluster, List<String> tuning,
+               EtcdTls tls, int metricsPort) {
         if (!Files.isExecutable(Path.of(ETCD_BIN))) {
             throw new EtcdServerException("no etcd binary at " + ETCD_BIN + " (apt-get install etcd-server, or set -Dfleet.etcd.bin)");
         }
@@ -50,6 +57,8 @@ public final class EtcdServer implements AutoCloseable {
         this.extraClientHosts = List.copyOf(extraClientHosts);
         this.initialCluster = initialCluster;
         this.tuning = List.copyOf(tuning);
+        this.tls = tls;
+        this.metricsPort = metricsPort;
         this.baseDir = TempDirs.create("fleet-etcd-" + name + "-");
         this.cleanupOnExit = new Thread(this::destroyQuietly, "etcd-" + name + "-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
@@ -67,6 +76,7 @@ public final class EtcdServer implements AutoCloseable {
     /** Options for a single-member etcd. */
     public static final class Builder {
         private final List<String> extraClientHosts = new ArrayList<>();
+        private EtcdTls tls;
 
         private Builder() {
         }
@@ -80,12 +90,22 @@ public final class EtcdServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serve clients over TLS only ({@code https://} endpoints), requiring client certificates signed by the
+         * given CA. Health is then checked on a separate plain-HTTP metrics port.
+         */
+        public Builder tls(EtcdTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public EtcdServer start() {
-            List<Integer> ports = FreePorts.allocate(2);
+            List<Integer> ports = FreePorts.allocate(3);
             String name = "t" + ProcessHandle.current().pid() + "-" + ports.get(0);
             // a single member elects itself once; short timeouts make that first election (and startup) quick
             EtcdServer server = new EtcdServer(name, ports.get(0), ports.get(1), extraClientHosts,
-                    name + "=http://127.0.0.1:" + ports.get(1), List.of("--heartbeat-interval", "50", "--election-timeout", "300"));
+                    name + "=http://127.0.0.1:" + ports.get(1), List.of("--heartbeat-interval", "50", "--election-timeout", "300"),
+                    tls, tls == null ? -1 : ports.get(2));
             try {
                 server.launch();
                 server.awaitHealthy(STARTUP_TIMEOUT);
@@ -97,9 +117,14 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
-    /** {@code http://127.0.0.1:<client port>} */
+    /** {@code http://127.0.0.1:<client port>} ({@code https} when started with {@link Builder#tls(EtcdTls)}) */
     public String endpoint() {
         return endpointOn("127.0.0.1");
+    }
+
+    /** Where {@code /health} answers over plain HTTP: the client endpoint, or the metrics port under TLS. */
+    public String healthEndpoint() {
+        return tls == null ? endpoint() : "http://127.0.0.1:" + metricsPort;
     }
 
     /** The client URL on one of the addresses given to {@link Builder#alsoListenOn(String)}. */
@@ -107,7 +132,11 @@ public final class EtcdServer implements AutoCloseable {
         if (!hostAddress.equals("127.0.0.1") && !extraClientHosts.contains(hostAddress)) {
             throw new IllegalArgumentException("etcd " + name + " does not listen on " + hostAddress + " (listens on 127.0.0.1 " + extraClientHosts + ")");
         }
-        return "http://" + hostAddress + ":" + clientPort;
+        return scheme() + "://" + hostAddress + ":" + clientPort;
+    }
+
+    private String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     public String name() {
@@ -146,7 +175,7 @@ public final class EtcdServer implements AutoCloseable {
 
     /** True when /health answers healthy within the timeout (false while paused, stopped or without quorum). */
     public boolean isHealthy(Duration timeout) {
-        return new EtcdGateway(endpoint()).isHealthy(timeout);
+        return new EtcdGateway(healthEndpoint()).isHealthy(timeout);
     }
 
     /** Freezes etcd with SIGSTOP: connections stay open but nothing answers (a hung etcd). */
@@ -209,8 +238,8 @@ public final class EtcdServer implements AutoCloseable {
         if (isRunning()) {
             throw new EtcdServerException("etcd " + name + " is already running (pid " + process.pid() + ")");
         }
-        StringBuilder clientUrls = new StringBuilder("http://127.0.0.1:" + clientPort);
-        extraClientHosts.forEach(h -> clientUrls.append(",http://").append(h).append(':').append(clientPort));
+        StringBuilder clientUrls = new StringBuilder(scheme() + "://127.0.0.1:" + clientPort);
+        extraClientHosts.forEach(h -> clientUrls.append(',').append(scheme()).append("://").append(h).append(':').append(clientPort));
         List<String> cmd = new ArrayList<>(List.of(ETCD_BIN,
                 "--name", name,
                 "--data-dir", dataDir().toString(),
@@ -223,6 +252,11 @@ public final class EtcdServer implements AutoCloseable {
                 // one token for all members of a cluster (they refuse peers with another), unique per cluster
                 "--initial-cluster-token", "testkit-" + Integer.toHexString(initialCluster.hashCode())));
         cmd.addAll(tuning);
+        if (tls != null) {
+            cmd.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString(),
+                    "--client-cert-auth", "--trusted-ca-file", tls.caFile().toString(),
+                    "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
@@ -240,7 +274,7 @@ public final class EtcdServer implements AutoCloseable {
     /** Waits until /health answers healthy (for a member of a cluster: a leader exists); fails after the timeout. */
     public void awaitHealthy(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        EtcdGateway gateway = new EtcdGateway(endpoint());
+        EtcdGateway gateway = new EtcdGateway(healthEndpoint());
         while (System.nanoTime() < deadline) {
             if (!isRunning()) {
                 throw new EtcdServerException("etcd " + name + " exited with " + exitCodeOrNone() + " while starting; log " + logFile() + ":\n" + logTail());

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import org.fleetj.registry.RegistryException;
@@ -35,9 +36,10 @@ final class EtcdGateway implements AutoCloseable {
     private final EtcdConfig config;
     private final RegistryMetrics metrics;
     private final Object lock = new Object();
+    private final AtomicLong knownRevision = new AtomicLong();
     private volatile Client client;
     private volatile long generation;
-    private long failingSinceNanos;
+    private volatile long failingSinceNanos;
     private long renewedAtNanos = System.nanoTime();
     private volatile boolean closed;
 
@@ -64,6 +66,29 @@ final class EtcdGateway implements AutoCloseable {
         return generation;
     }
 
+    /**
+     * The highest store revision seen in any answer so far (0 before the first one). Everything this client
+     * read or wrote happened at or before it, so a watch starting after it misses nothing the caller saw.
+     */
+    long knownRevision() {
+        return knownRevision.get();
+    }
+
+    /** Notes a revision seen outside {@link #call} (e.g. in a watch answer). */
+    void observeRevision(long revision) {
+        knownRevision.accumulateAndGet(revision, Math::max);
+    }
+
+    /** False while requests keep failing to reach etcd (since the last success). */
+    boolean seemsReachable() {
+        return failingSinceNanos == 0;
+    }
+
+    /** Counts a request made outside {@link #call} (watch streams). */
+    void record(String op, long nanos, boolean failed) {
+        metrics.record(op, nanos, failed);
+    }
+
     /** Runs one request of type {@code op} and waits for it at most the request timeout. */
     <T> T call(String op, Function<Client, CompletableFuture<T>> request) {
         return call(op, config.requestTimeout(), request);
@@ -78,6 +103,9 @@ final class EtcdGateway implements AutoCloseable {
             T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             failed = false;
             succeeded();
+            if (result instanceof io.etcd.jetcd.Response r && r.getHeader() != null) {
+                observeRevision(r.getHeader().getRevision());
+            }
             return result;
         } catch (TimeoutException e) {
             future.cancel(true);
@@ -86,8 +114,11 @@ final class EtcdGateway implements AutoCloseable {
                     + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             RegistryException mapped = translate(op, e.getCause());
-            failed = mapped instanceof RegistryUnavailableException;
-            if (failed) failedToReach();
+            if (mapped instanceof LeaseNotFoundException) {
+                succeeded(); // etcd answered: it just no longer knows the lease
+            } else if (mapped instanceof RegistryUnavailableException) {
+                failedToReach();
+            }
             throw mapped;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -105,7 +136,11 @@ final class EtcdGateway implements AutoCloseable {
                 return mapped(op, ee.getErrorCode().name(), ee.getMessage(), cause);
             }
             if (t instanceof StatusRuntimeException sre) {
-                return mapped(op, sre.getStatus().getCode().name(), String.valueOf(sre.getStatus().getDescription()), cause);
+                Status status = sre.getStatus();
+                if (status.getCode() == Status.Code.UNAUTHENTICATED && status.getCause() != null) {
+                    return authenticationFailed(op, status.getCause(), cause);
+                }
+                return mapped(op, status.getCode().name(), String.valueOf(status.getDescription()), cause);
             }
             t = t.getCause();
         }
@@ -113,6 +148,18 @@ final class EtcdGateway implements AutoCloseable {
             return new RegistryException("the etcd registry for " + config.endpointList() + " is closed", cause);
         }
         return new RegistryUnavailableException("etcd at " + config.endpointList() + " failed (" + op + "): " + cause, cause);
+    }
+
+    /** jetcd reports a failed login as UNAUTHENTICATED, also when the login request itself could not reach etcd. */
+    private RegistryException authenticationFailed(String op, Throwable loginFailure, Throwable cause) {
+        Status login = Status.fromThrowable(loginFailure);
+        if (isConnectivity(login.getCode())) {
+            return new RegistryUnavailableException("etcd at " + config.endpointList() + " failed (" + op + "): could not log in as "
+                    + config.username().orElse("?") + ": " + login.getCode() + " " + login.getDescription(), cause);
+        }
+        return new RegistryException("etcd at " + config.endpointList() + " refused the credentials of user "
+                + config.username().orElse("?") + " (" + op + "): " + (login.getDescription() != null ? login.getDescription()
+                : loginFailure.getMessage()), cause);
     }
 
     private RegistryException mapped(String op, String code, String message, Throwable cause) {
@@ -127,9 +174,16 @@ final class EtcdGateway implements AutoCloseable {
         };
     }
 
+    /** etcd answered something outside {@link #call} (a watch stream was created). */
+    void reached() {
+        succeeded();
+    }
+
     private void succeeded() {
-        synchronized (lock) {
-            failingSinceNanos = 0;
+        if (failingSinceNanos != 0) {
+            synchronized (lock) {
+                failingSinceNanos = 0;
+            }
         }
     }
 
@@ -163,7 +217,15 @@ final class EtcdGateway implements AutoCloseable {
                 .endpoints(config.endpoints().toArray(java.net.URI[]::new))
                 .connectTimeout(config.requestTimeout())
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)
-                .waitForReady(false);
+                // fail fast instead of queueing while no endpoint is reachable: callers retry on their own terms
+                .waitForReady(false)
+                // one quick retry (e.g. after an expired auth token was refreshed); the request timeout bounds it all
+                .retryMaxAttempts(1)
+                .retryDelay(100)
+                .retryMaxDelay(500)
+                // notice a hung member (stream open, nothing answers) within ~15 s, so watches move to another one
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(5));
         config.username().ifPresent(u -> b.user(EtcdKeys.bytes(u)));
         config.password().ifPresent(p -> b.password(EtcdKeys.bytes(p)));
         if (config.tls()) {

@@ -1,8 +1,12 @@
 package org.fleetj.fleetctl.client.etcd;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.FleetClientException;
 import org.fleetj.fleetctl.client.api.TlsFiles;
+import org.fleetj.registry.etcd.EtcdConfig;
+import org.fleetj.registry.etcd.EtcdRegistry;
 
 /**
  * Opens the etcd driver. The only class of the API path's code that names the registry's etcd
@@ -17,6 +21,23 @@ public final class EtcdDriver {
      * @param prefix    the key prefix ({@code --etcd-key-prefix})
      */
     public static FleetClient open(String endpoints, String prefix, TlsFiles tls, long requestTimeoutMillis, String tunnel) {
-        throw new FleetClientException("the etcd driver needs org.fleetj.registry.etcd.EtcdRegistry, which this build does not contain yet");
+        if (tunnel != null && !tunnel.isEmpty()) {
+            throw new FleetClientException("--tunnel is not supported with --driver=etcd; use the API driver through the tunnel,"
+                    + " or reach etcd directly");
+        }
+        EtcdConfig config;
+        try {
+            EtcdConfig.Builder b = EtcdConfig.builder()
+                    .endpoints(endpoints)
+                    .keyPrefix(prefix)
+                    .requestTimeout(Duration.ofMillis(Math.max(1, requestTimeoutMillis)));
+            if (!tls.caFile().isEmpty()) b.caFile(Path.of(tls.caFile()));
+            if (!tls.certFile().isEmpty()) b.certFile(Path.of(tls.certFile()));
+            if (!tls.keyFile().isEmpty()) b.keyFile(Path.of(tls.keyFile()));
+            config = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new FleetClientException("--driver=etcd: " + e.getMessage() + " (--endpoint lists the etcd URLs)", e);
+        }
+        return new RegistryFleetClient(EtcdRegistry.open(config));
     }
 }

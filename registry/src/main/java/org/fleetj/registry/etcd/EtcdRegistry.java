@@ -1,0 +1,365 @@
+package org.fleetj.registry.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fleetj.registry.Job;
+import org.fleetj.registry.LeaderLatch;
+import org.fleetj.registry.Leadership;
+import org.fleetj.registry.MachinePresence;
+import org.fleetj.registry.MachineState;
+import org.fleetj.registry.Registry;
+import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.RegistryMetrics;
+import org.fleetj.registry.ScheduleChange;
+import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.Subscription;
+import org.fleetj.registry.UnitState;
+import org.fleetj.registry.support.CoalescingNotifier;
+import org.fleetj.registry.support.NameRules;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Registry} on etcd v3 (through jetcd), in the key layout of docs/design.md under the configured
+ * prefix. {@link #open(EtcdConfig)} never waits for etcd: calls fail with
+ * {@link org.fleetj.registry.RegistryUnavailableException} while it cannot be reached, and presences, leader
+ * latches and watches keep retrying in the background and recover by themselves.
+ *
+ * <p>Reads of whole collections are one request each ({@code jobs()}: jobs and schedule keys at one
+ * revision; {@code machines()}: machines and metadata at one revision); unit bodies are immutable and read
+ * once. Every request is counted in {@link #metrics()}.
+ *
+ * <p>{@link #close()} resigns the leader latches of this client, stops the keepalives of its presences
+ * without revoking them (a restarted fleetd takes its registration over; close the presence to leave), and
+ * ends its watches.
+ */
+public final class EtcdRegistry implements Registry {
+    private static final Logger log = LoggerFactory.getLogger(EtcdRegistry.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final EtcdConfig config;
+    private final RegistryMetrics metrics = new RegistryMetrics();
+    private final EtcdRuntime rt;
+    private final EtcdKv kv;
+    private final UnitBodies bodies;
+    private final JobStore jobs;
+    private final ScheduleStore schedule;
+    private final MachineDirectory machines;
+    private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
+    private final Set<EtcdLeaderLatch> latches = ConcurrentHashMap.newKeySet();
+    private final Set<ResumableWatch> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private EtcdRegistry(EtcdConfig config) {
+        this.config = config;
+        int n = INSTANCES.incrementAndGet();
+        EtcdGateway gateway = new EtcdGateway(config, metrics);
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(4, daemon("etcd-registry-" + n + "-bg"));
+        timers.setRemoveOnCancelPolicy(true);
+        ScheduledThreadPoolExecutor watchLoop = new ScheduledThreadPoolExecutor(1, daemon("etcd-registry-" + n + "-watch"));
+        watchLoop.setRemoveOnCancelPolicy(true);
+        ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("etcd-registry-" + n + "-callbacks"));
+        this.rt = new EtcdRuntime(gateway, new EtcdKeys(config.keyPrefix()), timers, watchLoop, callbacks);
+        this.kv = new EtcdKv(gateway);
+        this.bodies = new UnitBodies(kv, rt.keys());
+        this.jobs = new JobStore(kv, rt.keys(), bodies);
+        this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS);
+        this.machines = new MachineDirectory(rt, kv);
+    }
+
+    /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
+    public static EtcdRegistry open(EtcdConfig config) {
+        Objects.requireNonNull(config, "config");
+        EtcdRegistry r = new EtcdRegistry(config);
+        log.info("etcd registry: endpoints {}, key prefix {}, request timeout {} ms{}{}", config.endpointList(), config.keyPrefix(),
+                config.requestTimeout().toMillis(), config.tls() ? ", TLS" : "", config.username().map(u -> ", user " + u).orElse(""));
+        return r;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public EtcdConfig config() {
+        return config;
+    }
+
+    // ---- unit files and jobs -----------------------------------------------------------------
+
+    @Override
+    public Optional<UnitFile> unitFile(String hash) {
+        if (hash == null || hash.isEmpty() || hash.indexOf('/') >= 0) {
+            return Optional.empty();
+        }
+        return bodies.get(hash);
+    }
+
+    @Override
+    public void createJob(String name, UnitFile unit, TargetState desired) {
+        jobs.create(name, unit, desired);
+    }
+
+    @Override
+    public void replaceJob(String name, UnitFile unit, TargetState desired) {
+        jobs.replace(name, unit, desired);
+    }
+
+    @Override
+    public boolean setDesiredState(String name, TargetState desired) {
+        return jobs.setDesiredState(name, desired);
+    }
+
+    @Override
+    public boolean destroyJob(String name) {
+        return jobs.destroy(name);
+    }
+
+    @Override
+    public Optional<Job> job(String name) {
+        return jobs.job(name);
+    }
+
+    @Override
+    public List<Job> jobs() {
+        return jobs.jobs();
+    }
+
+    @Override
+    public List<Job> globalJobs() {
+        return jobs.globalJobs();
+    }
+
+    // ---- machines ---------------------------------------------------------------------------
+
+    @Override
+    public MachinePresence join(MachineState self, String hostname, Duration ttl) {
+        Objects.requireNonNull(self, "self");
+        NameRules.machineId(self.id());
+        requirePositive(ttl);
+        requireOpen();
+        EtcdPresence p = EtcdPresence.join(rt, machines, self, hostname == null ? "" : hostname, ttl);
+        presences.add(p);
+        return p;
+    }
+
+    @Override
+    public List<MachineState> machines() {
+        return machines.machines();
+    }
+
+    @Override
+    public void setMachineMetadata(String machineId, String key, String value) {
+        machines.setMetadata(machineId, key, value);
+    }
+
+    @Override
+    public Map<String, Map<String, String>> machineMetadata() {
+        return machines.metadata();
+    }
+
+    // ---- unit states ------------------------------------------------------------------------
+
+    @Override
+    public void publishUnitState(MachinePresence presence, UnitState state) {
+        EtcdPresence p = own(presence);
+        Objects.requireNonNull(state, "state");
+        NameRules.unitName(state.name());
+        if (!state.machineId().equals(p.machineId())) {
+            throw new IllegalArgumentException("unit state of " + state.name() + " names machine " + state.machineId()
+                    + " but is published by the presence of " + p.machineId());
+        }
+        long lease = p.leaseFor("unit state of " + state.name());
+        try {
+            kv.put(rt.keys().state(state.name(), state.machineId()), EtcdCodec.state(state), lease);
+        } catch (EtcdGateway.LeaseNotFoundException e) {
+            p.leaseSuspect();
+            throw e;
+        }
+    }
+
+    @Override
+    public void removeUnitState(MachinePresence presence, String unitName) {
+        EtcdPresence p = own(presence);
+        NameRules.unitName(unitName);
+        kv.delete(rt.keys().state(unitName, p.machineId()));
+    }
+
+    @Override
+    public List<UnitState> unitStates() {
+        List<UnitState> out = new ArrayList<>();
+        for (KeyValue k : kv.range(rt.keys().of(EtcdKeys.STATE))) {
+            String rest = rt.keys().nameAfter(EtcdKeys.STATE, k.getKey());
+            int slash = rest.lastIndexOf('/');
+            if (slash <= 0 || slash == rest.length() - 1) {
+                continue;
+            }
+            out.add(EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(), EtcdKeys.text(k.getKey())));
+        }
+        out.sort(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId));
+        return out;
+    }
+
+    private EtcdPresence own(MachinePresence presence) {
+        if (presence instanceof EtcdPresence p && presences.contains(p)) {
+            return p;
+        }
+        throw new IllegalArgumentException("presence " + presence + " was not created by this registry");
+    }
+
+    // ---- leadership and schedule --------------------------------------------------------
+
+    @Override
+    public LeaderLatch leaderLatch(String machineId, Duration ttl) {
+        NameRules.machineId(machineId);
+        requirePositive(ttl);
+        requireOpen();
+        EtcdLeaderLatch latch = new EtcdLeaderLatch(rt, kv, machineId, ttl);
+        latches.add(latch);
+        return latch;
+    }
+
+    @Override
+    public Optional<String> engineLeader() {
+        return kv.get(rt.keys().leader()).map(k -> EtcdKeys.text(k.getValue()));
+    }
+
+    @Override
+    public void applySchedule(Leadership leadership, List<ScheduleChange> changes) {
+        schedule.apply(leadership, changes);
+    }
+
+    @Override
+    public List<ScheduledUnit> scheduleOf(String machineId) {
+        return schedule.scheduleOf(machineId);
+    }
+
+    @Override
+    public Map<String, List<ScheduledUnit>> schedule() {
+        return schedule.schedule();
+    }
+
+    // ---- watches ----------------------------------------------------------------------------
+
+    @Override
+    public Subscription watchSchedule(String machineId, Runnable onChange) {
+        NameRules.machineId(machineId);
+        return watch(rt.keys().scheduleOf(machineId), "schedule of " + machineId, onChange);
+    }
+
+    @Override
+    public Subscription watchGlobalJobs(Runnable onChange) {
+        return watch(rt.keys().of(EtcdKeys.GLOBAL), "global jobs", onChange);
+    }
+
+    @Override
+    public Subscription watchCluster(Runnable onChange) {
+        return watch(rt.keys().root(), "cluster", onChange);
+    }
+
+    private Subscription watch(ByteSequence prefix, String name, Runnable onChange) {
+        Objects.requireNonNull(onChange, "onChange");
+        requireOpen();
+        CoalescingNotifier notifier = new CoalescingNotifier(name, onChange, rt.callbacks());
+        ResumableWatch w = ResumableWatch.start(rt, prefix, true, name, notifier::signal, null);
+        watches.add(w);
+        return () -> {
+            notifier.close();
+            w.close();
+            watches.remove(w);
+        };
+    }
+
+    /** A watch that hands over every event (tests prove "no event missed, none twice" with it). */
+    ResumableWatch watchEvents(String relativePrefix, Runnable onChange, ResumableWatch.EventSink sink) {
+        requireOpen();
+        ResumableWatch w = ResumableWatch.start(rt, rt.keys().of(relativePrefix), true, "events under " + relativePrefix, onChange, sink);
+        watches.add(w);
+        return w;
+    }
+
+    // ---- test hooks -------------------------------------------------------------------------
+
+    /** The fleetd owning {@code presence} dies: keepalives stop, nothing is revoked, the lease expires on its own. */
+    void crash(MachinePresence presence) {
+        own(presence).abandon();
+    }
+
+    /** The engine candidate dies: no resign, no keepalives; a leadership it held ends when its lease expires. */
+    void crash(LeaderLatch latch) {
+        if (!(latch instanceof EtcdLeaderLatch l) || !latches.contains(l)) {
+            throw new IllegalArgumentException("latch " + latch + " was not created by this registry");
+        }
+        l.abandon();
+    }
+
+    /** The id of the presence's current lease (tests revoke it through another client). */
+    long leaseId(MachinePresence presence) {
+        return own(presence).leaseFor("lease id");
+    }
+
+    EtcdGateway gateway() {
+        return rt.gateway();
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------
+
+    private void requireOpen() {
+        if (closed) {
+            throw new RegistryException("the etcd registry for " + config.endpointList() + " is closed");
+        }
+    }
+
+    private static void requirePositive(Duration ttl) {
+        if (ttl == null || ttl.isZero() || ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+    }
+
+    @Override
+    public RegistryMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        latches.forEach(EtcdLeaderLatch::close);
+        presences.forEach(EtcdPresence::abandon);
+        watches.forEach(ResumableWatch::close);
+        rt.watchLoop().shutdown();
+        rt.timers().shutdownNow();
+        rt.callbacks().shutdown();
+        try {
+            rt.watchLoop().awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        rt.gateway().close();
+    }
+}

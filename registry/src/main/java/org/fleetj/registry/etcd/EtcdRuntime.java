@@ -1,0 +1,50 @@
+package org.fleetj.registry.etcd;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the parts of one {@link EtcdRegistry} share: the gateway, the key layout, and three kinds of threads.
+ * {@code timers} run the blocking background work (lease keepalives, campaigns, re-announcements);
+ * {@code watchLoop} (one thread) drives every watch's state without blocking; {@code callbacks} (one thread)
+ * runs listener and watch callbacks in order, so a slow callback never delays a keepalive.
+ */
+record EtcdRuntime(EtcdGateway gateway, EtcdKeys keys, ScheduledExecutorService timers,
+                   ScheduledExecutorService watchLoop, ExecutorService callbacks) {
+    private static final Logger log = LoggerFactory.getLogger(EtcdRuntime.class);
+
+    /** Runs a listener call on the callback thread; a failing listener is logged, never fatal. */
+    void callback(Runnable r) {
+        try {
+            callbacks.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    log.warn("registry listener failed: {}", e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("registry closed; listener call dropped");
+        }
+    }
+
+    /** Schedules background work; quietly nothing once the registry is closed. */
+    ScheduledFuture<?> later(Runnable r, long millis) {
+        try {
+            return timers.schedule(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    log.warn("etcd registry background task failed: {}", e.toString(), e);
+                }
+            }, Math.max(0, millis), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.fleetj.registry.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.fleetj.registry.DuplicateMachineException;
+import org.fleetj.registry.MachineState;
+import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.etcd.EtcdCodec.MachineValue;
+import org.fleetj.registry.support.NameRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live machines ({@code machine/<id>} under each one's presence lease) and their dynamic metadata
+ * ({@code machine-meta/<id>/<key>}, persistent). Announcing is create-if-absent: an entry of another live
+ * fleetd is refused, one of this very fleetd restarted (same hostname and IP) is taken over.
+ */
+final class MachineDirectory {
+    private static final Logger log = LoggerFactory.getLogger(MachineDirectory.class);
+    private static final int ATTEMPTS = 5;
+
+    private final EtcdRuntime rt;
+    private final EtcdKv kv;
+    private final EtcdKeys keys;
+
+    MachineDirectory(EtcdRuntime rt, EtcdKv kv) {
+        this.rt = rt;
+        this.kv = kv;
+        this.keys = rt.keys();
+    }
+
+    /** Grants a lease and announces {@code self} under it; the lease is not kept alive yet. */
+    KeptLease announce(MachineState self, String hostname, Duration ttl) {
+        KeptLease lease = KeptLease.grant(rt, ttl, "machine " + self.id());
+        try {
+            announceUnder(lease.id(), self, hostname);
+            return lease;
+        } catch (RuntimeException e) {
+            lease.revoke();
+            throw e;
+        }
+    }
+
+    private void announceUnder(long leaseId, MachineState self, String hostname) {
+        ByteSequence key = keys.machine(self.id());
+        ByteSequence value = EtcdCodec.machine(self, hostname);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            TxnResponse r = kv.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))),
+                    List.of(EtcdKv.putOp(key, value, leaseId)), List.of(EtcdKv.getOp(key)));
+            if (r.isSucceeded()) {
+                return;
+            }
+            List<KeyValue> existing = r.getGetResponses().get(0).getKvs();
+            if (existing.isEmpty()) {
+                continue; // it expired in between: try to create it again
+            }
+            KeyValue kvExisting = existing.get(0);
+            MachineValue other = EtcdCodec.machine(kvExisting.getValue(), EtcdKeys.text(key));
+            String otherHost = other.hostname() == null ? "" : other.hostname();
+            String otherIp = other.publicIp() == null ? "" : other.publicIp();
+            if (!otherHost.equals(hostname) || !otherIp.equals(self.publicIp())) {
+                throw new DuplicateMachineException("machine id " + self.id() + " is already registered by a live fleetd on hostname "
+                        + otherHost + " (IP " + otherIp + "); refusing to join as hostname " + hostname + " (IP " + self.publicIp()
+                        + "): every machine needs its own /etc/machine-id");
+            }
+            TxnResponse takeover = kv.txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(kvExisting.getModRevision()))),
+                    List.of(EtcdKv.putOp(key, value, leaseId)), List.of());
+            if (takeover.isSucceeded()) {
+                log.info("machine {} (hostname {}, IP {}) restarted: taking over its registration", self.id(), hostname, self.publicIp());
+                return;
+            }
+        }
+        throw new RegistryException("machine " + self.id() + " could not be announced: its entry kept changing concurrently");
+    }
+
+    /** Rewrites the announcement under the lease it already has. */
+    void update(long leaseId, MachineState self, String hostname) {
+        kv.put(keys.machine(self.id()), EtcdCodec.machine(self, hostname), leaseId);
+    }
+
+    List<MachineState> machines() {
+        List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE), false), EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_META), false));
+        Map<String, Map<String, String>> dynamic = metadata(read.get(1));
+        Map<String, MachineState> byId = new TreeMap<>();
+        for (KeyValue k : read.get(0)) {
+            String id = keys.nameAfter(EtcdKeys.MACHINE, k.getKey());
+            MachineState s = EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state();
+            Map<String, String> merged = new TreeMap<>(s.metadata());
+            merged.putAll(dynamic.getOrDefault(id, Map.of()));
+            byId.put(id, new MachineState(id, s.publicIp(), merged, s.version()));
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    void setMetadata(String machineId, String key, String value) {
+        NameRules.machineId(machineId);
+        NameRules.metadataKey(key);
+        ByteSequence k = keys.machineMeta(machineId, key);
+        if (value == null) {
+            kv.delete(k);
+        } else {
+            kv.put(k, EtcdKeys.bytes(value), 0);
+        }
+    }
+
+    Map<String, Map<String, String>> metadata() {
+        return metadata(kv.range(keys.of(EtcdKeys.MACHINE_META)));
+    }
+
+    private Map<String, Map<String, String>> metadata(List<KeyValue> entries) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (KeyValue k : entries) {
+            String rest = keys.nameAfter(EtcdKeys.MACHINE_META, k.getKey());
+            int slash = rest.indexOf('/');
+            if (slash <= 0) {
+                continue;
+            }
+            out.computeIfAbsent(rest.substring(0, slash), id -> new TreeMap<>()).put(rest.substring(slash + 1), EtcdKeys.text(k.getValue()));
+        }
+        Map<String, Map<String, String>> frozen = new TreeMap<>();
+        out.forEach((id, m) -> frozen.put(id, Map.copyOf(m)));
+        return frozen;
+    }
+}
