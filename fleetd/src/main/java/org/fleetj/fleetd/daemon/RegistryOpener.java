@@ -9,5 +9,5 @@ public interface RegistryOpener {
     Registry open(FleetConfig config);
 
     /** etcd v3 through jetcd, as configured by the etcd_* options. */
-    RegistryOpener ETCD = c -> { throw new UnsupportedOperationException(); };
+    RegistryOpener ETCD = EtcdRegistryOpener::open;
 }
