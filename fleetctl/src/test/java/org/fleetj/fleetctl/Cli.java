@@ -1,10 +1,16 @@
 package org.fleetj.fleetctl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Runs fleetctl in-process, as {@code main} would, and captures what it prints and its exit status. */
 final class Cli {
@@ -14,23 +20,61 @@ final class Cli {
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err + "---";
         }
+
+        /** Asserts all three at once, showing the whole outcome when any differs. */
+        Result is(int exitCode, String stdout, String stderr) {
+            assertEquals(new Result(exitCode, stdout, stderr).toString(), toString());
+            return this;
+        }
+    }
+
+    /** An invocation still running, whose output can be read while it runs. */
+    static final class Running {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private CompletableFuture<Integer> exit;
+
+        String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        String err() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+
+        boolean isDone() {
+            return exit.isDone();
+        }
+
+        Result await() {
+            try {
+                return new Result(exit.get(20, TimeUnit.SECONDS), out(), err());
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                throw new AssertionError("fleetctl did not finish: " + e + "\nstdout so far:\n" + out() + "\nstderr so far:\n" + err(), e);
+            }
+        }
     }
 
     private Cli() {
     }
 
     static Result run(Map<String, String> env, String... args) {
-        return run(env, new DriverClientFactory(), args);
+        return start(env, args).await();
     }
 
-    static Result run(Map<String, String> env, ClientFactory factory, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = Fleetctl.run(args, env, new ByteArrayInputStream(new byte[0]), o, e, factory);
-        }
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** Starts fleetctl on another thread. */
+    static Running start(Map<String, String> env, String... args) {
+        Running r = new Running();
+        PrintStream o = new PrintStream(r.out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(r.err, true, StandardCharsets.UTF_8);
+        r.exit = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Fleetctl.run(args, env, new ByteArrayInputStream(new byte[0]), o, e, new DriverClientFactory());
+            } finally {
+                o.close();
+                e.close();
+            }
+        });
+        return r;
     }
 }

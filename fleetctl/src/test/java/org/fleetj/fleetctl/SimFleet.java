@@ -57,6 +57,14 @@ final class SimFleet implements AutoCloseable {
         return Cli.run(Map.of(), all.toArray(new String[0]));
     }
 
+    /** fleetctl with {@code --endpoint} set to this cluster, on another thread. */
+    Cli.Running ctlAsync(String... args) {
+        List<String> all = new ArrayList<>();
+        all.add("--endpoint=" + endpoint());
+        all.addAll(List.of(args));
+        return Cli.start(Map.of(), all.toArray(new String[0]));
+    }
+
     /** Writes a unit file into the scratch directory and returns its path. */
     Path unitFile(String name, String text) {
         Path p = cluster.dir().resolve(name);
