@@ -26,6 +26,20 @@ final class Cli {
             assertEquals(new Result(exitCode, stdout, stderr).toString(), toString());
             return this;
         }
+
+        /**
+         * Like {@link #is} but for output whose lines may come in any order (units reported as they land
+         * on different machines).
+         */
+        Result isInAnyOrder(int exitCode, String stdout, String stderr) {
+            assertEquals(new Result(exitCode, sortedLines(stdout), stderr).toString(), new Result(exit, sortedLines(out), err).toString(),
+                    "(stdout lines sorted)\n" + this);
+            return this;
+        }
+
+        private static String sortedLines(String text) {
+            return text.lines().sorted().map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+        }
     }
 
     /** An invocation still running, whose output can be read while it runs. */
