@@ -76,14 +76,23 @@ final class Cli {
         return start(env, args).await();
     }
 
+    /** Runs fleetctl with another way of making its cluster client. */
+    static Result run(Map<String, String> env, ClientFactory factory, String... args) {
+        return start(env, factory, args).await();
+    }
+
     /** Starts fleetctl on another thread. */
     static Running start(Map<String, String> env, String... args) {
+        return start(env, new DriverClientFactory(), args);
+    }
+
+    private static Running start(Map<String, String> env, ClientFactory factory, String... args) {
         Running r = new Running();
         PrintStream o = new PrintStream(r.out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(r.err, true, StandardCharsets.UTF_8);
         r.exit = CompletableFuture.supplyAsync(() -> {
             try {
-                return Fleetctl.run(args, env, new ByteArrayInputStream(new byte[0]), o, e, new DriverClientFactory());
+                return Fleetctl.run(args, env, new ByteArrayInputStream(new byte[0]), o, e, factory);
             } finally {
                 o.close();
                 e.close();
