@@ -415,6 +415,18 @@ class UnitCommandsTest {
         f.ctl("cat", "nosuch").is(1, "", "Unit nosuch.service not found\n");
     }
 
+    @Test
+    void unicodeQuotesAndBackslashesSurviveTheRoundTrip() throws Exception {
+        String text = "[Unit]\nDescription=Grüße \"quoted\" back\\slash ✓ \uD83D\uDE80\n\n[Service]\nExecStart=/bin/echo 'a\\tb' \"$HOME\"\n";
+        f.unitFile("u.service", text);
+        f.ctl("submit", dir().resolve("u.service").toString()).is(0, "Unit u.service inactive\n", "");
+        f.ctl("cat", "u").is(0, text, "");
+        f.ctl("list-unit-files", "--fields", "desc", "--no-legend").is(0, "Grüße \"quoted\" back\\slash ✓ \uD83D\uDE80\n", "");
+        Cli.Result json = f.ctl("list-unit-files", "-o", "json");
+        assertTrue(json.out().contains("\"value\":\"Grüße \\\"quoted\\\" back\\\\slash ✓ \uD83D\uDE80\""), json.out());
+        assertEquals(UnitFile.parse(text).hash().hex(), hash("u.service"));
+    }
+
     private UnitState stateOf(String unit, String machine) {
         return f.registry.unitStates().stream().filter(s -> s.name().equals(unit) && s.machineId().equals(machine)).findFirst()
                 .orElse(new UnitState(unit, machine, "", "", "", "", TargetState.INACTIVE));
