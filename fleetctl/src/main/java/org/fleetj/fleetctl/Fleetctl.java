@@ -57,6 +57,7 @@ public final class Fleetctl implements Callable<Integer> {
         Fleetctl root = new Fleetctl(in, out, err, clientFactory);
         CommandLine cl = new CommandLine(root);
         addCommands(cl, argv);
+        FleetHelp.install(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setOverwrittenOptionsAllowed(true);

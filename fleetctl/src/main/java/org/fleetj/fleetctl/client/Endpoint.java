@@ -62,6 +62,9 @@ public record Endpoint(String scheme, String host, int port, String path) {
             throw new FleetClientException("URL scheme undefined");
         }
         String scheme = url.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (url.length() == colon + 3 && (scheme.equals("unix") || scheme.equals("file"))) {
+            throw new FleetClientException("no socket path in endpoint " + url);
+        }
         URI uri;
         try {
             uri = new URI(url);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.FleetClientException;
 import org.fleetj.fleetctl.client.UnitOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,7 +21,13 @@ public final class CatCommand extends FleetCommand {
             return 1;
         }
         String name = UnitLookup.name(units.get(0));
-        Optional<ApiUnit> unit = session.client().unit(name);
+        Optional<ApiUnit> unit;
+        try {
+            unit = session.client().unit(name);
+        } catch (FleetClientException e) {
+            session.err().println("Error retrieving Unit " + name + ": " + e.getMessage());
+            return 1;
+        }
         if (unit.isEmpty()) {
             session.err().println("Unit " + name + " not found");
             return 1;

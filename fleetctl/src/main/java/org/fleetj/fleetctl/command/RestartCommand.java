@@ -39,20 +39,18 @@ public final class RestartCommand extends UnitCommand {
                 local.add(u);
             }
         }
-        List<String> stopping = new ArrayList<>();
-        List<String> all = new ArrayList<>();
+        // one unit at a time, as fleet does: a service with several instances is never down everywhere at once
         for (ApiUnit u : local) {
-            all.add(u.name());
+            List<String> name = List.of(u.name());
             if ("launched".equals(u.currentState())) {
+                session.debug("Stopping Unit(" + u.name() + ")");
                 session.client().setUnitTargetState(u.name(), "loaded");
-                stopping.add(u.name());
+                waiter.awaitState(name, "loaded", attempts);
             }
-        }
-        if (!stopping.isEmpty()) waiter.awaitState(stopping, "loaded", attempts);
-        for (String name : all) session.client().setUnitTargetState(name, "launched");
-        if (!all.isEmpty()) {
-            waiter.awaitState(all, "launched", attempts);
-            waiter.awaitSystemdActive(all, attempts);
+            session.debug("Starting Unit(" + u.name() + ")");
+            session.client().setUnitTargetState(u.name(), "launched");
+            waiter.awaitState(name, "launched", attempts);
+            waiter.awaitSystemdActive(name, attempts);
         }
         int exit = 0;
         if (!global.isEmpty()) {

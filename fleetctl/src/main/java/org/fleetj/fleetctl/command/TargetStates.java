@@ -26,7 +26,7 @@ final class TargetStates {
             String name = UnitLookup.name(arg);
             if (done.contains(name)) continue;
             done.add(name);
-            Optional<ApiUnit> unit = client.unit(name);
+            Optional<ApiUnit> unit = UnitLookup.unit(client, name);
             if (unit.isEmpty()) throw new CommandFailedException("unable to find unit " + name);
             if (state.equals(unit.get().desiredState())) {
                 session.debug("Unit(" + name + ") already " + state + ", skipping.");

@@ -9,6 +9,7 @@ import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.UnitOptions;
+import org.fleetj.unit.InvalidUnitNameException;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitName;
 import org.fleetj.unit.UnitParseException;
@@ -59,7 +60,8 @@ final class UnitCreator {
         List<String> replaced = new ArrayList<>();
         for (String arg : args) {
             String name = UnitLookup.name(arg);
-            Optional<ApiUnit> existing = client.unit(name);
+            requireValidName(name);
+            Optional<ApiUnit> existing = UnitLookup.unit(client, name);
             if (existing.isPresent()) {
                 ApiUnit unit = existing.get();
                 if (!replace) {
@@ -99,6 +101,14 @@ final class UnitCreator {
         // fleet waits for created units to show as inactive whatever the blocking flags say
         if (!created.isEmpty()) new StateWaiter(session).awaitState(created, "inactive", 0);
         return replaced;
+    }
+
+    private static void requireValidName(String name) {
+        try {
+            UnitName.of(name);
+        } catch (InvalidUnitNameException e) {
+            throw new CommandFailedException(e.getMessage(), e);
+        }
     }
 
     /** fleet's client-side checks before creating: a valid name and valid [X-Fleet] requirements. */

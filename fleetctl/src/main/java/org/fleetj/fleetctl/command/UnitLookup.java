@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.client.FleetClient;
+import org.fleetj.fleetctl.client.FleetClientException;
 import org.fleetj.unit.UnitName;
 
 /** Finding the registered units that command-line arguments name. */
@@ -37,6 +39,19 @@ final class UnitLookup {
             }
         }
         return found;
+    }
+
+    /**
+     * The registered unit {@code name}, if any.
+     *
+     * @throws CommandFailedException naming the unit when the cluster cannot be asked
+     */
+    static Optional<ApiUnit> unit(FleetClient client, String name) {
+        try {
+            return client.unit(name);
+        } catch (FleetClientException e) {
+            throw new CommandFailedException("error retrieving Unit(" + name + ") from Registry: " + e.getMessage(), e);
+        }
     }
 
     /** fleet's list form in messages: {@code [a b]}. */

@@ -64,7 +64,7 @@ final class UnitSource {
             throw new CommandFailedException("unable to find Unit(" + name + ") in Registry or on filesystem");
         }
         String template = unitName.templateName().orElseThrow().full();
-        Optional<ApiUnit> registered = client.unit(template);
+        Optional<ApiUnit> registered = UnitLookup.unit(client, template);
         if (registered.isPresent()) return UnitOptions.toUnitFile(registered.get().options());
         Path templatePath = path.resolveSibling(template);
         return readLocal(templatePath).orElseThrow(() -> new CommandFailedException("failed getting Unit(" + arg

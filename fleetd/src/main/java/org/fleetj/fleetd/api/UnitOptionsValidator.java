@@ -59,10 +59,15 @@ final class UnitOptionsValidator {
         return value;
     }
 
-    /** No control characters (a tab is fine in a value), no unpaired surrogates, names without spaces. */
+    /**
+     * No control characters (a tab is fine in a value, and so is a newline right after a backslash: that is
+     * a line continuation, kept in the value by fleet's parser as by ours), no unpaired surrogates, names
+     * without spaces.
+     */
     private static void checkCharacters(String where, String field, String s, boolean isKey) throws ApiException {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c == '\n' && !isKey && i > 0 && s.charAt(i - 1) == '\\') continue;
             if (c == 0) {
                 throw ApiException.badRequest(where + ": " + field + " contains a NUL character at position " + (i + 1));
             }

@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable, LeaderLatch.Listener {
 
     @Override
     public void isLeader(Leadership leadership) {
+        if (closed) return;
         loop.execute(() -> {
             if (closed) return;
             log.info("engine: became leader (fencing token {})", leadership.token());
@@ -82,6 +83,8 @@ public final class Engine implements AutoCloseable, LeaderLatch.Listener {
 
     @Override
     public void notLeader() {
+        // closing the latch in close() reports lost leadership after the loop is gone: nothing left to stop
+        if (closed) return;
         loop.execute(() -> {
             log.info("engine: not leader any more; stopping reconciliation");
             stopLeading();

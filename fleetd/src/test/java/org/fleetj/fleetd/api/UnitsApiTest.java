@@ -229,6 +229,11 @@ class UnitsApiTest {
         assertEquals(400, trailing.status());
         assertTrue(trailing.text().contains("do not survive serialization"), trailing.text());
         assertTrue(api.registry.jobs().isEmpty());
+        // a line continuation (backslash, newline) is part of the value, as fleet's parser keeps it
+        String continued = "{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/echo a \\\\\\n  b\"}";
+        assertEquals(201, put("continued.service", continued).status());
+        assertEquals("/bin/echo a \\\n  b", api.registry.job("continued.service").orElseThrow().unit().values("Service", "ExecStart").get(0));
+        api.registry.destroyJob("continued.service");
         // a value left out (fleet omits empty values) is the empty string
         assertEquals(201, put("ok.service", "{\"section\":\"Service\",\"name\":\"Environment\"}").status());
         assertEquals("", api.registry.job("ok.service").orElseThrow().unit().values("Service", "Environment").get(0));

@@ -58,9 +58,13 @@ public final class ApiFleetClient implements FleetClient {
     @Override
     public Optional<ApiUnit> unit(String name) {
         HttpResponse response = request("GET", unitPath(name), null);
-        if (response.status() == 404) return Optional.empty();
+        if (isFleetNotFound(response)) return Optional.empty();
         expect(response, "GET", unitPath(name), 200);
-        return Optional.of(ApiJson.unit(parse(response, "GET", unitPath(name))));
+        try {
+            return Optional.of(ApiJson.unit(parse(response, "GET", unitPath(name))));
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod("GET") + " " + url(unitPath(name)) + ": unexpected response: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -96,7 +100,7 @@ public final class ApiFleetClient implements FleetClient {
     @Override
     public boolean destroyUnit(String name) {
         HttpResponse response = request("DELETE", unitPath(name), null);
-        if (response.status() == 404) return false;
+        if (isFleetNotFound(response)) return false;
         expect(response, "DELETE", unitPath(name), 200, 204);
         return true;
     }
@@ -106,6 +110,14 @@ public final class ApiFleetClient implements FleetClient {
         // connections are per request; nothing stays open
     }
 
+    /**
+     * fleet's "no such unit": a 404 carrying fleet's JSON error. A bare 404 comes from something that is
+     * not fleet's API (a wrong port, a proxy) and is reported as such instead of as a missing unit.
+     */
+    private static boolean isFleetNotFound(HttpResponse response) {
+        return response.status() == 404 && ApiJson.errorMessage(response.bodyText()) != null;
+    }
+
     private <T> List<T> pages(String path, String field, Function<Object, T> mapper) {
         List<T> all = new ArrayList<>();
         String token = null;
@@ -113,12 +125,17 @@ public final class ApiFleetClient implements FleetClient {
             String target = token == null ? path : path + "?nextPageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
             HttpResponse response = request("GET", target, null);
             expect(response, "GET", target, 200);
-            Map<String, Object> page = ApiJson.object(parse(response, "GET", target), "page");
-            Object items = page.get(field);
-            if (items != null) {
-                for (Object item : ApiJson.list(items, field)) all.add(mapper.apply(item));
+            Object next;
+            try {
+                Map<String, Object> page = ApiJson.object(parse(response, "GET", target), "page");
+                Object items = page.get(field);
+                if (items != null) {
+                    for (Object item : ApiJson.list(items, field)) all.add(mapper.apply(item));
+                }
+                next = page.get("nextPageToken");
+            } catch (JsonException e) {
+                throw new FleetClientException(goMethod("GET") + " " + url(target) + ": unexpected response: " + e.getMessage(), e);
             }
-            Object next = page.get("nextPageToken");
             token = next instanceof String s && !s.isEmpty() ? s : null;
         } while (token != null);
         return all;
