@@ -64,7 +64,9 @@ class SchedulingIT {
         List<String> on = c.runningOn("hello.service");
         assertEquals(1, on.size(), "hello.service active on exactly one machine: " + on);
         Machine m = c.machine(on.get(0));
-        assertEquals("Unit hello.service launched on " + m.machineId().substring(0, 8) + ".../" + m.ip(), start.out().strip());
+        // fleet v1.0 reports the creation of a new unit first, then where it launched
+        assertEquals(List.of("Unit hello.service inactive", "Unit hello.service launched on " + m.machineId().substring(0, 8) + ".../" + m.ip()),
+                start.lines());
         FleetCluster.figure("start_to_active", t);
 
         c.fleetctl("stop", "--block-attempts=20", "hello.service").ok();
@@ -149,7 +151,7 @@ class SchedulingIT {
     void aGlobalUnitRunsOnEveryMachine() {
         long t = System.nanoTime();
         FleetCluster.Run r = c.fleetctl("start", c.unitFile("everywhere.service", unit("Everywhere", "Global=true\n"))).ok();
-        assertEquals("Triggered global unit everywhere.service start", r.out().strip());
+        assertEquals(List.of("Unit everywhere.service inactive", "Triggered global unit everywhere.service start"), r.lines());
         c.await("everywhere.service on all 3 machines", () -> c.runningOn("everywhere.service").size() == 3);
         c.await("list-units shows 3 rows", () -> c.fleetctl("list-units", "--no-legend").ok().lines().stream()
                 .filter(l -> l.startsWith("everywhere.service\t") && l.endsWith("\tactive\trunning")).count() == 3);

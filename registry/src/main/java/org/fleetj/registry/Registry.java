@@ -108,7 +108,10 @@ public interface Registry extends AutoCloseable {
     /** Wakes only when {@code machineId}'s schedule changes (a decision wakes one agent, not all). */
     Subscription watchSchedule(String machineId, Runnable onChange);
 
-    /** Wakes when a global job is created, changed or destroyed. */
+    /**
+     * Wakes when a global job is created, changed or destroyed, and when any machine's dynamic metadata changes
+     * (which global units a machine runs depends on it).
+     */
     Subscription watchGlobalJobs(Runnable onChange);
 
     /** Wakes when anything the engine decides on changes: jobs, schedule, machines, unit states. */

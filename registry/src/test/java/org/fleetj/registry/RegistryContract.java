@@ -502,6 +502,12 @@ public abstract class RegistryContract {
         otherClient().destroyJob("g.service");
         await().atMost(patience()).until(() -> wakes.get() > afterStart);
         assertEquals(List.of(), registry().globalJobs());
+        pause(quietPeriod());
+        int afterDestroy = wakes.get();
+
+        // which global units a machine runs depends on its metadata: a change made through the API wakes it too
+        otherClient().setMachineMetadata("0123456789abcdef0123456789abcdef", "disk", "ssd");
+        await().atMost(patience()).until(() -> wakes.get() > afterDestroy);
     }
 
     @Test

@@ -680,7 +680,12 @@ public final class InMemoryRegistry implements Registry {
 
     @Override
     public Subscription watchGlobalJobs(Runnable onChange) {
-        return watch("global/", "global jobs", onChange);
+        Subscription jobs = watch("global/", "global jobs", onChange);
+        Subscription meta = watch("machine-meta/", "machine metadata", onChange);
+        return () -> {
+            jobs.close();
+            meta.close();
+        };
     }
 
     @Override
