@@ -105,28 +105,43 @@ class FailoverIT {
         // work continues under the new leader
         c.fleetctl("start", "--block-attempts=30", c.unitFile("under-new-leader.service", SchedulingIT.unit("New leader", ""))).ok();
         assertEquals(1, c.runningOn("under-new-leader.service").size());
-        c.local().sh(leaderMachine, "systemctl", "start", "fleetd.service").requireSuccess();
-        c.fleetctl("destroy", "under-new-leader.service").ok();
-        // the units of the machine whose fleetd was down for a while were not touched
+        // without its fleetd, nothing on that machine touched its units
         for (Map.Entry<String, String> e : before.entrySet()) {
             if (e.getKey().endsWith("@" + leaderMachine)) {
                 String unit = e.getKey().substring(0, e.getKey().indexOf('@'));
-                assertEquals(e.getValue(), c.startIdentity(leaderMachine, unit), "units on " + leaderMachine);
+                assertEquals(e.getValue(), c.startIdentity(leaderMachine, unit), "units on " + leaderMachine + " while its fleetd is down");
             }
         }
+        c.fleetctl("destroy", "under-new-leader.service").ok();
+        // its fleetd returns; units that the engine moved away meanwhile are stopped there, on that instruction
+        c.local().sh(leaderMachine, "systemctl", "start", "fleetd.service").requireSuccess();
+        awaitEveryUnitOnExactlyOneMachine();
+    }
+
+    private void awaitEveryUnitOnExactlyOneMachine() {
+        c.await("every unit on exactly one machine", () -> placementOf(units).values().stream().allMatch(on -> on.size() == 1));
+    }
+
+    private java.util.Map<String, List<String>> placementOf(List<String> names) {
+        java.util.Map<String, List<String>> m = new java.util.TreeMap<>();
+        for (String u : names) m.put(u, c.runningOn(u));
+        return m;
     }
 
     @Test
     @Order(4)
     void aCrashedMachinesUnitsRunElsewhere() {
+        awaitEveryUnitOnExactlyOneMachine();
         // the machine that runs steady1.service crashes (kill -9 of its PID 1)
         List<String> on = c.runningOn("steady1.service");
         assertEquals(1, on.size());
         String victim = on.get(0);
         List<String> moving = new ArrayList<>();
         for (String u : units) if (c.runningOn(u).contains(victim)) moving.add(u);
+        System.out.println("before crash of " + victim + ": " + placementOf(units));
         long t = System.nanoTime();
         c.local().kill(victim);
+        System.out.println("crashed " + victim + " in " + (System.nanoTime() - t) / 1_000_000 + " ms: " + placementOf(units));
         c.await("units of " + victim + " active elsewhere within agent_ttl + 5 s", Duration.ofSeconds(5 + 5 + 2), () -> {
             for (String u : moving) {
                 List<String> now = c.runningOn(u);
