@@ -21,6 +21,15 @@ record SshTarget(ApiMachine machine, List<String> command) {
 
     static SshTarget resolve(String machineFlag, String unitFlag, List<String> args, Map<String, ApiMachine> machines,
                              Function<String, Optional<ApiUnit>> units) {
+        SshTarget t = find(machineFlag, unitFlag, args, machines, units);
+        // `ssh m1 -- cmd`: the words after the target reach us with the "--" that ends fleetctl's options
+        List<String> command = t.command();
+        if (!command.isEmpty() && command.get(0).equals("--")) command = command.subList(1, command.size());
+        return new SshTarget(t.machine(), List.copyOf(command));
+    }
+
+    private static SshTarget find(String machineFlag, String unitFlag, List<String> args, Map<String, ApiMachine> machines,
+                                  Function<String, Optional<ApiUnit>> units) {
         boolean byMachine = machineFlag != null && !machineFlag.isEmpty();
         boolean byUnit = unitFlag != null && !unitFlag.isEmpty();
         if (byMachine && byUnit) {
@@ -28,6 +37,7 @@ record SshTarget(ApiMachine machine, List<String> command) {
         }
         if (byMachine) return new SshTarget(machineByPrefix(machineFlag, machines).orElseThrow(), args);
         if (byUnit) return new SshTarget(machineOfUnit(unitFlag, machines, units).orElseThrow(), args);
+        if (!args.isEmpty() && args.get(0).equals("--")) args = args.subList(1, args.size());
         if (args.isEmpty()) throw proceed("one machine or unit must be provided");
         String lookup = args.get(0);
         List<String> rest = args.subList(1, args.size());

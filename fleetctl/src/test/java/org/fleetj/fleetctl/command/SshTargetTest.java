@@ -53,6 +53,14 @@ class SshTargetTest {
     }
 
     @Test
+    void theDashesBeforeTheCommandAreNotPartOfIt() {
+        assertEquals(List.of("exit", "3"), resolve(null, null, "c0f", "--", "exit", "3").command());
+        assertEquals(List.of("uptime"), resolve("c0f", null, "--", "uptime").command());
+        assertEquals(C, resolve(null, null, "--", "c0f").machine());
+        assertEquals(List.of("--", "x"), resolve(null, null, "c0f", "--", "--", "x").command());
+    }
+
+    @Test
     void aUnitLeadsToItsMachine() {
         assertEquals(C, resolve(null, null, "web").machine());
         assertEquals(C, resolve(null, null, "web.service", "hostname").machine());
