@@ -188,6 +188,7 @@ class SshCommandsIT {
         String twin = m3.substring(0, 9) + (m3.charAt(9) == '0' ? "1" : "0") + m3.substring(10);
         try (MachinePresence fake = c.registry.join(new MachineState(twin, "10.255.0.1", Map.of(), SshTestCluster.VERSION),
                 "twin", java.time.Duration.ofMinutes(5))) {
+            assertEquals(twin, fake.machineId());
             Run r = c.fleetctl("ssh", m3.substring(0, 9), "--", "true");
             assertEquals(1, r.exit(), r.toString());
             assertEquals("Unable to proceed: found more than one machine\n", r.err());

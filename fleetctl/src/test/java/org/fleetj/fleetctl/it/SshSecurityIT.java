@@ -233,6 +233,7 @@ class SshSecurityIT {
         String id = "5111e47" + "0".repeat(25);
         try (var fake = c.registry.join(new org.fleetj.registry.MachineState(id, silent, Map.of(), SshTestCluster.VERSION),
                 "silent", java.time.Duration.ofMinutes(5))) {
+            assertEquals(id, fake.machineId());
             long t0 = System.nanoTime();
             Run r = fleetctl(c.cluster.knownHostsFile(), c.cluster.identityFile(), Map.of(), "--ssh-timeout", "1.5", "ssh", id, "--", "true");
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

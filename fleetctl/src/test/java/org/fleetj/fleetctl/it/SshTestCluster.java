@@ -50,6 +50,7 @@ final class SshTestCluster implements AutoCloseable {
     private final Map<String, MachinePresence> presences = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
     private ApiServer api;
+    private final List<ApiServer> extraApis = new ArrayList<>();
     private LeaderLatch engine;
 
     private SshTestCluster(LocalCluster cluster, Path work, Path repo) {
@@ -94,6 +95,19 @@ final class SshTestCluster implements AutoCloseable {
         }
         engine = registry.leaderLatch("ssh-it-engine", Duration.ofMinutes(30));
         engine.start();
+    }
+
+    /** A second API server on the same registry, https only (PEM certificate and key), on the bridge address. */
+    String startTlsApi(Path cert, Path key) {
+        ApiConfig config = ApiConfig.builder(VERSION).noSocket().listen("https://" + cluster.hostIp() + ":0").tls(cert, key).build();
+        ApiServer tls = new ApiServer(registry, config, new FleetMetrics(), SocketActivation.none());
+        try {
+            tls.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the https API server: " + e.getMessage(), e);
+        }
+        extraApis.add(tls);
+        return tls.tcpEndpoints().get(0).toString();
     }
 
     /** The API's TCP endpoint, on the host's bridge address (the machines reach it too). */
@@ -231,6 +245,7 @@ final class SshTestCluster implements AutoCloseable {
         try {
             presences.values().forEach(MachinePresence::close);
             if (engine != null) engine.close();
+            extraApis.forEach(ApiServer::close);
             if (api != null) api.close();
             registry.close();
         } finally {
