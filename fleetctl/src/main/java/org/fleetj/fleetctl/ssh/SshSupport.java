@@ -17,6 +17,7 @@ public final class SshSupport implements AutoCloseable {
 
     SshSupport(SshSettings settings, HostKeyPrompt prompt) {
         this.settings = settings;
+        SshConnector.useJdkProviders();
         KnownHostsFile knownHosts = settings.strictHostKeyChecking() ? KnownHostsFile.load(settings.knownHostsFile()) : null;
         this.connector = new SshConnector(settings, knownHosts, prompt);
     }

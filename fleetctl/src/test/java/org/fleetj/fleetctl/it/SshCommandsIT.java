@@ -285,6 +285,65 @@ class SshCommandsIT {
         assertTrue(r.stderr().contains("SSH_AUTH_SOCK environment variable is not set"), r.stderr());
     }
 
+    // ---- the packaged launcher -------------------------------------------------------------------------
+
+    @Test
+    void theLauncherRunsSshCommandsAndFindsTheTunnelService() throws Exception {
+        List<String> args = new ArrayList<>(c.baseArgs());
+        args.addAll(List.of("ssh", m1.substring(0, 10), "--", "hostname"));
+        // as users run it: with the class-data-sharing archive (made by the first run if missing)
+        Map<String, String> cds = Map.of("FLEETCTL_NO_CDS", "");
+        Process warm = c.launcher(cds, List.of("version"));
+        assertTrue(warm.waitFor(120, TimeUnit.SECONDS));
+        long[] millis = new long[5];
+        for (int i = 0; i < millis.length; i++) {
+            long t0 = System.nanoTime();
+            Process p = c.launcher(cds, args);
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            millis[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertEquals(0, p.exitValue(), out + stderrOf(p));
+            assertEquals("m1\n", out);
+        }
+        java.util.Arrays.sort(millis);
+        System.out.println("fleetctl_ssh_command_ms=" + millis[2]);
+        // --tunnel for the API is found through META-INF/services in the jar
+        args = new ArrayList<>(c.baseArgs());
+        args.addAll(List.of("--tunnel", c.machine(2).ip(), "list-machines", "--full", "--no-legend"));
+        Process p = c.launcher(Map.of(), args);
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out + stderrOf(p));
+        assertTrue(out.contains(m3 + "\t" + c.machine(3).ip()), out);
+    }
+
+    @Test
+    void commandsWithoutSshLoadNoSshClasses() throws Exception {
+        String plain = classesLoaded("list-units");
+        assertTrue(plain.contains("org.fleetj.fleetctl.command.ListUnitsCommand"), "the log shows loaded classes");
+        for (String pkg : List.of("net.schmizz.", "com.hierynomus.", "org.bouncycastle.", "org.fleetj.fleetctl.ssh.")) {
+            assertFalse(plain.contains(" " + pkg), "list-units loaded " + pkg);
+        }
+        String journal = classesLoaded("journal", "--lines", "1", "lines");
+        assertTrue(journal.contains(" net.schmizz.sshj.SSHClient "), "journal does use sshj");
+    }
+
+    /** The class-load log of one fleetctl run from the packaged jar. */
+    private static String classesLoaded(String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xshare:off", "-Xlog:class+load=info", "-cp",
+                c.repo.resolve("fleetctl/target/fleetctl.jar").toString(), "org.fleetj.fleetctl.Fleetctl"));
+        cmd.addAll(c.baseArgs());
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out.length() > 4000 ? out.substring(out.length() - 4000) : out);
+        return out;
+    }
+
     private static String invocation(int machine, String unit) {
         return c.sh(machine, "systemctl", "show", "--property=InvocationID", "--value", unit).trimmed();
     }

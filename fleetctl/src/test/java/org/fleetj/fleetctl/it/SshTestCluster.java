@@ -212,8 +212,10 @@ final class SshTestCluster implements AutoCloseable {
     private Process startProcess(Map<String, String> env, List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
         pb.environment().remove("SSH_AUTH_SOCK");
+        // no class-data-sharing archive unless asked for (making one costs a training run)
         pb.environment().put("FLEETCTL_NO_CDS", "1");
         pb.environment().putAll(env);
+        if (pb.environment().get("FLEETCTL_NO_CDS").isEmpty()) pb.environment().remove("FLEETCTL_NO_CDS");
         try {
             Process p = pb.start();
             synchronized (processes) {
