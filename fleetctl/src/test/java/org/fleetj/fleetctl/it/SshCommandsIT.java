@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,10 @@ class SshCommandsIT {
         r = c.fleetctl("journal", "lines", "ticker");
         assertEquals(1, r.exit());
         assertEquals("One unit file must be provided\n", r.err());
+        // --sudo puts sudo in front (the machines have none: the remote shell says so)
+        r = c.fleetctl("journal", "--sudo", "lines");
+        assertEquals(127, r.exit(), r.toString());
+        assertTrue(r.err().contains("sudo: command not found") || r.err().contains("sudo: not found"), r.toString());
     }
 
     // ---- ssh ----------------------------------------------------------------------------------------
@@ -168,6 +173,58 @@ class SshCommandsIT {
         assertEquals(5, p.exitValue(), out);
         assertTrue(out.contains("term=vt100"), out);
         assertTrue(out.contains("/dev/pts/"), "the remote shell has a pty: " + out);
+    }
+
+    @Test
+    void anInteractiveShellGetsTheTerminalRawAndGivesItBack() throws Exception {
+        // Ctrl-C must reach the remote sleep, not stop fleetctl; the terminal settings are the same afterwards
+        Process p = c.onTerminal(Map.of(), "stty -g >" + SshTestCluster.quote(c.work + "/stty.before") + "\n"
+                + "fleetctl " + c.baseArgsForShell() + " ssh " + m2.substring(0, 10) + "; rc=$?\n"
+                + "stty -g >" + SshTestCluster.quote(c.work + "/stty.after") + "\nexit $rc\n");
+        OutputStream in = p.getOutputStream();
+        StringBuilder seen = new StringBuilder();
+        in.write("echo st\"\"arted; sleep 30\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        waitFor(p, seen, "started\r\n");
+        Thread.sleep(500);
+        in.write(3); // Ctrl-C
+        in.write("echo after-$((1+1)); exit 4\n".getBytes(StandardCharsets.UTF_8));
+        in.close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the shell ended");
+        String out = seen + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(4, p.exitValue(), out);
+        assertTrue(out.contains("after-2"), out);
+        assertEquals(Files.readString(c.work.resolve("stty.before")), Files.readString(c.work.resolve("stty.after")), "terminal restored");
+    }
+
+    @Test
+    void windowSizeChangesReachTheRemoteTerminal() throws Exception {
+        Process p = c.onTerminal(Map.of(), "stty cols 100 rows 30\n"
+                + "(sleep 4; stty cols 123 rows 45 </dev/tty) &\n"
+                + "fleetctl " + c.baseArgsForShell() + " ssh " + m3.substring(0, 10) + "\n");
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("echo size-$(stty size | tr ' ' x); sleep 7; echo size-$(stty size | tr ' ' x); exit 0\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the shell ended");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("size-30x100"), "the remote pty starts with the local size: " + out);
+        assertTrue(out.contains("size-45x123"), "and follows it: " + out);
+    }
+
+    private static void waitFor(Process p, StringBuilder seen, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        java.io.InputStream out = p.getInputStream();
+        while (!seen.toString().contains(text)) {
+            if (System.nanoTime() > deadline || !p.isAlive()) throw new AssertionError("never saw " + text + " in: " + seen);
+            if (out.available() > 0) {
+                byte[] b = new byte[out.available()];
+                int n = out.read(b);
+                seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+            } else {
+                Thread.sleep(50);
+            }
+        }
     }
 
     @Test

@@ -209,6 +209,19 @@ final class SshTestCluster implements AutoCloseable {
         return startProcess(env, List.of("script", "-qec", line.toString(), "/dev/null"));
     }
 
+    /** A shell script under script(1) (its stdin a pseudo-terminal); {@code fleetctl} in it is the repo's launcher. */
+    Process onTerminal(Map<String, String> env, String shellScript) {
+        String script = "fleetctl() { " + quote(repo.resolve("bin/fleetctl").toString()) + " \"$@\"; }\n" + shellScript;
+        return startProcess(env, List.of("script", "-qec", "sh -c " + quote(script), "/dev/null"));
+    }
+
+    /** fleetctl's usual flags as one shell-quoted string. */
+    String baseArgsForShell() {
+        StringBuilder b = new StringBuilder();
+        for (String a : baseArgs()) b.append(quote(a)).append(' ');
+        return b.toString().trim();
+    }
+
     private Process startProcess(Map<String, String> env, List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
         pb.environment().remove("SSH_AUTH_SOCK");
