@@ -53,6 +53,11 @@ public final class CdsTraining {
             }
             Fleetctl.run(new String[]{"--endpoint", "unix:///nonexistent/fleet.sock", "list-units"}, Map.of(),
                     new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
+            // the SSH path up to connecting: a closed loopback port, a made-up agent, no known_hosts read
+            org.fleetj.fleetctl.ssh.SshWarmup.run();
+            Fleetctl.run(new String[]{"--endpoint", endpoint, "--known-hosts-file", "/nonexistent/known_hosts", "--ssh-timeout", "1",
+                            "ssh", "--ssh-port", "1", "3d1219c7", "--", "true"}, Map.of("SSH_AUTH_SOCK", "/nonexistent/cds-training-agent"),
+                    new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
         }
     }
 

@@ -5,14 +5,17 @@ import java.util.List;
 import org.fleetj.fleetctl.command.CatCommand;
 import org.fleetj.fleetctl.command.CompletionCommand;
 import org.fleetj.fleetctl.command.DestroyCommand;
+import org.fleetj.fleetctl.command.FdForwardCommand;
 import org.fleetj.fleetctl.command.HelpCommand;
-
+import org.fleetj.fleetctl.command.JournalCommand;
 import org.fleetj.fleetctl.command.ListMachinesCommand;
 import org.fleetj.fleetctl.command.ListUnitFilesCommand;
 import org.fleetj.fleetctl.command.ListUnitsCommand;
 import org.fleetj.fleetctl.command.LoadCommand;
 import org.fleetj.fleetctl.command.RestartCommand;
+import org.fleetj.fleetctl.command.SshCommand;
 import org.fleetj.fleetctl.command.StartCommand;
+import org.fleetj.fleetctl.command.StatusCommand;
 import org.fleetj.fleetctl.command.StopCommand;
 import org.fleetj.fleetctl.command.SubmitCommand;
 import org.fleetj.fleetctl.command.UnloadCommand;
@@ -33,13 +36,17 @@ public final class CommandRegistry {
             new Entry("cat", CatCommand.class),
             new Entry("completion", CompletionCommand.class),
             new Entry("destroy", DestroyCommand.class),
+            new Entry("fd-forward", FdForwardCommand.class),
             new Entry("help", HelpCommand.class),
+            new Entry("journal", JournalCommand.class),
             new Entry("list-machines", ListMachinesCommand.class),
             new Entry("list-unit-files", ListUnitFilesCommand.class),
             new Entry("list-units", ListUnitsCommand.class),
             new Entry("load", LoadCommand.class),
             new Entry("restart", RestartCommand.class),
+            new Entry("ssh", SshCommand.class),
             new Entry("start", StartCommand.class),
+            new Entry("status", StatusCommand.class),
             new Entry("stop", StopCommand.class),
             new Entry("submit", SubmitCommand.class),
             new Entry("unload", UnloadCommand.class),

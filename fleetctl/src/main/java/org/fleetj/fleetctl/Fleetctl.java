@@ -34,10 +34,12 @@ public final class Fleetctl implements Callable<Integer> {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
     private final ClientFactory clientFactory;
     private Session session;
 
-    Fleetctl(InputStream in, PrintStream out, PrintStream err, ClientFactory clientFactory) {
+    Fleetctl(Map<String, String> env, InputStream in, PrintStream out, PrintStream err, ClientFactory clientFactory) {
+        this.env = env;
         this.in = in;
         this.out = out;
         this.err = err;
@@ -54,7 +56,7 @@ public final class Fleetctl implements Callable<Integer> {
     public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err,
                           ClientFactory clientFactory) {
         String[] argv = EnvironmentOptions.apply(args, env);
-        Fleetctl root = new Fleetctl(in, out, err, clientFactory);
+        Fleetctl root = new Fleetctl(env, in, out, err, clientFactory);
         CommandLine cl = new CommandLine(root);
         addCommands(cl, argv);
         FleetHelp.install(cl);
@@ -82,7 +84,7 @@ public final class Fleetctl implements Callable<Integer> {
 
     /** The session for the commands of this invocation (created once the global flags are parsed). */
     public Session session() {
-        if (session == null) session = new Session(globalOptions, in, out, err, clientFactory);
+        if (session == null) session = new Session(globalOptions, env, in, out, err, clientFactory);
         return session;
     }
 
@@ -92,9 +94,12 @@ public final class Fleetctl implements Callable<Integer> {
         if (entry != null && !entry.name().equals("help") && !entry.name().equals("completion")) {
             argv[index] = entry.name();
             cl.addSubcommand(entry.name(), entry.type());
-            return;
+        } else {
+            for (CommandRegistry.Entry e : CommandRegistry.all()) cl.addSubcommand(e.name(), e.type());
         }
-        for (CommandRegistry.Entry e : CommandRegistry.all()) cl.addSubcommand(e.name(), e.type());
+        // as ssh(1): after the machine or unit, everything (options included) is the remote command
+        CommandLine ssh = cl.getSubcommands().get("ssh");
+        if (ssh != null) ssh.setStopAtPositional(true);
     }
 
     /** Position of the first argument that is not a global flag or a global flag's value; -1 if none. */

@@ -2,11 +2,13 @@ package org.fleetj.fleetctl.ssh;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.fleetj.fleetctl.GlobalOptions;
+import org.fleetj.fleetctl.Session;
 
 /**
  * How fleetctl opens SSH connections, from the global flags ({@code --ssh-username},
  * {@code --ssh-timeout}, {@code --known-hosts-file}, {@code --strict-host-key-checking},
- * {@code --tunnel}, {@code --identity-file}) and the environment ({@code SSH_AUTH_SOCK}, home).
+ * {@code --tunnel}, {@code --identity-file}) and the environment ({@code SSH_AUTH_SOCK}).
  *
  * @param username              remote user (fleet's default {@code core})
  * @param timeoutMillis         connection setup timeout (TCP connect, key exchange, authentication)
@@ -15,15 +17,20 @@ import java.util.Optional;
  * @param tunnel                bastion to go through, if any
  * @param identityFile          private key to offer after the agent's keys, if any (beyond fleet)
  * @param agentSocket           the ssh-agent socket ({@code SSH_AUTH_SOCK}), if set
- * @param sshDirectory          where default keys ({@code id_ed25519}, {@code id_ecdsa}, {@code id_rsa}) are looked for
  */
 public record SshSettings(String username, long timeoutMillis, Path knownHostsFile, boolean strictHostKeyChecking,
-                          Optional<HostAddress> tunnel, Optional<Path> identityFile, Optional<Path> agentSocket,
-                          Path sshDirectory) {
+                          Optional<HostAddress> tunnel, Optional<Path> identityFile, Optional<Path> agentSocket) {
 
     public SshSettings {
         if (username == null || username.isEmpty()) throw new IllegalArgumentException("--ssh-username must not be empty");
         if (timeoutMillis <= 0) throw new IllegalArgumentException("--ssh-timeout must be positive");
+    }
+
+    /** The settings of one fleetctl invocation. */
+    public static SshSettings of(Session session) {
+        GlobalOptions o = session.options();
+        return of(o.sshUsername(), o.sshTimeoutMillis(), o.knownHostsFile(), o.strictHostKeyChecking(), o.tunnel(),
+                o.identityFile(), session.env("SSH_AUTH_SOCK"));
     }
 
     /**
@@ -38,8 +45,7 @@ public record SshSettings(String username, long timeoutMillis, Path knownHostsFi
         return new SshSettings(username, timeoutMillis, Path.of(expandHome(knownHostsFile, home)), strict,
                 blank(tunnel) ? Optional.empty() : Optional.of(HostAddress.parse(tunnel, HostAddress.SSH_PORT)),
                 blank(identityFile) ? Optional.empty() : Optional.of(Path.of(expandHome(identityFile, home))),
-                blank(authSock) ? Optional.empty() : Optional.of(Path.of(authSock)),
-                home.resolve(".ssh"));
+                blank(authSock) ? Optional.empty() : Optional.of(Path.of(authSock)));
     }
 
     private static boolean blank(String s) {

@@ -1,0 +1,61 @@
+package org.fleetj.fleetctl.command;
+
+import java.util.List;
+import java.util.Optional;
+import org.fleetj.api.ApiUnit;
+import org.fleetj.fleetctl.Session;
+import org.fleetj.fleetctl.client.UnitOptions;
+import org.fleetj.fleetctl.ssh.MachineCommands;
+import org.fleetj.fleetctl.ssh.RemoteCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "journal", description = {
+        "Print the journal of a unit in the cluster to stdout, by running journalctl on the machine the unit occupies",
+        "(over SSH, or directly when that machine is this one). With -f, follow it until interrupted.",
+        "This command does not work with global units."})
+public final class JournalCommand extends FleetCommand {
+    @Option(names = "--lines", paramLabel = "N", defaultValue = "10", description = "Number of recent log lines to return (default 10).")
+    int lines;
+
+    @Option(names = {"-f", "--follow", "--f"}, description = "Continuously print new entries as they are appended to the journal.")
+    boolean follow;
+
+    @Option(names = "--output", paramLabel = "MODE", defaultValue = "short",
+            description = "Output mode, passed unaltered to journalctl (short, cat, json, verbose, ...; default short).")
+    String output;
+
+    @Option(names = "--sudo", description = "Execute the journal command with sudo.")
+    boolean sudo;
+
+    @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22", description = "Connect to remote hosts over SSH using this TCP port (default 22).")
+    int sshPort;
+
+    @Parameters(paramLabel = "UNIT", arity = "0..*")
+    List<String> units = List.of();
+
+    @Override
+    protected int run(Session session) {
+        if (units.size() != 1) {
+            session.err().println("One unit file must be provided");
+            return 1;
+        }
+        String name = UnitLookup.name(units.get(0));
+        Optional<ApiUnit> found = session.client().unit(name);
+        if (found.isEmpty()) {
+            session.err().println("Unit " + name + " does not exist.");
+            return 1;
+        }
+        ApiUnit unit = found.get();
+        if (UnitOptions.isGlobal(unit.options())) {
+            session.err().println("Unable to retrieve journal of global unit " + name + ".");
+            return 1;
+        }
+        if (unit.currentState() == null || unit.currentState().isEmpty() || unit.currentState().equals("inactive")) {
+            session.err().println("Unit " + name + " does not appear to be running.");
+            return 1;
+        }
+        return MachineCommands.run(session, unit.machineID(), RemoteCommand.journal(name, lines, output, follow, sudo), sshPort);
+    }
+}
