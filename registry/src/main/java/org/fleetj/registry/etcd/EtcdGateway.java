@@ -140,7 +140,7 @@ final class EtcdGateway implements AutoCloseable {
                 if (status.getCode() == Status.Code.UNAUTHENTICATED && status.getCause() != null) {
                     return authenticationFailed(op, status.getCause(), cause);
                 }
-                return mapped(op, status.getCode().name(), String.valueOf(status.getDescription()), cause);
+                return mapped(op, status.getCode().name(), describe(status), cause);
             }
             t = t.getCause();
         }
@@ -148,6 +148,19 @@ final class EtcdGateway implements AutoCloseable {
             return new RegistryException("the etcd registry for " + config.endpointList() + " is closed", cause);
         }
         return new RegistryUnavailableException("etcd at " + config.endpointList() + " failed (" + op + "): " + cause, cause);
+    }
+
+    /** gRPC's description ("io exception") plus what lies under it ("Connection refused: /127.0.0.1:2379"). */
+    private static String describe(Status status) {
+        String text = String.valueOf(status.getDescription());
+        Throwable root = status.getCause();
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != null && root.getMessage() != null && !text.contains(root.getMessage())) {
+            text += " (" + root.getMessage() + ")";
+        }
+        return text;
     }
 
     /** jetcd reports a failed login as UNAUTHENTICATED, also when the login request itself could not reach etcd. */

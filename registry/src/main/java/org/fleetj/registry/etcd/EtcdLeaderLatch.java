@@ -165,7 +165,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
                 }
                 if (!suspended) {
                     suspended = true;
-                    log.warn("engine election: etcd unreachable ({}); retrying", e.getMessage());
+                    log.warn("engine election of {}: {}; retrying", machineId, e.getMessage());
                     listeners.forEach(x -> rt.callback(x::suspended));
                 }
                 if (retry != null) {
@@ -220,7 +220,12 @@ final class EtcdLeaderLatch implements LeaderLatch {
         synchronized (this) {
             if (!leader.equals(lastSeenLeader)) {
                 lastSeenLeader = leader;
-                log.info("engine: {} leads (token {}); {} stands by", leader, holder.getCreateRevision(), machineId);
+                if (leader.equals(machineId)) {
+                    log.info("engine: the leader key (token {}) is held by an earlier run of {}; standing by until its lease ends",
+                            holder.getCreateRevision(), machineId);
+                } else {
+                    log.info("engine: {} leads (token {}); {} stands by", leader, holder.getCreateRevision(), machineId);
+                }
             }
         }
     }

@@ -119,7 +119,8 @@ final class KeptLease {
             }
             l = listener;
         }
-        Duration timeout = Duration.ofMillis(Math.min(rt.gateway().config().requestTimeout().toMillis(), Math.max(500, interval())));
+        // bounded by half the ttl, so a hung etcd is noticed while the lease may still be renewed
+        Duration timeout = Duration.ofMillis(Math.min(rt.gateway().config().requestTimeout().toMillis(), Math.max(500, ttl.toMillis() / 2)));
         try {
             rt.gateway().call("lease-keepalive", timeout, c -> c.getLeaseClient().keepAliveOnce(id));
         } catch (LeaseNotFoundException e) {

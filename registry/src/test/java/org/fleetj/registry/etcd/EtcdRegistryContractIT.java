@@ -37,8 +37,12 @@ class EtcdRegistryContractIT extends RegistryContract {
         }
     }
 
+    /**
+     * Requests time out after 2 s: long enough for the first request of a JVM (jetcd, gRPC and Netty load and
+     * connect: over 1 s on a busy machine), short enough for outages to show fast.
+     */
     static EtcdConfig config(String endpoints, String prefix) {
-        return EtcdConfig.builder().endpoints(endpoints).keyPrefix(prefix).requestTimeout(Duration.ofSeconds(1)).build();
+        return EtcdConfig.builder().endpoints(endpoints).keyPrefix(prefix).requestTimeout(Duration.ofSeconds(2)).build();
     }
 
     @BeforeEach
