@@ -91,8 +91,8 @@ class CliBasicsTest {
         assertTrue(ambiguous.err().startsWith("Error: Unmatched argument at index 0: 'list-u'\n"), ambiguous.err());
         assertTrue(ambiguous.err().contains("list-units") && ambiguous.err().contains("list-unit-files"), ambiguous.err());
 
-        Cli.run(NO_ENV, "st").is(1, "", "Error: Unmatched argument at index 0: 'st'\nDid you mean: fleetctl stop or fleetctl start or fleetctl restart?\n");
-        Cli.run(NO_ENV, "bogus").is(1, "", "Error: Unmatched argument at index 0: 'bogus'\nRun 'fleetctl --help' for usage.\n");
+        Cli.run(NO_ENV, "st").is(1, "", "Error: Unmatched argument at index 0: 'st'\nDid you mean: fleetctl stop or fleetctl start or fleetctl status?\n");
+        Cli.run(NO_ENV, "qqq").is(1, "", "Error: Unmatched argument at index 0: 'qqq'\nRun 'fleetctl --help' for usage.\n");
     }
 
     @Test
