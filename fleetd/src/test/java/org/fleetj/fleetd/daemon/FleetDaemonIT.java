@@ -192,6 +192,24 @@ class FleetDaemonIT {
         await("state of gone.service removed", () -> state("gone.service").isEmpty());
     }
 
+    @Test
+    void aSecondMachineWithTheSameIdIsRefusedAtStart() throws Exception {
+        FleetConfig config = new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
+                "--api_socket", scratch.resolve("dup-" + System.nanoTime() + ".sock").toString(),
+                "--public_ip", "10.99.0.8", "--agent_ttl", "5s"), Map.of());
+        FleetDaemon twin = new FleetDaemon(config, new MachineIdentity(machine.machineId(), "another-host"),
+                c -> unclosable(store), c -> DbusSystemdManager.connect(SystemdSettings.forFleetConfig(false, c.unitsDirectory())
+                        .withBus(BusTarget.address(machine.busAddress())).withHostRoot(machine.root())));
+        try {
+            FleetdStartException e = org.junit.jupiter.api.Assertions.assertThrows(FleetdStartException.class, twin::start);
+            assertTrue(e.getMessage().contains("refusing to join") && e.getMessage().contains(machine.machineId()), e.getMessage());
+        } finally {
+            twin.close();
+        }
+        assertEquals(1, store.machines().size(), "the first machine is still the only one");
+        assertEquals("10.99.0.7", store.machines().get(0).publicIp());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private boolean isActive(String unit) {

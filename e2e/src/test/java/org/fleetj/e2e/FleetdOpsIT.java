@@ -1,0 +1,105 @@
+package org.fleetj.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.fleetj.testkit.LocalClusterOptions;
+import org.fleetj.testkit.Machine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * fleetd as an operator runs it under systemd on a real cluster: SIGHUP reloads fleet.conf, SIGUSR1 dumps state,
+ * disable_engine keeps a machine out of the election, a bad fleet.conf stops fleetd with a message naming the option
+ * (and systemd does not restart it in a loop).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FleetdOpsIT {
+    private FleetCluster c;
+
+    @BeforeAll
+    void boot() {
+        c = FleetCluster.up(3, LocalClusterOptions.defaults()
+                .metadata("m1", "role=web")
+                .metadata("m2", "role=web")
+                .metadata("m3", "role=db")
+                .conf("m1", "disable_engine", "true")
+                .conf("m2", "disable_engine", "true"));
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (c != null) c.close();
+    }
+
+    private Path fleetConf(String machine) {
+        return c.local().stateDir().resolve("machines").resolve(machine).resolve("fleet/fleet.conf");
+    }
+
+    private String journal(String machine) {
+        return c.local().sh(machine, "journalctl", "-u", "fleetd", "--no-pager", "-o", "cat").stdout();
+    }
+
+    @Test
+    void onlyTheMachineWithTheEngineEnabledLeads() {
+        Machine m3 = c.machine("m3");
+        c.await("m3 leads", () -> c.engineLeader().map(m3.machineId()::equals).orElse(false));
+        assertTrue(journal("m1").contains("engine disabled on this machine"), journal("m1"));
+    }
+
+    @Test
+    void sighupReloadsMetadataWithoutRestartingAnything() throws Exception {
+        c.fleetctl("start", "--block-attempts=20", c.unitFile("webby.service",
+                SchedulingIT.unit("Web", "MachineMetadata=role=web\n"))).ok();
+        String where = c.runningOn("webby.service").get(0);
+        String identity = c.startIdentity(where, "webby.service");
+        String fleetdPid = c.local().sh(where, "systemctl", "show", "-p", "MainPID", "--value", "fleetd").trimmed();
+
+        Path conf = fleetConf(where);
+        Files.writeString(conf, Files.readString(conf).replaceAll("(?m)^metadata=.*$", "metadata=role=web,disk=ssd"));
+        c.local().sh(where, "systemctl", "kill", "-s", "HUP", "--kill-who=main", "fleetd").requireSuccess();
+        String id = c.machine(where).machineId();
+        c.await("list-machines shows the reloaded metadata", () -> c.fleetctl("list-machines", "--full", "--no-legend").ok().lines()
+                .stream().anyMatch(l -> l.startsWith(id + "\t") && l.endsWith("\tdisk=ssd,role=web")));
+        assertEquals(fleetdPid, c.local().sh(where, "systemctl", "show", "-p", "MainPID", "--value", "fleetd").trimmed(), "same fleetd");
+        assertEquals(identity, c.startIdentity(where, "webby.service"), "no unit restarted by a reload");
+        assertTrue(journal(where).contains("reload: announced"), journal(where));
+
+        // a reload that changes something needing a restart says so, and keeps running
+        Files.writeString(conf, Files.readString(conf).replaceAll("(?m)^agent_ttl=.*$", "agent_ttl=45s"));
+        c.local().sh(where, "systemctl", "kill", "-s", "HUP", "--kill-who=main", "fleetd").requireSuccess();
+        c.await("the log names the option that needs a restart", () -> journal(where).contains("agent_ttl changed"));
+        c.fleetctl("destroy", "webby.service").ok();
+    }
+
+    @Test
+    void sigusr1WritesAStateDump() {
+        c.local().sh("m3", "systemctl", "kill", "-s", "USR1", "--kill-who=main", "fleetd").requireSuccess();
+        c.await("a state dump in the journal", () -> journal("m3").contains("state dump: machine " + c.machine("m3").machineId()));
+    }
+
+    @Test
+    void aBadConfigStopsFleetdNamingTheOptionAndSystemdDoesNotLoop() throws Exception {
+        Path conf = fleetConf("m2");
+        String good = Files.readString(conf);
+        try {
+            Files.writeString(conf, good.replaceAll("(?m)^agent_ttl=.*$", "agent_ttl=soon"));
+            c.local().sh("m2", "systemctl", "restart", "fleetd").requireSuccess();
+            c.await("fleetd on m2 stopped with EX_CONFIG", () -> c.local().sh("m2", "systemctl", "show", "-p", "ExecMainStatus",
+                    "--value", "fleetd").trimmed().equals("78"));
+            FleetCluster.sleep(2500);   // longer than RestartSec: RestartPreventExitStatus keeps it down
+            assertNotEquals("active", c.local().sh("m2", "systemctl", "is-active", "fleetd").trimmed());
+            assertTrue(journal("m2").contains("agent_ttl"), journal("m2"));
+        } finally {
+            Files.writeString(conf, good);
+            c.local().sh("m2", "systemctl", "restart", "fleetd").requireSuccess();
+        }
+        c.await("m2 registered again", Duration.ofSeconds(60), () -> c.fleetctl("list-machines", "--no-legend").ok().lines().size() == 3);
+    }
+}
