@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -24,12 +25,23 @@ import org.fleetj.unit.TargetState;
  */
 final class PlacementPass {
 
+    /**
+     * How many distinct MachineMetadata filters get their own load order of passing machines. Each indexed
+     * filter adds a tree update to every load change of the machines it accepts, so the number is bounded;
+     * units with further filters scan the whole load order instead (same result, more time).
+     */
+    static final int MAX_INDEXED_FILTERS = 32;
+
     private final PlannedUnit[] units;
     private final Map<String, PlannedUnit> byName;
     private final MachineSlot[] slots;
     private final Map<String, MachineSlot> slotById;
     private final Map<String, List<MachineSlot>> slotsByShortId;
-    private final TreeSet<MachineSlot> byLoad = new TreeSet<>(MachineSlot.LEAST_LOADED);
+    /** Every machine in least-loaded order; built when first needed (a steady pass places nothing). */
+    private NavigableSet<MachineSlot> byLoad;
+    /** Per MachineMetadata filter, the machines that pass it in least-loaded order; built when first needed. */
+    private final Map<MetadataFilter, NavigableSet<MachineSlot>> byLoadPassing = new HashMap<>();
+    private final int maxIndexedFilters;
     /** MachineOf reverse index: peer name to the units that must sit with it. */
     private final Map<String, List<PlannedUnit>> followers = new HashMap<>();
     /** Units that lost their machine while placing others (displaced by Replaces, or following them). */
@@ -38,6 +50,12 @@ final class PlacementPass {
     private boolean evictedWhilePlacing;
 
     PlacementPass(ClusterSnapshot snapshot) {
+        this(snapshot, MAX_INDEXED_FILTERS);
+    }
+
+    /** A pass that indexes at most {@code maxIndexedFilters} metadata filters (tests compare 0 with the default). */
+    PlacementPass(ClusterSnapshot snapshot, int maxIndexedFilters) {
+        this.maxIndexedFilters = maxIndexedFilters;
         List<UnitSpec> specs = snapshot.units();
         this.units = new PlannedUnit[specs.size()];
         this.byName = new HashMap<>(specs.size() * 2);
@@ -54,11 +72,10 @@ final class PlacementPass {
         this.slotById = new HashMap<>(machines.size() * 2);
         this.slotsByShortId = new HashMap<>(machines.size() * 2);
         for (int i = 0; i < slots.length; i++) {
-            MachineSlot s = new MachineSlot(machines.get(i));
+            MachineSlot s = new MachineSlot(machines.get(i), i); // the snapshot lists machines in id order
             slots[i] = s;
             slotById.put(s.id, s);
             slotsByShortId.computeIfAbsent(s.shortId, k -> new ArrayList<>(1)).add(s);
-            byLoad.add(s);
         }
     }
 
@@ -138,27 +155,28 @@ final class PlacementPass {
      * the later one goes, except that a unit replaced by a neighbour always goes.
      */
     private void resolveExclusions(MachineSlot m) {
+        // Only pairs with at least one excluder can clash: a unit without Conflicts/Replaces is checked
+        // against the staying excluders only (the same ones, in the same order, as against everyone).
         List<PlannedUnit> staying = new ArrayList<>();
+        List<PlannedUnit> stayingExcluders = new ArrayList<>();
         for (PlannedUnit u : new ArrayList<>(m.units)) {
             if (u.current != m) {
                 continue; // left meanwhile, following a MachineOf peer
             }
+            boolean excluder = u.rules.excludesAny();
+            List<PlannedUnit> others = excluder ? staying : stayingExcluders;
             boolean stays = true;
-            for (int i = 0; i < staying.size(); ) {
-                PlannedUnit v = staying.get(i);
+            for (int i = 0; i < others.size(); ) {
+                PlannedUnit v = others.get(i);
                 if (v.current != m) {
-                    staying.remove(i);
-                    continue;
-                }
-                if (!u.rules.excludesAny() && !v.rules.excludesAny()) {
-                    i++;
+                    others.remove(i);
                     continue;
                 }
                 String why = u.rules.exclusionWith(v.rules, m.shortId);
                 if (why == null) {
                     i++;
                 } else if (u.rules.replaces(v.name) && !v.rules.replaces(u.name)) {
-                    staying.remove(i);
+                    others.remove(i);
                     evict(v, "replaced by " + u.name + " on " + m.shortId);
                 } else {
                     boolean replaced = v.rules.replaces(u.name) && !u.rules.replaces(v.name);
@@ -169,6 +187,9 @@ final class PlacementPass {
             }
             if (stays) {
                 staying.add(u);
+                if (excluder) {
+                    stayingExcluders.add(u);
+                }
             }
         }
     }
@@ -444,13 +465,18 @@ final class PlacementPass {
             u.unplacedReason = "no machines in the cluster";
             return;
         }
-        int metadataRejects = 0;
+        MetadataFilter filter = u.rules.metadata();
+        NavigableSet<MachineSlot> candidates = passingInLoadOrder(filter);
+        boolean prefiltered = candidates != null;
+        if (!prefiltered) {
+            candidates = loadOrder();
+        }
+        int metadataRejects = prefiltered ? slots.length - candidates.size() : 0;
         int exclusionRejects = 0;
         String firstExclusion = null;
         MachineSlot chosen = null;
-        for (MachineSlot m : byLoad) {
-            String mismatch = u.rules.metadataMismatch(m.machine.metadata());
-            if (mismatch != null) {
+        for (MachineSlot m : candidates) {
+            if (!prefiltered && !filter.passes(m.machine.metadata())) {
                 metadataRejects++;
                 continue;
             }
@@ -464,8 +490,9 @@ final class PlacementPass {
             break;
         }
         if (chosen != null) {
-            u.placementReason = "placed on least-loaded machine " + chosen.shortId + " (" + chosen.load
-                    + (chosen.load == 1 ? " unit)" : " units)");
+            int load = chosen.load();
+            u.placementReason = "placed on least-loaded machine " + chosen.shortId + " (" + load
+                    + (load == 1 ? " unit)" : " units)");
             assign(u, chosen);
             return;
         }
@@ -477,6 +504,40 @@ final class PlacementPass {
             why.append("; ").append(exclusionRejects).append(" excluded by Conflicts/Replaces, e.g. ").append(firstExclusion);
         }
         u.unplacedReason = why.toString();
+    }
+
+    /** Every machine, least loaded first. */
+    private NavigableSet<MachineSlot> loadOrder() {
+        if (byLoad == null) {
+            byLoad = new TreeSet<>(MachineSlot.LEAST_LOADED);
+            for (MachineSlot m : slots) {
+                m.joinLoadOrder(byLoad);
+            }
+        }
+        return byLoad;
+    }
+
+    /**
+     * The machines passing {@code filter}, least loaded first; null when the filter is not indexed (more
+     * distinct filters than {@link #maxIndexedFilters}): then the caller filters {@link #loadOrder()}.
+     * Without it a unit with a selective filter would walk past every less loaded machine, which makes
+     * placing many such units quadratic.
+     */
+    private NavigableSet<MachineSlot> passingInLoadOrder(MetadataFilter filter) {
+        if (filter.isEmpty()) {
+            return loadOrder();
+        }
+        NavigableSet<MachineSlot> order = byLoadPassing.get(filter);
+        if (order == null && byLoadPassing.size() < maxIndexedFilters) {
+            order = new TreeSet<>(MachineSlot.LEAST_LOADED);
+            for (MachineSlot m : slots) {
+                if (filter.passes(m.machine.metadata())) {
+                    m.joinLoadOrder(order);
+                }
+            }
+            byLoadPassing.put(filter, order);
+        }
+        return order;
     }
 
     /**
@@ -591,26 +652,22 @@ final class PlacementPass {
     // ---------------------------------------------------------------- working placement
 
     private void assign(PlannedUnit u, MachineSlot m) {
-        byLoad.remove(m);
-        m.load++;
+        m.changeLoad(1);
         m.units.add(u);
         if (u.rules.excludesAny()) {
             m.excluders.add(u);
         }
-        byLoad.add(m);
         u.current = m;
         u.decision = ++decisions;
     }
 
     private void release(PlannedUnit u) {
         MachineSlot m = u.current;
-        byLoad.remove(m);
-        m.load--;
+        m.changeLoad(-1);
         m.units.remove(u);
         if (u.rules.excludesAny()) {
             m.excluders.remove(u);
         }
-        byLoad.add(m);
         u.current = null;
     }
 
