@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
 import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitGlob;
 
 /**
  * One scheduling pass over a snapshot. Single use, not thread-safe.
@@ -31,6 +32,8 @@ final class PlacementPass {
      * units with further filters scan the whole load order instead (same result, more time).
      */
     static final int MAX_INDEXED_FILTERS = 32;
+    /** How many distinct Conflicts/Replaces globs {@link GlobPresence} indexes (each costs a match per unit). */
+    static final int MAX_INDEXED_GLOBS = 64;
 
     private final PlannedUnit[] units;
     private final Map<String, PlannedUnit> byName;
@@ -42,6 +45,7 @@ final class PlacementPass {
     /** Per MachineMetadata filter, the machines that pass it in least-loaded order; built when first needed. */
     private final Map<MetadataFilter, NavigableSet<MachineSlot>> byLoadPassing = new HashMap<>();
     private final int maxIndexedFilters;
+    private final GlobPresence globPresence;
     /** MachineOf reverse index: peer name to the units that must sit with it. */
     private final Map<String, List<PlannedUnit>> followers = new HashMap<>();
     /** Units that lost their machine while placing others (displaced by Replaces, or following them). */
@@ -50,11 +54,14 @@ final class PlacementPass {
     private boolean evictedWhilePlacing;
 
     PlacementPass(ClusterSnapshot snapshot) {
-        this(snapshot, MAX_INDEXED_FILTERS);
+        this(snapshot, MAX_INDEXED_FILTERS, MAX_INDEXED_GLOBS);
     }
 
-    /** A pass that indexes at most {@code maxIndexedFilters} metadata filters (tests compare 0 with the default). */
-    PlacementPass(ClusterSnapshot snapshot, int maxIndexedFilters) {
+    /**
+     * A pass that indexes at most {@code maxIndexedFilters} metadata filters and {@code maxIndexedGlobs}
+     * globs. The indexes only save time: tests check that any bounds, 0 included, give the same plan.
+     */
+    PlacementPass(ClusterSnapshot snapshot, int maxIndexedFilters, int maxIndexedGlobs) {
         this.maxIndexedFilters = maxIndexedFilters;
         List<UnitSpec> specs = snapshot.units();
         this.units = new PlannedUnit[specs.size()];
@@ -77,6 +84,7 @@ final class PlacementPass {
             slotById.put(s.id, s);
             slotsByShortId.computeIfAbsent(s.shortId, k -> new ArrayList<>(1)).add(s);
         }
+        this.globPresence = new GlobPresence(units, slots.length, maxIndexedGlobs);
     }
 
     Plan run() {
@@ -480,10 +488,11 @@ final class PlacementPass {
                 metadataRejects++;
                 continue;
             }
-            String exclusion = exclusionOn(u, m, null);
-            if (exclusion != null) {
+            if (excluded(u, m)) {
                 exclusionRejects++;
-                firstExclusion = firstExclusion == null ? exclusion : firstExclusion;
+                if (firstExclusion == null) {
+                    firstExclusion = exclusionOn(u, m, null); // only the first reason is reported
+                }
                 continue;
             }
             chosen = m;
@@ -611,6 +620,57 @@ final class PlacementPass {
         return null;
     }
 
+    /**
+     * Whether {@link #exclusionOn exclusionOn(u, m, null)} finds a reason, answered without building one
+     * and, for globs, from {@link GlobPresence}: the same checks, split by who declares them. A neighbour
+     * can only exclude {@code u} through its own rules if it has some, i.e. if it is in {@code m.excluders}.
+     */
+    private boolean excluded(PlannedUnit u, MachineSlot m) {
+        UnitRules r = u.rules;
+        if (r.excludesAny()) {
+            if (hostsAnyOf(u, r.conflictNames(), m) || hostsAnyOf(u, r.replacesNames(), m)) {
+                return true;
+            }
+            if (r.hasWildcardExclusions() && hostsGlobMatch(u, m)) {
+                return true;
+            }
+        }
+        for (PlannedUnit v : m.excluders) {
+            if (v != u && (v.rules.conflictsWith(u.name) || v.rules.replaces(u.name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a unit named in {@code names}, other than {@code u}, is on {@code m}. */
+    private boolean hostsAnyOf(PlannedUnit u, Iterable<String> names, MachineSlot m) {
+        for (String n : names) {
+            PlannedUnit v = byName.get(n);
+            if (v != null && v != u && v.current == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a unit other than {@code u} on {@code m} matches one of {@code u}'s Conflicts/Replaces globs. */
+    private boolean hostsGlobMatch(PlannedUnit u, MachineSlot m) {
+        for (UnitGlob g : u.rules.exclusionGlobs()) {
+            int[] counts = globPresence.countsFor(g);
+            if (counts == null) {
+                for (PlannedUnit v : m.units) {
+                    if (v != u && g.matches(v.name)) {
+                        return true;
+                    }
+                }
+            } else if (counts[m.rank] - (u.current == m && g.matches(u.name) ? 1 : 0) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private String literalExclusion(PlannedUnit u, Iterable<String> names, MachineSlot m, List<PlannedUnit> absent) {
         for (String n : names) {
             PlannedUnit v = byName.get(n);
@@ -657,6 +717,7 @@ final class PlacementPass {
         if (u.rules.excludesAny()) {
             m.excluders.add(u);
         }
+        GlobPresence.moved(u, m, 1);
         u.current = m;
         u.decision = ++decisions;
     }
@@ -668,6 +729,7 @@ final class PlacementPass {
         if (u.rules.excludesAny()) {
             m.excluders.remove(u);
         }
+        GlobPresence.moved(u, m, -1);
         u.current = null;
     }
 

@@ -23,6 +23,9 @@ final class PlannedUnit {
     /** Why it could not be placed, if it wants a machine and has none. */
     String unplacedReason;
 
+    /** The {@link GlobPresence} counts of the indexed globs this unit's name matches; null until one does. */
+    private List<int[]> matchingGlobCounts;
+
     // Placement ordering (MachineOf peers and replacing units go first).
     final List<PlannedUnit> successors = new ArrayList<>(0);
     int pendingPredecessors;
@@ -33,5 +36,16 @@ final class PlannedUnit {
         this.rules = new UnitRules(spec.name(), spec.xfleet());
         this.name = spec.name();
         this.order = order;
+    }
+
+    List<int[]> matchingGlobCounts() {
+        if (matchingGlobCounts == null) {
+            matchingGlobCounts = new ArrayList<>(1);
+        }
+        return matchingGlobCounts;
+    }
+
+    boolean hasMatchingGlobCounts() {
+        return matchingGlobCounts != null;
     }
 }

@@ -20,6 +20,8 @@ final class UnitRules {
     private final List<UnitGlob> conflictGlobs;
     private final Set<String> replacesNames;
     private final List<UnitGlob> replacesGlobs;
+    /** {@link #conflictGlobs} then {@link #replacesGlobs}: every glob that keeps a matching unit off this unit's machine. */
+    private final List<UnitGlob> exclusionGlobs;
     private final MetadataFilter metadata;
     // Asked for every unit on every candidate machine: answered once here.
     private final boolean replacesAny;
@@ -43,6 +45,13 @@ final class UnitRules {
             this.replacesNames = new HashSet<>();
             this.replacesGlobs = new ArrayList<>(1);
             compileGlobs(xfleet.replaces(), replacesNames, replacesGlobs);
+        }
+        if (replacesGlobs.isEmpty()) {
+            this.exclusionGlobs = conflictGlobs;
+        } else {
+            List<UnitGlob> all = new ArrayList<>(conflictGlobs);
+            all.addAll(replacesGlobs);
+            this.exclusionGlobs = List.copyOf(all);
         }
         this.metadata = MetadataFilter.of(xfleet.metadata());
         this.replacesAny = !replacesNames.isEmpty() || !replacesGlobs.isEmpty();
@@ -89,6 +98,11 @@ final class UnitRules {
 
     Set<String> replacesNames() {
         return replacesNames;
+    }
+
+    /** The Conflicts and Replaces globs that are not plain names (a matching neighbour excludes this unit). */
+    List<UnitGlob> exclusionGlobs() {
+        return exclusionGlobs;
     }
 
     /** Whether this unit has Conflicts/Replaces globs that need matching against every neighbour. */

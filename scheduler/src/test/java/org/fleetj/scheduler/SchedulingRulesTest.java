@@ -137,7 +137,15 @@ class SchedulingRulesTest {
         rows.add(row("Conflicts: five mutually conflicting units, three machines: three run, on three machines", abc(), five,
                 expect("conflict.0.service=" + A, "conflict.1.service=" + B, "conflict.2.service=" + C,
                         "conflict.3.service=-", "conflict.4.service=-"),
-                "conflict.3.service=no machine can run it (3 checked); 3 excluded by Conflicts/Replaces, e.g. conflicts with conflict."));
+                "conflict.3.service=no machine can run it (3 checked); 3 excluded by Conflicts/Replaces, e.g. conflicts with conflict.0.service on aaaaaaaa"));
+        rows.add(row("Conflicts: more template instances than machines: the extra ones wait, the placed ones stay", abc(),
+                List.of(on(B, "web@1.service", x().conflicts("web@*.service")), on(B, "app.service"), on(C, "db.service"),
+                        launched("web@2.service", x().conflicts("web@*.service")),
+                        launched("web@3.service", x().conflicts("web@*.service")),
+                        launched("web@4.service", x().conflicts("web@*.service"))),
+                expect("web@1.service=" + B, "app.service=" + B, "db.service=" + C,
+                        "web@2.service=" + A, "web@3.service=" + C, "web@4.service=-"),
+                "web@4.service=no machine can run it (3 checked); 3 excluded by Conflicts/Replaces, e.g. conflicts with web@2.service on aaaaaaaa"));
         rows.add(row("Conflicts: one-way conflict declared by the placed unit blocks the newcomer", List.of(machine(A)),
                 List.of(on(A, "conflicts-with-hello.service", x().conflicts("hello.service")), launched("hello.service")),
                 expect("conflicts-with-hello.service=" + A, "hello.service=-"),

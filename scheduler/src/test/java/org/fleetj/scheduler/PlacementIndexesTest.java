@@ -13,44 +13,92 @@ import java.util.Random;
 import java.util.Set;
 import org.fleetj.unit.MetadataRequirement;
 import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitGlob;
 import org.fleetj.unit.XFleet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-metadata-filter load orders ({@link PlacementPass#MAX_INDEXED_FILTERS}) are a speed-up only: a
- * pass that indexes every filter, some, or none must give exactly the same plan. Checked over larger random
- * clusters than {@link SchedulerPropertiesTest}'s (20-60 machines, 100-400 units, many distinct filters,
- * loads that rise and fall through Replaces, MachineOf, stale targets, machines gone), twice per cluster:
- * planning from the snapshot, and planning again after applying that plan.
+ * The pass's indexes, per-metadata-filter load orders ({@link PlacementPass#MAX_INDEXED_FILTERS}) and glob
+ * presence counts ({@link GlobPresence}), are a speed-up only: a pass that indexes everything, some, or
+ * nothing must give exactly the same plan. Checked over larger random clusters than
+ * {@link SchedulerPropertiesTest}'s (20-60 machines, 100-400 units, many distinct filters and globs, loads
+ * that rise and fall through Replaces, MachineOf, stale targets, machines gone), twice per cluster: planning
+ * from the snapshot, and planning again after applying that plan; each result must also keep every
+ * Conflicts/Replaces pair apart.
  */
-class LoadOrderIndexTest {
+class PlacementIndexesTest {
 
     private static final int CLUSTERS = Integer.getInteger("scheduler.indexClusters", 300);
     private static final String[] KEYS = {"role", "region", "disk", "zone"};
 
     @Test
-    void indexingMetadataFiltersNeverChangesThePlan() {
+    void indexingNeverChangesThePlan() {
         int clustersWithUnindexedFilters = 0;
+        int clustersWithUnindexedGlobs = 0;
         for (int i = 0; i < CLUSTERS; i++) {
             long seed = 0x10AD0DE5L + i;
             ClusterSnapshot snapshot = randomCluster(new Random(seed));
             if (distinctFilters(snapshot) > PlacementPass.MAX_INDEXED_FILTERS) {
                 clustersWithUnindexedFilters++;
             }
-            Plan plan = planBothWays(snapshot, seed);
-            planBothWays(Fixtures.apply(snapshot, plan), seed);
+            if (distinctGlobs(snapshot) > 6) {
+                clustersWithUnindexedGlobs++;
+            }
+            Plan plan = planEveryWay(snapshot, seed);
+            ClusterSnapshot after = Fixtures.apply(snapshot, plan);
+            assertExclusionsHold(after, seed);
+            assertExclusionsHold(Fixtures.apply(after, planEveryWay(after, seed)), seed);
         }
-        // The default bound must itself be exercised, not only 0 and "all".
+        // The bounds must themselves be exercised, not only 0 and "all".
         assertTrue(clustersWithUnindexedFilters > CLUSTERS / 10,
                 "too few random clusters exceed the indexed-filter bound: " + clustersWithUnindexedFilters);
+        assertTrue(clustersWithUnindexedGlobs > CLUSTERS / 2, "too few random clusters with many globs: " + clustersWithUnindexedGlobs);
     }
 
-    private static Plan planBothWays(ClusterSnapshot snapshot, long seed) {
-        Plan scanned = new PlacementPass(snapshot, 0).run();
-        assertSamePlan(scanned, new PlacementPass(snapshot, Integer.MAX_VALUE).run(), "all filters indexed, seed " + seed);
-        assertSamePlan(scanned, new PlacementPass(snapshot, 3).run(), "three filters indexed, seed " + seed);
-        assertSamePlan(scanned, Scheduler.leastLoaded().plan(snapshot), "default bound, seed " + seed);
+    private static Plan planEveryWay(ClusterSnapshot snapshot, long seed) {
+        Plan scanned = new PlacementPass(snapshot, 0, 0).run();
+        assertSamePlan(scanned, new PlacementPass(snapshot, Integer.MAX_VALUE, Integer.MAX_VALUE).run(), "everything indexed, seed " + seed);
+        assertSamePlan(scanned, new PlacementPass(snapshot, 3, 6).run(), "3 filters and 6 globs indexed, seed " + seed);
+        assertSamePlan(scanned, Scheduler.leastLoaded().plan(snapshot), "default bounds, seed " + seed);
         return scanned;
+    }
+
+    /** No two units on one machine where one's Conflicts or Replaces matches the other (checked with raw globs). */
+    private static void assertExclusionsHold(ClusterSnapshot s, long seed) {
+        Map<String, List<UnitSpec>> byMachine = new HashMap<>();
+        for (UnitSpec u : s.units()) {
+            u.targetMachine().ifPresent(m -> byMachine.computeIfAbsent(m, k -> new ArrayList<>()).add(u));
+        }
+        for (List<UnitSpec> together : byMachine.values()) {
+            for (UnitSpec a : together) {
+                for (UnitSpec b : together) {
+                    if (a != b) {
+                        for (String g : concat(a.xfleet().conflicts(), a.xfleet().replaces())) {
+                            assertTrue(!UnitGlob.matches(g, b.name()),
+                                    () -> a.name() + " (" + g + ") shares a machine with " + b.name() + ", seed " + seed);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static int distinctGlobs(ClusterSnapshot snapshot) {
+        Set<String> globs = new HashSet<>();
+        for (UnitSpec u : snapshot.units()) {
+            for (String g : concat(u.xfleet().conflicts(), u.xfleet().replaces())) {
+                if (g.contains("*")) {
+                    globs.add(g);
+                }
+            }
+        }
+        return globs.size();
     }
 
     /** Plans can hold hundreds of tasks: name the first difference rather than print both whole. */
