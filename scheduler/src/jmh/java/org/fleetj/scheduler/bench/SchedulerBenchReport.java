@@ -22,7 +22,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <p>Figures: {@code scheduler_place_<n>_ms} and {@code scheduler_steady_<n>_ms} (mean time of one pass,
  * n = 1k, 2k, 5k, 10k units on n/10 machines); {@code scheduler_<kind>_growth_10k_over_1k}, the ratio of
  * the largest to the smallest size (10 is linear, 100 quadratic); {@code scheduler_<kind>_growth_exponent},
- * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic).
+ * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic);
+ * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}.
  *
  * <p>System properties: {@code bench.sizes} (comma-separated unit counts, default 1000,2000,5000,10000),
  * {@code bench.quick=true} (fewer, shorter iterations: a smoke run, not figures to compare).
@@ -40,7 +41,9 @@ public final class SchedulerBenchReport {
         String[] sizes = System.getProperty("bench.sizes", "1000,2000,5000,10000").split(",");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(SchedulerBenchmark.class.getName() + "\\.")
+                .include(SchedulerOverCapacityBenchmark.class.getName() + "\\.")
                 .param("units", sizes);
+        options.shouldFailOnError(true); // a benchmark that throws must fail the run, not vanish from the figures
         if (Boolean.getBoolean("bench.quick")) {
             options.warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500))
                     .measurementIterations(2).measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500));
@@ -49,8 +52,13 @@ public final class SchedulerBenchReport {
 
         // kind ("place"/"steady") -> units -> mean ms
         Map<String, TreeMap<Integer, Double>> means = new TreeMap<>();
+        Double overCapacity = null;
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
+            if (method.endsWith(".steadyStateOverCapacity")) {
+                overCapacity = r.getPrimaryResult().getScore();
+                continue;
+            }
             String kind = method.endsWith(".placeFromEmpty") ? "place" : method.endsWith(".steadyState") ? "steady" : null;
             if (kind == null) {
                 throw new IllegalStateException("unexpected benchmark " + method);
@@ -69,6 +77,9 @@ public final class SchedulerBenchReport {
                         + String.format(Locale.ROOT, "%.1f", byUnits.get(large) / byUnits.get(small)));
                 figures.add("scheduler_" + kind + "_growth_exponent=" + String.format(Locale.ROOT, "%.2f", logLogSlope(byUnits)));
             }
+        }
+        if (overCapacity != null) {
+            figures.add("scheduler_steady_" + label(SchedulerOverCapacityBenchmark.UNITS) + "_overcapacity_ms=" + format(overCapacity));
         }
         Files.write(Path.of(args[0]), figures);
     }
