@@ -11,6 +11,7 @@ import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeSet;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitGlob;
@@ -483,12 +484,13 @@ final class PlacementPass {
         int exclusionRejects = 0;
         String firstExclusion = null;
         MachineSlot chosen = null;
+        ExclusionCheck exclusions = new ExclusionCheck(u);
         for (MachineSlot m : candidates) {
             if (!prefiltered && !filter.passes(m.machine.metadata())) {
                 metadataRejects++;
                 continue;
             }
-            if (excluded(u, m)) {
+            if (exclusions.excludes(m)) {
                 exclusionRejects++;
                 if (firstExclusion == null) {
                     firstExclusion = exclusionOn(u, m, null); // only the first reason is reported
@@ -621,54 +623,69 @@ final class PlacementPass {
     }
 
     /**
-     * Whether {@link #exclusionOn exclusionOn(u, m, null)} finds a reason, answered without building one
-     * and, for globs, from {@link GlobPresence}: the same checks, split by who declares them. A neighbour
-     * can only exclude {@code u} through its own rules if it has some, i.e. if it is in {@code m.excluders}.
+     * Answers, machine after machine, whether {@link #exclusionOn exclusionOn(u, m, null)} would find a
+     * reason, without building one: the same checks, split by who declares them, with {@code u}'s own rules
+     * resolved once (the units it names, the {@link GlobPresence} counts of its globs). A neighbour can only
+     * exclude {@code u} through its own rules if it has some, i.e. if it is in {@code m.excluders}.
      */
-    private boolean excluded(PlannedUnit u, MachineSlot m) {
-        UnitRules r = u.rules;
-        if (r.excludesAny()) {
-            if (hostsAnyOf(u, r.conflictNames(), m) || hostsAnyOf(u, r.replacesNames(), m)) {
-                return true;
-            }
-            if (r.hasWildcardExclusions() && hostsGlobMatch(u, m)) {
-                return true;
-            }
-        }
-        for (PlannedUnit v : m.excluders) {
-            if (v != u && (v.rules.conflictsWith(u.name) || v.rules.replaces(u.name))) {
-                return true;
-            }
-        }
-        return false;
-    }
+    private final class ExclusionCheck {
+        private final PlannedUnit u;
+        /** Units {@code u} names in Conflicts/Replaces (itself left out). */
+        private final List<PlannedUnit> named = new ArrayList<>(0);
+        private final List<UnitGlob> globs;
+        /** Per glob, its live presence counts, or null when the glob is not indexed. */
+        private final int[][] counts;
 
-    /** Whether a unit named in {@code names}, other than {@code u}, is on {@code m}. */
-    private boolean hostsAnyOf(PlannedUnit u, Iterable<String> names, MachineSlot m) {
-        for (String n : names) {
-            PlannedUnit v = byName.get(n);
-            if (v != null && v != u && v.current == m) {
-                return true;
+        ExclusionCheck(PlannedUnit u) {
+            this.u = u;
+            UnitRules r = u.rules;
+            for (Set<String> names : List.of(r.conflictNames(), r.replacesNames())) {
+                for (String n : names) {
+                    PlannedUnit v = byName.get(n);
+                    if (v != null && v != u) {
+                        named.add(v);
+                    }
+                }
+            }
+            this.globs = r.exclusionGlobs();
+            this.counts = new int[globs.size()][];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = globPresence.countsFor(globs.get(i));
             }
         }
-        return false;
-    }
 
-    /** Whether a unit other than {@code u} on {@code m} matches one of {@code u}'s Conflicts/Replaces globs. */
-    private boolean hostsGlobMatch(PlannedUnit u, MachineSlot m) {
-        for (UnitGlob g : u.rules.exclusionGlobs()) {
-            int[] counts = globPresence.countsFor(g);
-            if (counts == null) {
+        boolean excludes(MachineSlot m) {
+            for (PlannedUnit v : named) {
+                if (v.current == m) {
+                    return true;
+                }
+            }
+            for (int i = 0; i < counts.length; i++) {
+                if (hostsMatch(i, m)) {
+                    return true;
+                }
+            }
+            for (PlannedUnit v : m.excluders) {
+                if (v != u && (v.rules.conflictsWith(u.name) || v.rules.replaces(u.name))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether a unit other than {@code u} on {@code m} matches glob {@code i}. */
+        private boolean hostsMatch(int i, MachineSlot m) {
+            UnitGlob g = globs.get(i);
+            if (counts[i] == null) {
                 for (PlannedUnit v : m.units) {
                     if (v != u && g.matches(v.name)) {
                         return true;
                     }
                 }
-            } else if (counts[m.rank] - (u.current == m && g.matches(u.name) ? 1 : 0) > 0) {
-                return true;
+                return false;
             }
+            return counts[i][m.rank] - (u.current == m && g.matches(u.name) ? 1 : 0) > 0;
         }
-        return false;
     }
 
     private String literalExclusion(PlannedUnit u, Iterable<String> names, MachineSlot m, List<PlannedUnit> absent) {
