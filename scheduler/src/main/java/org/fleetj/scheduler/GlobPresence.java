@@ -11,10 +11,11 @@ import org.fleetj.unit.UnitGlob;
  * {@code web@N} instances with {@code Conflicts=web@*.service} than machines) from costing
  * machines x neighbours glob matches on every pass.
  *
- * <p>A glob's counts are built when first asked for (one match per unit) and kept current through
- * {@link #moved}: each unit remembers the counts of the globs its name matches. The number of indexed globs
- * is bounded, since each one costs a match per unit; beyond it {@link #countsFor} answers null and the
- * caller matches the neighbours itself.
+ * <p>A glob's counts are built when first asked for and kept current through {@link #moved}: each unit
+ * remembers the counts of the globs its name matches. Units are held in name order, so building only
+ * looks at the names starting with the glob's literal prefix ({@code web@} for {@code web@*.service}).
+ * The number of indexed globs is bounded (a glob without a literal prefix costs a match per unit); beyond
+ * it {@link #countsFor} answers null and the caller matches the neighbours itself.
  */
 final class GlobPresence {
 
@@ -23,6 +24,7 @@ final class GlobPresence {
     private final int maxGlobs;
     private final Map<UnitGlob, int[]> counts = new HashMap<>();
 
+    /** @param units every unit of the pass, in name order */
     GlobPresence(PlannedUnit[] units, int machines, int maxGlobs) {
         this.units = units;
         this.machines = machines;
@@ -37,7 +39,9 @@ final class GlobPresence {
         int[] c = counts.get(glob);
         if (c == null && counts.size() < maxGlobs) {
             c = new int[machines];
-            for (PlannedUnit u : units) {
+            String prefix = glob.literalPrefix();
+            for (int i = firstNameAtOrAfter(prefix); i < units.length && units[i].name.startsWith(prefix); i++) {
+                PlannedUnit u = units[i];
                 if (glob.matches(u.name)) {
                     u.matchingGlobCounts().add(c);
                     if (u.current != null) {
@@ -48,6 +52,21 @@ final class GlobPresence {
             counts.put(glob, c);
         }
         return c;
+    }
+
+    /** Index of the first unit whose name is not below {@code name} (units.length when there is none). */
+    private int firstNameAtOrAfter(String name) {
+        int lo = 0;
+        int hi = units.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (units[mid].name.compareTo(name) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Records that {@code u} arrived on ({@code delta} 1) or left ({@code delta} -1) machine {@code m}. */

@@ -255,6 +255,15 @@ public final class UnitGlob {
         return pattern;
     }
 
+    /**
+     * The literal text before the first wildcard: every name this glob matches starts with it (empty when
+     * the pattern starts with a wildcard; the whole name for a literal pattern). Lets a caller holding names
+     * in sorted order look at the matching range only.
+     */
+    public String literalPrefix() {
+        return literal != null ? literal : prefix;
+    }
+
     /** True when the pattern has no wildcard, so it matches exactly one name: {@link #literalName()}. */
     public boolean isLiteral() {
         return literal != null;

@@ -91,7 +91,11 @@ class UnitGlobTest {
     @ParameterizedTest(name = "\"{0}\" vs \"{1}\" -> {2}")
     @MethodSource("wellFormed")
     void matchesLikeGoPathMatch(String pattern, String name, boolean expected) throws UnitParseException {
-        assertEquals(expected, UnitGlob.compile(pattern).matches(name));
+        UnitGlob glob = UnitGlob.compile(pattern);
+        assertEquals(expected, glob.matches(name));
+        if (expected) {
+            assertTrue(name.startsWith(glob.literalPrefix()), () -> "literal prefix \"" + glob.literalPrefix() + "\"");
+        }
         assertEquals(expected, UnitGlob.matches(pattern, name));
         assertTrue(UnitGlob.isValid(pattern));
     }
@@ -145,7 +149,14 @@ class UnitGlobTest {
         assertTrue(escaped.matches("foo*.service"));
         assertFalse(escaped.matches("foobar.service"));
 
+        assertEquals("foo.service", plain.literalPrefix());
+        assertEquals("foo*.service", escaped.literalPrefix());
+
         UnitGlob wild = UnitGlob.compile("foo*.service");
+        assertEquals("foo", wild.literalPrefix());
+        assertEquals("", UnitGlob.compile("*.service").literalPrefix());
+        assertEquals("web@", UnitGlob.compile("web@[0-9]*").literalPrefix());
+        assertEquals("a*b", UnitGlob.compile("a\\*b?").literalPrefix());
         assertFalse(wild.isLiteral());
         assertThrows(IllegalStateException.class, wild::literalName);
         assertEquals("foo*.service", wild.pattern());
@@ -185,7 +196,9 @@ class UnitGlobTest {
             for (int k = 0; k < 4; k++) {
                 int[] name = randomName(rnd, tokens, alphabet);
                 String text = new String(name, 0, name.length);
-                assertEquals(reference(tokens, 0, name, 0), glob.matches(text), () -> "\"" + pattern + "\" vs \"" + text + "\"");
+                boolean expected = reference(tokens, 0, name, 0);
+                assertEquals(expected, glob.matches(text), () -> "\"" + pattern + "\" vs \"" + text + "\"");
+                assertTrue(!expected || text.startsWith(glob.literalPrefix()), () -> "prefix of \"" + pattern + "\"");
             }
         }
     }
