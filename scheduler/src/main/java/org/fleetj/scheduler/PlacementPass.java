@@ -234,16 +234,28 @@ final class PlacementPass {
             return;
         }
         orderPeersFirst(queue);
-        PriorityQueue<PlannedUnit> ready = new PriorityQueue<>(Comparator.comparingInt((PlannedUnit u) -> u.order));
+        // Always the ready unit first in name order. Most units are ready from the start and the queue is in
+        // name order already, so they are walked in place; only units released later (MachineOf followers,
+        // replaced units) go through a heap.
+        List<PlannedUnit> readyFromStart = new ArrayList<>(queue.size());
         for (PlannedUnit u : queue) {
             if (u.pendingPredecessors == 0) {
-                ready.add(u);
+                readyFromStart.add(u);
             }
         }
+        PriorityQueue<PlannedUnit> released = new PriorityQueue<>(Comparator.comparingInt((PlannedUnit u) -> u.order));
+        int start = 0;
         int remaining = queue.size();
         int cycleScan = 0;
         while (remaining > 0) {
-            PlannedUnit next = ready.poll();
+            PlannedUnit first = start < readyFromStart.size() ? readyFromStart.get(start) : null;
+            PlannedUnit next;
+            if (first != null && (released.isEmpty() || first.order < released.peek().order)) {
+                next = first;
+                start++;
+            } else {
+                next = released.poll();
+            }
             if (next == null) {
                 // Only cycles are left (MachineOf loops, Replaces rings): break them at the first name.
                 while (queue.get(cycleScan).ordered) {
@@ -255,7 +267,7 @@ final class PlacementPass {
             remaining--;
             for (PlannedUnit s : next.successors) {
                 if (--s.pendingPredecessors == 0 && !s.ordered) {
-                    ready.add(s);
+                    released.add(s);
                 }
             }
             if (next.current == null) {
