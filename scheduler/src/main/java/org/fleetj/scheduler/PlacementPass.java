@@ -67,8 +67,9 @@ final class PlacementPass {
         List<UnitSpec> specs = snapshot.units();
         this.units = new PlannedUnit[specs.size()];
         this.byName = new HashMap<>(specs.size() * 2);
+        Map<String, Optional<UnitGlob>> compiledGlobs = new HashMap<>();
         for (int i = 0; i < units.length; i++) {
-            PlannedUnit u = new PlannedUnit(specs.get(i), i);
+            PlannedUnit u = new PlannedUnit(specs.get(i), i, compiledGlobs);
             units[i] = u;
             byName.put(u.name, u);
             for (String peer : u.spec.xfleet().machineOf()) {

@@ -2,6 +2,10 @@ package org.fleetj.scheduler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fleetj.unit.UnitGlob;
+import org.fleetj.unit.XFleet;
 
 /** A unit's working state during one pass (mutable, confined to one {@link PlacementPass}). */
 final class PlannedUnit {
@@ -31,9 +35,10 @@ final class PlannedUnit {
     int pendingPredecessors;
     boolean ordered;
 
-    PlannedUnit(UnitSpec spec, int order) {
+    /** @param compiledGlobs the pass's glob cache, see {@link UnitRules#UnitRules(String, XFleet, Map)} */
+    PlannedUnit(UnitSpec spec, int order, Map<String, Optional<UnitGlob>> compiledGlobs) {
         this.spec = spec;
-        this.rules = new UnitRules(spec.name(), spec.xfleet());
+        this.rules = new UnitRules(spec.name(), spec.xfleet(), compiledGlobs);
         this.name = spec.name();
         this.order = order;
     }

@@ -1,9 +1,11 @@
 package org.fleetj.scheduler;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.fleetj.unit.UnitGlob;
 import org.fleetj.unit.UnitParseException;
@@ -29,6 +31,14 @@ final class UnitRules {
     private final boolean hasWildcardExclusions;
 
     UnitRules(String name, XFleet xfleet) {
+        this(name, xfleet, new HashMap<>(0));
+    }
+
+    /**
+     * Compiles {@code xfleet} for unit {@code name}, reusing and filling {@code compiled} (pattern to glob,
+     * empty when malformed): the instances of one template share their globs, so a pass compiles each once.
+     */
+    UnitRules(String name, XFleet xfleet, Map<String, Optional<UnitGlob>> compiled) {
         this.name = name;
         if (xfleet.conflicts().isEmpty()) {
             this.conflictNames = Set.of();
@@ -36,7 +46,7 @@ final class UnitRules {
         } else {
             this.conflictNames = new HashSet<>();
             this.conflictGlobs = new ArrayList<>(1);
-            compileGlobs(xfleet.conflicts(), conflictNames, conflictGlobs);
+            compileGlobs(xfleet.conflicts(), conflictNames, conflictGlobs, compiled);
         }
         if (xfleet.replaces().isEmpty()) {
             this.replacesNames = Set.of();
@@ -44,7 +54,7 @@ final class UnitRules {
         } else {
             this.replacesNames = new HashSet<>();
             this.replacesGlobs = new ArrayList<>(1);
-            compileGlobs(xfleet.replaces(), replacesNames, replacesGlobs);
+            compileGlobs(xfleet.replaces(), replacesNames, replacesGlobs, compiled);
         }
         if (replacesGlobs.isEmpty()) {
             this.exclusionGlobs = conflictGlobs;
@@ -63,18 +73,27 @@ final class UnitRules {
      * Splits patterns into literal names (answered by set lookup) and real globs. A malformed glob matches
      * nothing, as in fleet; the unit-file parser is where such a glob should be refused.
      */
-    private static void compileGlobs(List<String> patterns, Set<String> names, List<UnitGlob> globs) {
+    private static void compileGlobs(List<String> patterns, Set<String> names, List<UnitGlob> globs,
+                                     Map<String, Optional<UnitGlob>> compiled) {
         for (String p : patterns) {
-            try {
-                UnitGlob g = UnitGlob.compile(p);
-                if (g.isLiteral()) {
-                    names.add(g.literalName());
-                } else {
-                    globs.add(g);
-                }
-            } catch (UnitParseException malformed) {
-                // matches nothing
+            Optional<UnitGlob> glob = compiled.computeIfAbsent(p, UnitRules::compileOrNothing);
+            if (glob.isEmpty()) {
+                continue; // malformed: matches nothing
             }
+            UnitGlob g = glob.get();
+            if (g.isLiteral()) {
+                names.add(g.literalName());
+            } else {
+                globs.add(g);
+            }
+        }
+    }
+
+    private static Optional<UnitGlob> compileOrNothing(String pattern) {
+        try {
+            return Optional.of(UnitGlob.compile(pattern));
+        } catch (UnitParseException malformed) {
+            return Optional.empty();
         }
     }
 
