@@ -33,7 +33,10 @@ final class PlacementPass {
      * units with further filters scan the whole load order instead (same result, more time).
      */
     static final int MAX_INDEXED_FILTERS = 32;
-    /** How many distinct Conflicts/Replaces globs {@link GlobPresence} indexes (each costs a match per unit). */
+    /**
+     * How many distinct Conflicts/Replaces globs {@link GlobPresence} indexes: each costs a match per unit
+     * whose name starts with the glob's literal prefix, and an array update per placement of such a unit.
+     */
     static final int MAX_INDEXED_GLOBS = 64;
 
     private final PlannedUnit[] units;
