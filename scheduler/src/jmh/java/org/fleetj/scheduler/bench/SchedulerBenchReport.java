@@ -19,8 +19,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs {@link SchedulerBenchmark} for every size and writes the figures, one {@code name=value} line each,
  * to the file given as the only argument (JMH's own progress goes to stdout). Used by {@code scripts/bench}.
  *
- * <p>Figures: {@code scheduler_place_<n>_ms} and {@code scheduler_steady_<n>_ms} (mean time of one pass,
- * n = 1k, 2k, 5k, 10k units on n/10 machines); {@code scheduler_<kind>_growth_10k_over_1k}, the ratio of
+ * <p>Figures: {@code scheduler_place_<n>_ms} and {@code scheduler_steady_<n>_ms} (time of one pass, n = 1k,
+ * 2k, 5k, 10k units on n/10 machines: the median over the measurement iterations of each iteration's mean,
+ * so that a burst of load from another process on this shared machine does not decide the figure); {@code scheduler_<kind>_growth_10k_over_1k}, the ratio of
  * the largest to the smallest size (10 is linear, 100 quadratic); {@code scheduler_<kind>_growth_exponent},
  * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic);
  * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}.
@@ -50,13 +51,13 @@ public final class SchedulerBenchReport {
         }
         Collection<RunResult> results = new Runner(options.build()).run();
 
-        // kind ("place"/"steady") -> units -> mean ms
-        Map<String, TreeMap<Integer, Double>> means = new TreeMap<>();
+        // kind ("place"/"steady") -> units -> median ms
+        Map<String, TreeMap<Integer, Double>> medians = new TreeMap<>();
         Double overCapacity = null;
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             if (method.endsWith(".steadyStateOverCapacity")) {
-                overCapacity = r.getPrimaryResult().getScore();
+                overCapacity = medianMs(r);
                 continue;
             }
             String kind = method.endsWith(".placeFromEmpty") ? "place" : method.endsWith(".steadyState") ? "steady" : null;
@@ -64,11 +65,11 @@ public final class SchedulerBenchReport {
                 throw new IllegalStateException("unexpected benchmark " + method);
             }
             int units = Integer.parseInt(r.getParams().getParam("units"));
-            means.computeIfAbsent(kind, k -> new TreeMap<>()).put(units, r.getPrimaryResult().getScore());
+            medians.computeIfAbsent(kind, k -> new TreeMap<>()).put(units, medianMs(r));
         }
         List<String> figures = new ArrayList<>();
         for (String kind : List.of("place", "steady")) {
-            TreeMap<Integer, Double> byUnits = means.getOrDefault(kind, new TreeMap<>());
+            TreeMap<Integer, Double> byUnits = medians.getOrDefault(kind, new TreeMap<>());
             byUnits.forEach((units, ms) -> figures.add("scheduler_" + kind + "_" + label(units) + "_ms=" + format(ms)));
             if (byUnits.size() >= 2) {
                 int small = byUnits.firstKey();
@@ -82,6 +83,11 @@ public final class SchedulerBenchReport {
             figures.add("scheduler_steady_" + label(SchedulerOverCapacityBenchmark.UNITS) + "_overcapacity_ms=" + format(overCapacity));
         }
         Files.write(Path.of(args[0]), figures);
+    }
+
+    /** The median of the iteration scores (ms per pass, the benchmarks' output unit). */
+    static double medianMs(RunResult r) {
+        return r.getPrimaryResult().getStatistics().getPercentile(50);
     }
 
     /** 1000 -> "1k", 10000 -> "10k", 1500 -> "1500". */
