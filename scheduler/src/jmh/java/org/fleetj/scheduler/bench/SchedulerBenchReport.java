@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -24,7 +25,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * so that a burst of load from another process on this shared machine does not decide the figure); {@code scheduler_<kind>_growth_10k_over_1k}, the ratio of
  * the largest to the smallest size (10 is linear, 100 quadratic); {@code scheduler_<kind>_growth_exponent},
  * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic);
- * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}.
+ * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}. The same with
+ * {@code _cpu} are CPU time per pass of the whole benchmark JVM ({@link ProcessCpuProfiler}), which load from
+ * other processes inflates far less than wall time: {@code scheduler_<kind>_10k_cpu_ms},
+ * {@code scheduler_steady_10k_overcapacity_cpu_ms}, {@code scheduler_<kind>_cpu_growth_exponent}.
  *
  * <p>System properties: {@code bench.sizes} (comma-separated unit counts, default 1000,2000,5000,10000),
  * {@code bench.quick=true} (fewer, shorter iterations: a smoke run, not figures to compare).
@@ -43,6 +47,7 @@ public final class SchedulerBenchReport {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(SchedulerBenchmark.class.getName() + "\\.")
                 .include(SchedulerOverCapacityBenchmark.class.getName() + "\\.")
+                .addProfiler(ProcessCpuProfiler.class)
                 .param("units", sizes);
         options.shouldFailOnError(true); // a benchmark that throws must fail the run, not vanish from the figures
         if (Boolean.getBoolean("bench.quick")) {
@@ -53,11 +58,14 @@ public final class SchedulerBenchReport {
 
         // kind ("place"/"steady") -> units -> median ms
         Map<String, TreeMap<Integer, Double>> medians = new TreeMap<>();
+        Map<String, TreeMap<Integer, Double>> cpuMedians = new TreeMap<>();
         Double overCapacity = null;
+        Double overCapacityCpu = null;
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             if (method.endsWith(".steadyStateOverCapacity")) {
                 overCapacity = medianMs(r);
+                overCapacityCpu = medianCpuMs(r);
                 continue;
             }
             String kind = method.endsWith(".placeFromEmpty") ? "place" : method.endsWith(".steadyState") ? "steady" : null;
@@ -66,6 +74,7 @@ public final class SchedulerBenchReport {
             }
             int units = Integer.parseInt(r.getParams().getParam("units"));
             medians.computeIfAbsent(kind, k -> new TreeMap<>()).put(units, medianMs(r));
+            cpuMedians.computeIfAbsent(kind, k -> new TreeMap<>()).put(units, medianCpuMs(r));
         }
         List<String> figures = new ArrayList<>();
         for (String kind : List.of("place", "steady")) {
@@ -79,8 +88,18 @@ public final class SchedulerBenchReport {
                 figures.add("scheduler_" + kind + "_growth_exponent=" + String.format(Locale.ROOT, "%.2f", logLogSlope(byUnits)));
             }
         }
+        for (String kind : List.of("place", "steady")) {
+            TreeMap<Integer, Double> byUnits = cpuMedians.getOrDefault(kind, new TreeMap<>());
+            if (!byUnits.isEmpty()) {
+                figures.add("scheduler_" + kind + "_" + label(byUnits.lastKey()) + "_cpu_ms=" + format(byUnits.lastEntry().getValue()));
+            }
+            if (byUnits.size() >= 2) {
+                figures.add("scheduler_" + kind + "_cpu_growth_exponent=" + String.format(Locale.ROOT, "%.2f", logLogSlope(byUnits)));
+            }
+        }
         if (overCapacity != null) {
             figures.add("scheduler_steady_" + label(SchedulerOverCapacityBenchmark.UNITS) + "_overcapacity_ms=" + format(overCapacity));
+            figures.add("scheduler_steady_" + label(SchedulerOverCapacityBenchmark.UNITS) + "_overcapacity_cpu_ms=" + format(overCapacityCpu));
         }
         Files.write(Path.of(args[0]), figures);
     }
@@ -88,6 +107,15 @@ public final class SchedulerBenchReport {
     /** The median of the iteration scores (ms per pass, the benchmarks' output unit). */
     static double medianMs(RunResult r) {
         return r.getPrimaryResult().getStatistics().getPercentile(50);
+    }
+
+    /** The median over iterations of the JVM's CPU time per pass, in ms. */
+    static double medianCpuMs(RunResult r) {
+        Result<?> cpu = r.getSecondaryResults().get(ProcessCpuProfiler.LABEL);
+        if (cpu == null) {
+            throw new IllegalStateException("no " + ProcessCpuProfiler.LABEL + " result for " + r.getParams().getBenchmark());
+        }
+        return cpu.getStatistics().getPercentile(50);
     }
 
     /** 1000 -> "1k", 10000 -> "10k", 1500 -> "1500". */
