@@ -7,11 +7,14 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeSet;
 import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitGlob;
 
 /**
  * One scheduling pass over a snapshot. Single use, not thread-safe.
@@ -24,12 +27,29 @@ import org.fleetj.unit.TargetState;
  */
 final class PlacementPass {
 
+    /**
+     * How many distinct MachineMetadata filters get their own load order of passing machines. Each indexed
+     * filter adds a tree update to every load change of the machines it accepts, so the number is bounded;
+     * units with further filters scan the whole load order instead (same result, more time).
+     */
+    static final int MAX_INDEXED_FILTERS = 32;
+    /**
+     * How many distinct Conflicts/Replaces globs {@link GlobPresence} indexes: each costs a match per unit
+     * whose name starts with the glob's literal prefix, and an array update per placement of such a unit.
+     */
+    static final int MAX_INDEXED_GLOBS = 64;
+
     private final PlannedUnit[] units;
     private final Map<String, PlannedUnit> byName;
     private final MachineSlot[] slots;
     private final Map<String, MachineSlot> slotById;
     private final Map<String, List<MachineSlot>> slotsByShortId;
-    private final TreeSet<MachineSlot> byLoad = new TreeSet<>(MachineSlot.LEAST_LOADED);
+    /** Every machine in least-loaded order; built when first needed (a steady pass places nothing). */
+    private NavigableSet<MachineSlot> byLoad;
+    /** Per MachineMetadata filter, the machines that pass it in least-loaded order; built when first needed. */
+    private final Map<MetadataFilter, NavigableSet<MachineSlot>> byLoadPassing = new HashMap<>();
+    private final int maxIndexedFilters;
+    private final GlobPresence globPresence;
     /** MachineOf reverse index: peer name to the units that must sit with it. */
     private final Map<String, List<PlannedUnit>> followers = new HashMap<>();
     /** Units that lost their machine while placing others (displaced by Replaces, or following them). */
@@ -38,11 +58,21 @@ final class PlacementPass {
     private boolean evictedWhilePlacing;
 
     PlacementPass(ClusterSnapshot snapshot) {
+        this(snapshot, MAX_INDEXED_FILTERS, MAX_INDEXED_GLOBS);
+    }
+
+    /**
+     * A pass that indexes at most {@code maxIndexedFilters} metadata filters and {@code maxIndexedGlobs}
+     * globs. The indexes only save time: tests check that any bounds, 0 included, give the same plan.
+     */
+    PlacementPass(ClusterSnapshot snapshot, int maxIndexedFilters, int maxIndexedGlobs) {
+        this.maxIndexedFilters = maxIndexedFilters;
         List<UnitSpec> specs = snapshot.units();
         this.units = new PlannedUnit[specs.size()];
         this.byName = new HashMap<>(specs.size() * 2);
+        Map<String, Optional<UnitGlob>> compiledGlobs = new HashMap<>();
         for (int i = 0; i < units.length; i++) {
-            PlannedUnit u = new PlannedUnit(specs.get(i), i);
+            PlannedUnit u = new PlannedUnit(specs.get(i), i, compiledGlobs);
             units[i] = u;
             byName.put(u.name, u);
             for (String peer : u.spec.xfleet().machineOf()) {
@@ -54,12 +84,12 @@ final class PlacementPass {
         this.slotById = new HashMap<>(machines.size() * 2);
         this.slotsByShortId = new HashMap<>(machines.size() * 2);
         for (int i = 0; i < slots.length; i++) {
-            MachineSlot s = new MachineSlot(machines.get(i));
+            MachineSlot s = new MachineSlot(machines.get(i), i); // the snapshot lists machines in id order
             slots[i] = s;
             slotById.put(s.id, s);
             slotsByShortId.computeIfAbsent(s.shortId, k -> new ArrayList<>(1)).add(s);
-            byLoad.add(s);
         }
+        this.globPresence = new GlobPresence(units, slots.length, maxIndexedGlobs);
     }
 
     Plan run() {
@@ -138,27 +168,28 @@ final class PlacementPass {
      * the later one goes, except that a unit replaced by a neighbour always goes.
      */
     private void resolveExclusions(MachineSlot m) {
+        // Only pairs with at least one excluder can clash: a unit without Conflicts/Replaces is checked
+        // against the staying excluders only (the same ones, in the same order, as against everyone).
         List<PlannedUnit> staying = new ArrayList<>();
+        List<PlannedUnit> stayingExcluders = new ArrayList<>();
         for (PlannedUnit u : new ArrayList<>(m.units)) {
             if (u.current != m) {
                 continue; // left meanwhile, following a MachineOf peer
             }
+            boolean excluder = u.rules.excludesAny();
+            List<PlannedUnit> others = excluder ? staying : stayingExcluders;
             boolean stays = true;
-            for (int i = 0; i < staying.size(); ) {
-                PlannedUnit v = staying.get(i);
+            for (int i = 0; i < others.size(); ) {
+                PlannedUnit v = others.get(i);
                 if (v.current != m) {
-                    staying.remove(i);
-                    continue;
-                }
-                if (!u.rules.excludesAny() && !v.rules.excludesAny()) {
-                    i++;
+                    others.remove(i);
                     continue;
                 }
                 String why = u.rules.exclusionWith(v.rules, m.shortId);
                 if (why == null) {
                     i++;
                 } else if (u.rules.replaces(v.name) && !v.rules.replaces(u.name)) {
-                    staying.remove(i);
+                    others.remove(i);
                     evict(v, "replaced by " + u.name + " on " + m.shortId);
                 } else {
                     boolean replaced = v.rules.replaces(u.name) && !u.rules.replaces(v.name);
@@ -169,6 +200,9 @@ final class PlacementPass {
             }
             if (stays) {
                 staying.add(u);
+                if (excluder) {
+                    stayingExcluders.add(u);
+                }
             }
         }
     }
@@ -204,16 +238,28 @@ final class PlacementPass {
             return;
         }
         orderPeersFirst(queue);
-        PriorityQueue<PlannedUnit> ready = new PriorityQueue<>(Comparator.comparingInt((PlannedUnit u) -> u.order));
+        // Always the ready unit first in name order. Most units are ready from the start and the queue is in
+        // name order already, so they are walked in place; only units released later (MachineOf followers,
+        // replaced units) go through a heap.
+        List<PlannedUnit> readyFromStart = new ArrayList<>(queue.size());
         for (PlannedUnit u : queue) {
             if (u.pendingPredecessors == 0) {
-                ready.add(u);
+                readyFromStart.add(u);
             }
         }
+        PriorityQueue<PlannedUnit> released = new PriorityQueue<>(Comparator.comparingInt((PlannedUnit u) -> u.order));
+        int start = 0;
         int remaining = queue.size();
         int cycleScan = 0;
         while (remaining > 0) {
-            PlannedUnit next = ready.poll();
+            PlannedUnit first = start < readyFromStart.size() ? readyFromStart.get(start) : null;
+            PlannedUnit next;
+            if (first != null && (released.isEmpty() || first.order < released.peek().order)) {
+                next = first;
+                start++;
+            } else {
+                next = released.poll();
+            }
             if (next == null) {
                 // Only cycles are left (MachineOf loops, Replaces rings): break them at the first name.
                 while (queue.get(cycleScan).ordered) {
@@ -225,7 +271,7 @@ final class PlacementPass {
             remaining--;
             for (PlannedUnit s : next.successors) {
                 if (--s.pendingPredecessors == 0 && !s.ordered) {
-                    ready.add(s);
+                    released.add(s);
                 }
             }
             if (next.current == null) {
@@ -444,28 +490,36 @@ final class PlacementPass {
             u.unplacedReason = "no machines in the cluster";
             return;
         }
-        int metadataRejects = 0;
+        MetadataFilter filter = u.rules.metadata();
+        NavigableSet<MachineSlot> candidates = passingInLoadOrder(filter);
+        boolean prefiltered = candidates != null;
+        if (!prefiltered) {
+            candidates = loadOrder();
+        }
+        int metadataRejects = prefiltered ? slots.length - candidates.size() : 0;
         int exclusionRejects = 0;
         String firstExclusion = null;
         MachineSlot chosen = null;
-        for (MachineSlot m : byLoad) {
-            String mismatch = u.rules.metadataMismatch(m.machine.metadata());
-            if (mismatch != null) {
+        ExclusionCheck exclusions = new ExclusionCheck(u);
+        for (MachineSlot m : candidates) {
+            if (!prefiltered && !filter.passes(m.machine.metadata())) {
                 metadataRejects++;
                 continue;
             }
-            String exclusion = exclusionOn(u, m, null);
-            if (exclusion != null) {
+            if (exclusions.excludes(m)) {
                 exclusionRejects++;
-                firstExclusion = firstExclusion == null ? exclusion : firstExclusion;
+                if (firstExclusion == null) {
+                    firstExclusion = exclusionOn(u, m, null); // only the first reason is reported
+                }
                 continue;
             }
             chosen = m;
             break;
         }
         if (chosen != null) {
-            u.placementReason = "placed on least-loaded machine " + chosen.shortId + " (" + chosen.load
-                    + (chosen.load == 1 ? " unit)" : " units)");
+            int load = chosen.load();
+            u.placementReason = "placed on least-loaded machine " + chosen.shortId + " (" + load
+                    + (load == 1 ? " unit)" : " units)");
             assign(u, chosen);
             return;
         }
@@ -477,6 +531,40 @@ final class PlacementPass {
             why.append("; ").append(exclusionRejects).append(" excluded by Conflicts/Replaces, e.g. ").append(firstExclusion);
         }
         u.unplacedReason = why.toString();
+    }
+
+    /** Every machine, least loaded first. */
+    private NavigableSet<MachineSlot> loadOrder() {
+        if (byLoad == null) {
+            byLoad = new TreeSet<>(MachineSlot.LEAST_LOADED);
+            for (MachineSlot m : slots) {
+                m.joinLoadOrder(byLoad);
+            }
+        }
+        return byLoad;
+    }
+
+    /**
+     * The machines passing {@code filter}, least loaded first; null when the filter is not indexed (more
+     * distinct filters than {@link #maxIndexedFilters}): then the caller filters {@link #loadOrder()}.
+     * Without it a unit with a selective filter would walk past every less loaded machine, which makes
+     * placing many such units quadratic.
+     */
+    private NavigableSet<MachineSlot> passingInLoadOrder(MetadataFilter filter) {
+        if (filter.isEmpty()) {
+            return loadOrder();
+        }
+        NavigableSet<MachineSlot> order = byLoadPassing.get(filter);
+        if (order == null && byLoadPassing.size() < maxIndexedFilters) {
+            order = new TreeSet<>(MachineSlot.LEAST_LOADED);
+            for (MachineSlot m : slots) {
+                if (filter.passes(m.machine.metadata())) {
+                    m.joinLoadOrder(order);
+                }
+            }
+            byLoadPassing.put(filter, order);
+        }
+        return order;
     }
 
     /**
@@ -550,6 +638,72 @@ final class PlacementPass {
         return null;
     }
 
+    /**
+     * Answers, machine after machine, whether {@link #exclusionOn exclusionOn(u, m, null)} would find a
+     * reason, without building one: the same checks, split by who declares them, with {@code u}'s own rules
+     * resolved once (the units it names, the {@link GlobPresence} counts of its globs). A neighbour can only
+     * exclude {@code u} through its own rules if it has some, i.e. if it is in {@code m.excluders}.
+     */
+    private final class ExclusionCheck {
+        private final PlannedUnit u;
+        /** Units {@code u} names in Conflicts/Replaces (itself left out). */
+        private final List<PlannedUnit> named = new ArrayList<>(0);
+        private final List<UnitGlob> globs;
+        /** Per glob, its live presence counts, or null when the glob is not indexed. */
+        private final int[][] counts;
+
+        ExclusionCheck(PlannedUnit u) {
+            this.u = u;
+            UnitRules r = u.rules;
+            for (Set<String> names : List.of(r.conflictNames(), r.replacesNames())) {
+                for (String n : names) {
+                    PlannedUnit v = byName.get(n);
+                    if (v != null && v != u) {
+                        named.add(v);
+                    }
+                }
+            }
+            this.globs = r.exclusionGlobs();
+            this.counts = new int[globs.size()][];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = globPresence.countsFor(globs.get(i));
+            }
+        }
+
+        boolean excludes(MachineSlot m) {
+            for (PlannedUnit v : named) {
+                if (v.current == m) {
+                    return true;
+                }
+            }
+            for (int i = 0; i < counts.length; i++) {
+                if (hostsMatch(i, m)) {
+                    return true;
+                }
+            }
+            for (PlannedUnit v : m.excluders) {
+                if (v != u && (v.rules.conflictsWith(u.name) || v.rules.replaces(u.name))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether a unit other than {@code u} on {@code m} matches glob {@code i}. */
+        private boolean hostsMatch(int i, MachineSlot m) {
+            UnitGlob g = globs.get(i);
+            if (counts[i] == null) {
+                for (PlannedUnit v : m.units) {
+                    if (v != u && g.matches(v.name)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            return counts[i][m.rank] - (u.current == m && g.matches(u.name) ? 1 : 0) > 0;
+        }
+    }
+
     private String literalExclusion(PlannedUnit u, Iterable<String> names, MachineSlot m, List<PlannedUnit> absent) {
         for (String n : names) {
             PlannedUnit v = byName.get(n);
@@ -591,26 +745,24 @@ final class PlacementPass {
     // ---------------------------------------------------------------- working placement
 
     private void assign(PlannedUnit u, MachineSlot m) {
-        byLoad.remove(m);
-        m.load++;
+        m.changeLoad(1);
         m.units.add(u);
         if (u.rules.excludesAny()) {
             m.excluders.add(u);
         }
-        byLoad.add(m);
+        GlobPresence.moved(u, m, 1);
         u.current = m;
         u.decision = ++decisions;
     }
 
     private void release(PlannedUnit u) {
         MachineSlot m = u.current;
-        byLoad.remove(m);
-        m.load--;
+        m.changeLoad(-1);
         m.units.remove(u);
         if (u.rules.excludesAny()) {
             m.excluders.remove(u);
         }
-        byLoad.add(m);
+        GlobPresence.moved(u, m, -1);
         u.current = null;
     }
 

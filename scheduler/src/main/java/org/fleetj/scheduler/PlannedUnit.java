@@ -2,6 +2,10 @@ package org.fleetj.scheduler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fleetj.unit.UnitGlob;
+import org.fleetj.unit.XFleet;
 
 /** A unit's working state during one pass (mutable, confined to one {@link PlacementPass}). */
 final class PlannedUnit {
@@ -23,15 +27,30 @@ final class PlannedUnit {
     /** Why it could not be placed, if it wants a machine and has none. */
     String unplacedReason;
 
+    /** The {@link GlobPresence} counts of the indexed globs this unit's name matches; null until one does. */
+    private List<int[]> matchingGlobCounts;
+
     // Placement ordering (MachineOf peers and replacing units go first).
     final List<PlannedUnit> successors = new ArrayList<>(0);
     int pendingPredecessors;
     boolean ordered;
 
-    PlannedUnit(UnitSpec spec, int order) {
+    /** @param compiledGlobs the pass's glob cache, see {@link UnitRules#UnitRules(String, XFleet, Map)} */
+    PlannedUnit(UnitSpec spec, int order, Map<String, Optional<UnitGlob>> compiledGlobs) {
         this.spec = spec;
-        this.rules = new UnitRules(spec.name(), spec.xfleet());
+        this.rules = new UnitRules(spec.name(), spec.xfleet(), compiledGlobs);
         this.name = spec.name();
         this.order = order;
+    }
+
+    List<int[]> matchingGlobCounts() {
+        if (matchingGlobCounts == null) {
+            matchingGlobCounts = new ArrayList<>(1);
+        }
+        return matchingGlobCounts;
+    }
+
+    boolean hasMatchingGlobCounts() {
+        return matchingGlobCounts != null;
     }
 }

@@ -1,13 +1,12 @@
 package org.fleetj.scheduler;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.fleetj.unit.MetadataRequirement;
 import org.fleetj.unit.UnitGlob;
 import org.fleetj.unit.UnitParseException;
 import org.fleetj.unit.XFleet;
@@ -23,42 +22,78 @@ final class UnitRules {
     private final List<UnitGlob> conflictGlobs;
     private final Set<String> replacesNames;
     private final List<UnitGlob> replacesGlobs;
-    /** Positive requirements: key to accepted values (OR within a key, AND across keys). */
-    private final Map<String, Set<String>> required;
-    /** Negated requirements: key to excluded values. */
-    private final Map<String, Set<String>> excluded;
+    /** {@link #conflictGlobs} then {@link #replacesGlobs}: every glob that keeps a matching unit off this unit's machine. */
+    private final List<UnitGlob> exclusionGlobs;
+    private final MetadataFilter metadata;
+    // Asked for every unit on every candidate machine: answered once here.
+    private final boolean replacesAny;
+    private final boolean excludesAny;
+    private final boolean hasWildcardExclusions;
 
     UnitRules(String name, XFleet xfleet) {
+        this(name, xfleet, new HashMap<>(0));
+    }
+
+    /**
+     * Compiles {@code xfleet} for unit {@code name}, reusing and filling {@code compiled} (pattern to glob,
+     * empty when malformed): the instances of one template share their globs, so a pass compiles each once.
+     */
+    UnitRules(String name, XFleet xfleet, Map<String, Optional<UnitGlob>> compiled) {
         this.name = name;
-        this.conflictNames = new HashSet<>();
-        this.conflictGlobs = new ArrayList<>();
-        compileGlobs(xfleet.conflicts(), conflictNames, conflictGlobs);
-        this.replacesNames = new HashSet<>();
-        this.replacesGlobs = new ArrayList<>();
-        compileGlobs(xfleet.replaces(), replacesNames, replacesGlobs);
-        this.required = new LinkedHashMap<>();
-        this.excluded = new LinkedHashMap<>();
-        for (MetadataRequirement r : xfleet.metadata()) {
-            (r.negated() ? excluded : required).computeIfAbsent(r.key(), k -> new LinkedHashSet<>()).add(r.value());
+        if (xfleet.conflicts().isEmpty()) {
+            this.conflictNames = Set.of();
+            this.conflictGlobs = List.of();
+        } else {
+            this.conflictNames = new HashSet<>();
+            this.conflictGlobs = new ArrayList<>(1);
+            compileGlobs(xfleet.conflicts(), conflictNames, conflictGlobs, compiled);
         }
+        if (xfleet.replaces().isEmpty()) {
+            this.replacesNames = Set.of();
+            this.replacesGlobs = List.of();
+        } else {
+            this.replacesNames = new HashSet<>();
+            this.replacesGlobs = new ArrayList<>(1);
+            compileGlobs(xfleet.replaces(), replacesNames, replacesGlobs, compiled);
+        }
+        if (replacesGlobs.isEmpty()) {
+            this.exclusionGlobs = conflictGlobs;
+        } else {
+            List<UnitGlob> all = new ArrayList<>(conflictGlobs);
+            all.addAll(replacesGlobs);
+            this.exclusionGlobs = List.copyOf(all);
+        }
+        this.metadata = MetadataFilter.of(xfleet.metadata());
+        this.replacesAny = !replacesNames.isEmpty() || !replacesGlobs.isEmpty();
+        this.excludesAny = replacesAny || !conflictNames.isEmpty() || !conflictGlobs.isEmpty();
+        this.hasWildcardExclusions = !conflictGlobs.isEmpty() || !replacesGlobs.isEmpty();
     }
 
     /**
      * Splits patterns into literal names (answered by set lookup) and real globs. A malformed glob matches
      * nothing, as in fleet; the unit-file parser is where such a glob should be refused.
      */
-    private static void compileGlobs(List<String> patterns, Set<String> names, List<UnitGlob> globs) {
+    private static void compileGlobs(List<String> patterns, Set<String> names, List<UnitGlob> globs,
+                                     Map<String, Optional<UnitGlob>> compiled) {
         for (String p : patterns) {
-            try {
-                UnitGlob g = UnitGlob.compile(p);
-                if (g.isLiteral()) {
-                    names.add(g.literalName());
-                } else {
-                    globs.add(g);
-                }
-            } catch (UnitParseException malformed) {
-                // matches nothing
+            Optional<UnitGlob> glob = compiled.computeIfAbsent(p, UnitRules::compileOrNothing);
+            if (glob.isEmpty()) {
+                continue; // malformed: matches nothing
             }
+            UnitGlob g = glob.get();
+            if (g.isLiteral()) {
+                names.add(g.literalName());
+            } else {
+                globs.add(g);
+            }
+        }
+    }
+
+    private static Optional<UnitGlob> compileOrNothing(String pattern) {
+        try {
+            return Optional.of(UnitGlob.compile(pattern));
+        } catch (UnitParseException malformed) {
+            return Optional.empty();
         }
     }
 
@@ -68,11 +103,11 @@ final class UnitRules {
 
     /** Whether this unit declares Conflicts or Replaces, i.e. can exclude others from its machine. */
     boolean excludesAny() {
-        return !conflictNames.isEmpty() || !conflictGlobs.isEmpty() || replacesAny();
+        return excludesAny;
     }
 
     boolean replacesAny() {
-        return !replacesNames.isEmpty() || !replacesGlobs.isEmpty();
+        return replacesAny;
     }
 
     /** Literal Conflicts/Replaces names, for index lookups. */
@@ -84,9 +119,14 @@ final class UnitRules {
         return replacesNames;
     }
 
+    /** The Conflicts and Replaces globs that are not plain names (a matching neighbour excludes this unit). */
+    List<UnitGlob> exclusionGlobs() {
+        return exclusionGlobs;
+    }
+
     /** Whether this unit has Conflicts/Replaces globs that need matching against every neighbour. */
     boolean hasWildcardExclusions() {
-        return !conflictGlobs.isEmpty() || !replacesGlobs.isEmpty();
+        return hasWildcardExclusions;
     }
 
     /** Whether one of this unit's Conflicts patterns matches {@code other} (never itself). */
@@ -138,38 +178,27 @@ final class UnitRules {
         return null;
     }
 
+    /** The unit's MachineMetadata requirements. */
+    MetadataFilter metadata() {
+        return metadata;
+    }
+
     /** Whether the unit states any MachineMetadata requirement. */
     boolean hasMetadataRequirements() {
-        return !required.isEmpty() || !excluded.isEmpty();
+        return !metadata.isEmpty();
     }
 
     /**
-     * Why {@code metadata} does not satisfy this unit's MachineMetadata, or null when it does: for every
-     * required key the machine's value is one of the listed values; for every {@code key!=value} the
+     * Why {@code machineMetadata} does not satisfy this unit's MachineMetadata, or null when it does: for
+     * every required key the machine's value is one of the listed values; for every {@code key!=value} the
      * machine's value is not that value (a machine without the key passes).
      */
-    String metadataMismatch(Map<String, String> metadata) {
-        for (Map.Entry<String, Set<String>> e : required.entrySet()) {
-            String have = metadata.get(e.getKey());
-            if (have == null || !e.getValue().contains(have)) {
-                return "MachineMetadata " + e.getKey() + "=" + String.join("|", e.getValue()) + " not met ("
-                        + (have == null ? "machine has no " + e.getKey() : "machine has " + e.getKey() + "=" + have) + ")";
-            }
-        }
-        for (Map.Entry<String, Set<String>> e : excluded.entrySet()) {
-            String have = metadata.get(e.getKey());
-            if (have != null && e.getValue().contains(have)) {
-                return "MachineMetadata " + e.getKey() + "!=" + have + " not met (machine has " + e.getKey() + "=" + have + ")";
-            }
-        }
-        return null;
+    String metadataMismatch(Map<String, String> machineMetadata) {
+        return metadata.mismatch(machineMetadata);
     }
 
     /** A short description of the metadata requirement, for "no machine passes ..." reasons. */
     String metadataDescription() {
-        List<String> parts = new ArrayList<>();
-        required.forEach((k, v) -> parts.add(k + "=" + String.join("|", v)));
-        excluded.forEach((k, v) -> v.forEach(value -> parts.add(k + "!=" + value)));
-        return String.join(", ", parts);
+        return metadata.description();
     }
 }

@@ -137,7 +137,15 @@ class SchedulingRulesTest {
         rows.add(row("Conflicts: five mutually conflicting units, three machines: three run, on three machines", abc(), five,
                 expect("conflict.0.service=" + A, "conflict.1.service=" + B, "conflict.2.service=" + C,
                         "conflict.3.service=-", "conflict.4.service=-"),
-                "conflict.3.service=no machine can run it (3 checked); 3 excluded by Conflicts/Replaces, e.g. conflicts with conflict."));
+                "conflict.3.service=no machine can run it (3 checked); 3 excluded by Conflicts/Replaces, e.g. conflicts with conflict.0.service on aaaaaaaa"));
+        rows.add(row("Conflicts: more template instances than machines: the extra ones wait, the placed ones stay", abc(),
+                List.of(on(B, "web@1.service", x().conflicts("web@*.service")), on(B, "app.service"), on(C, "db.service"),
+                        launched("web@2.service", x().conflicts("web@*.service")),
+                        launched("web@3.service", x().conflicts("web@*.service")),
+                        launched("web@4.service", x().conflicts("web@*.service"))),
+                expect("web@1.service=" + B, "app.service=" + B, "db.service=" + C,
+                        "web@2.service=" + A, "web@3.service=" + C, "web@4.service=-"),
+                "web@4.service=no machine can run it (3 checked); 3 excluded by Conflicts/Replaces, e.g. conflicts with web@2.service on aaaaaaaa"));
         rows.add(row("Conflicts: one-way conflict declared by the placed unit blocks the newcomer", List.of(machine(A)),
                 List.of(on(A, "conflicts-with-hello.service", x().conflicts("hello.service")), launched("hello.service")),
                 expect("conflicts-with-hello.service=" + A, "hello.service=-"),
@@ -158,6 +166,14 @@ class SchedulingRulesTest {
                 List.of(on(A, "c1.service", x().conflicts("c2.service")), on(A, "c2.service"), on(B, "b.service")),
                 expect("c1.service=" + A, "c2.service=" + C, "b.service=" + B),
                 "c2.service=conflicts with c1.service on aaaaaaaa; placed on least-loaded machine cccccccc (0 units)"));
+        rows.add(row("Conflicts: among neighbours without rules, only the conflicting pair is split", abc(),
+                List.of(on(A, "a.service", x().conflicts("c.service")), on(A, "b.service"), on(A, "c.service"), on(A, "d.service")),
+                expect("a.service=" + A, "b.service=" + A, "c.service=" + B, "d.service=" + A),
+                "c.service=conflicts with a.service on aaaaaaaa"));
+        rows.add(row("Conflicts: a neighbour without rules matched by an earlier unit's glob moves", abc(),
+                List.of(on(A, "a.service", x().conflicts("x*.service")), on(A, "m.service"), on(A, "x1.service"), on(B, "y.service")),
+                expect("a.service=" + A, "m.service=" + A, "x1.service=" + C, "y.service=" + B),
+                "x1.service=conflicts with a.service on aaaaaaaa"));
         rows.add(row("Conflicts: a glob matching the unit itself does not count", List.of(machine(A)),
                 List.of(launched("web.1.service", x().conflicts("web.*.service"))), expect("web.1.service=" + A)));
         rows.add(row("Conflicts: a malformed glob matches nothing", List.of(machine(A)),
@@ -232,6 +248,20 @@ class SchedulingRulesTest {
         rows.add(row("metadata: OR within a key picks the least loaded of the matches", regions,
                 List.of(on(A, "busy.service"), launched("m.service", x().meta("region", "us-east").meta("region", "eu"))),
                 expect("busy.service=" + A, "m.service=" + C)));
+        rows.add(row("metadata: units sharing a requirement fill the matching machines least loaded first, ties by id",
+                List.of(machine(A, "role=db"), machine(B, "role=web"), machine(C, "role=db")),
+                List.of(on(A, "a1.service"), on(A, "a2.service"), on(C, "c1.service"),
+                        launched("db1.service", x().meta("role", "db")), launched("db2.service", x().meta("role", "db")),
+                        launched("db3.service", x().meta("role", "db"))),
+                expect("a1.service=" + A, "a2.service=" + A, "c1.service=" + C,
+                        "db1.service=" + C, "db2.service=" + A, "db3.service=" + C),
+                "db2.service=placed on least-loaded machine aaaaaaaa (2 units)"));
+        rows.add(row("metadata: the same requirement written in another order shares the machines' load",
+                List.of(machine(A, "role=db"), machine(B, "role=cache"), machine(C, "role=web")),
+                List.of(launched("x1.service", x().meta("role", "db").meta("role", "cache")),
+                        launched("x2.service", x().meta("role", "cache").meta("role", "db")),
+                        launched("x3.service", x().meta("role", "db").meta("role", "cache"))),
+                expect("x1.service=" + A, "x2.service=" + B, "x3.service=" + A)));
         rows.add(row("negated metadata: key!=value excludes machines with that value", regions,
                 List.of(launched("n.service", x().notMeta("region", "us-west").meta("disk", "ssd")),
                         launched("h.service", x().notMeta("disk", "ssd"))),

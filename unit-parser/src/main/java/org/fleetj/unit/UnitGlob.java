@@ -44,6 +44,14 @@ public final class UnitGlob {
     private final boolean[] negated;
     /** The pattern's literal text when it has no wildcard at all (matching is then a plain equals). */
     private final String literal;
+    // Cheap necessary conditions, checked before the NFA: most names a unit glob meets in scheduling
+    // (e.g. "web@*.service" against every neighbour) fail on the first character.
+    /** The literal characters before the first wildcard. */
+    private final String prefix;
+    /** The literal characters after the last wildcard (empty for a literal pattern). */
+    private final String suffix;
+    /** Tokens that consume exactly one character: a shorter name cannot match. */
+    private final int minLength;
 
     private UnitGlob(String pattern, int[] kinds, int[] literals, int[][] ranges, boolean[] negated, String literal) {
         this.pattern = pattern;
@@ -52,6 +60,26 @@ public final class UnitGlob {
         this.ranges = ranges;
         this.negated = negated;
         this.literal = literal;
+        int first = 0;
+        StringBuilder head = new StringBuilder();
+        while (first < kinds.length && kinds[first] == LITERAL) {
+            head.appendCodePoint(literals[first++]);
+        }
+        int last = kinds.length;
+        while (last > first && kinds[last - 1] == LITERAL) {
+            last--;
+        }
+        StringBuilder tail = new StringBuilder();
+        for (int t = last; t < kinds.length; t++) {
+            tail.appendCodePoint(literals[t]);
+        }
+        this.prefix = head.toString();
+        this.suffix = tail.toString();
+        int singles = 0;
+        for (int kind : kinds) {
+            singles += kind == STAR ? 0 : 1;
+        }
+        this.minLength = singles;
     }
 
     /**
@@ -227,6 +255,15 @@ public final class UnitGlob {
         return pattern;
     }
 
+    /**
+     * The literal text before the first wildcard: every name this glob matches starts with it (empty when
+     * the pattern starts with a wildcard; the whole name for a literal pattern). Lets a caller holding names
+     * in sorted order look at the matching range only.
+     */
+    public String literalPrefix() {
+        return literal != null ? literal : prefix;
+    }
+
     /** True when the pattern has no wildcard, so it matches exactly one name: {@link #literalName()}. */
     public boolean isLiteral() {
         return literal != null;
@@ -247,6 +284,11 @@ public final class UnitGlob {
     public boolean matches(String name) {
         if (literal != null) {
             return literal.equals(name);
+        }
+        // minLength counts code points, and a name has at least as many chars as code points.
+        if (name.length() < minLength || name.length() < prefix.length() + suffix.length()
+                || !name.startsWith(prefix) || !name.endsWith(suffix)) {
+            return false;
         }
         // Simulate the glob as an NFA over token positions: linear in name length times pattern
         // length, with no exponential backtracking whatever the pattern.

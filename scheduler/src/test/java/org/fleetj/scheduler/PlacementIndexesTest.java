@@ -1,0 +1,188 @@
+package org.fleetj.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import org.fleetj.unit.MetadataRequirement;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitGlob;
+import org.fleetj.unit.XFleet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pass's indexes, per-metadata-filter load orders ({@link PlacementPass#MAX_INDEXED_FILTERS}) and glob
+ * presence counts ({@link GlobPresence}), are a speed-up only: a pass that indexes everything, some, or
+ * nothing must give exactly the same plan. Checked over larger random clusters than
+ * {@link SchedulerPropertiesTest}'s (20-60 machines, 100-400 units, many distinct filters and globs, loads
+ * that rise and fall through Replaces, MachineOf, stale targets, machines gone), twice per cluster: planning
+ * from the snapshot, and planning again after applying that plan; each result must also keep every
+ * Conflicts/Replaces pair apart.
+ */
+class PlacementIndexesTest {
+
+    private static final int CLUSTERS = Integer.getInteger("scheduler.indexClusters", 300);
+    private static final String[] KEYS = {"role", "region", "disk", "zone"};
+
+    @Test
+    void indexingNeverChangesThePlan() {
+        int clustersWithUnindexedFilters = 0;
+        int clustersWithUnindexedGlobs = 0;
+        for (int i = 0; i < CLUSTERS; i++) {
+            long seed = 0x10AD0DE5L + i;
+            ClusterSnapshot snapshot = randomCluster(new Random(seed));
+            if (distinctFilters(snapshot) > PlacementPass.MAX_INDEXED_FILTERS) {
+                clustersWithUnindexedFilters++;
+            }
+            if (distinctGlobs(snapshot) > 6) {
+                clustersWithUnindexedGlobs++;
+            }
+            Plan plan = planEveryWay(snapshot, seed);
+            ClusterSnapshot after = Fixtures.apply(snapshot, plan);
+            assertExclusionsHold(after, seed);
+            assertExclusionsHold(Fixtures.apply(after, planEveryWay(after, seed)), seed);
+        }
+        // The bounds must themselves be exercised, not only 0 and "all".
+        assertTrue(clustersWithUnindexedFilters > CLUSTERS / 10,
+                "too few random clusters exceed the indexed-filter bound: " + clustersWithUnindexedFilters);
+        assertTrue(clustersWithUnindexedGlobs > CLUSTERS / 2, "too few random clusters with many globs: " + clustersWithUnindexedGlobs);
+    }
+
+    private static Plan planEveryWay(ClusterSnapshot snapshot, long seed) {
+        Plan scanned = new PlacementPass(snapshot, 0, 0).run();
+        assertSamePlan(scanned, new PlacementPass(snapshot, Integer.MAX_VALUE, Integer.MAX_VALUE).run(), "everything indexed, seed " + seed);
+        assertSamePlan(scanned, new PlacementPass(snapshot, 3, 6).run(), "3 filters and 6 globs indexed, seed " + seed);
+        assertSamePlan(scanned, Scheduler.leastLoaded().plan(snapshot), "default bounds, seed " + seed);
+        return scanned;
+    }
+
+    /** No two units on one machine where one's Conflicts or Replaces matches the other (checked with raw globs). */
+    private static void assertExclusionsHold(ClusterSnapshot s, long seed) {
+        Map<String, List<UnitSpec>> byMachine = new HashMap<>();
+        for (UnitSpec u : s.units()) {
+            u.targetMachine().ifPresent(m -> byMachine.computeIfAbsent(m, k -> new ArrayList<>()).add(u));
+        }
+        for (List<UnitSpec> together : byMachine.values()) {
+            for (UnitSpec a : together) {
+                for (UnitSpec b : together) {
+                    if (a != b) {
+                        for (String g : concat(a.xfleet().conflicts(), a.xfleet().replaces())) {
+                            assertTrue(!UnitGlob.matches(g, b.name()),
+                                    () -> a.name() + " (" + g + ") shares a machine with " + b.name() + ", seed " + seed);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static int distinctGlobs(ClusterSnapshot snapshot) {
+        Set<String> globs = new HashSet<>();
+        for (UnitSpec u : snapshot.units()) {
+            for (String g : concat(u.xfleet().conflicts(), u.xfleet().replaces())) {
+                if (g.contains("*")) {
+                    globs.add(g);
+                }
+            }
+        }
+        return globs.size();
+    }
+
+    /** Plans can hold hundreds of tasks: name the first difference rather than print both whole. */
+    private static void assertSamePlan(Plan expected, Plan actual, String context) {
+        List<String> want = lines(expected);
+        List<String> got = lines(actual);
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            String w = i < want.size() ? want.get(i) : "(nothing)";
+            String g = i < got.size() ? got.get(i) : "(nothing)";
+            assertEquals(w, g, context + ": line " + i + " of the plan differs from the unindexed pass");
+        }
+    }
+
+    private static List<String> lines(Plan plan) {
+        List<String> out = new ArrayList<>();
+        plan.tasks().forEach(t -> out.add(t.toString()));
+        plan.unplaced().forEach(u -> out.add("unplaced " + u));
+        return out;
+    }
+
+    private static int distinctFilters(ClusterSnapshot snapshot) {
+        Set<MetadataFilter> filters = new HashSet<>();
+        for (UnitSpec u : snapshot.units()) {
+            filters.add(MetadataFilter.of(u.xfleet().metadata()));
+        }
+        return filters.size();
+    }
+
+    private static ClusterSnapshot randomCluster(Random rnd) {
+        Map<String, Machine> machines = new HashMap<>();
+        int machineCount = 20 + rnd.nextInt(41);
+        for (int i = 0; i < machineCount; i++) {
+            Map<String, String> md = new HashMap<>();
+            for (String k : KEYS) {
+                if (rnd.nextInt(5) > 0) {
+                    md.put(k, k + rnd.nextInt(4));
+                }
+            }
+            // Few distinct short ids, so MachineID=<short> is sometimes ambiguous.
+            String id = String.format("%08x%024x", rnd.nextInt(1 << 20), i % 3);
+            machines.putIfAbsent(id, new Machine(id, "", md));
+        }
+        List<Machine> ms = new ArrayList<>(machines.values());
+        List<String> names = new ArrayList<>();
+        int unitCount = 100 + rnd.nextInt(301);
+        for (int i = 0; i < unitCount; i++) {
+            int kind = rnd.nextInt(10);
+            names.add(kind < 3 ? "g" + rnd.nextInt(8) + "@" + i + ".service" : kind < 4 ? "side" + i + ".service" : "u" + i + ".service");
+        }
+        List<UnitSpec> units = new ArrayList<>();
+        for (String name : names) {
+            List<String> machineOf = name.startsWith("side") ? List.of(names.get(rnd.nextInt(names.size()))) : List.of();
+            List<MetadataRequirement> metadata = new ArrayList<>();
+            if (rnd.nextInt(3) == 0) {
+                for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+                    String key = KEYS[rnd.nextInt(KEYS.length)];
+                    metadata.add(new MetadataRequirement(key, key + rnd.nextInt(4), rnd.nextInt(4) == 0));
+                }
+            }
+            List<String> conflicts = new ArrayList<>();
+            if (name.startsWith("g") && rnd.nextInt(3) > 0) {
+                conflicts.add(name.substring(0, name.indexOf('@')) + "@*.service");
+            }
+            if (rnd.nextInt(15) == 0) {
+                conflicts.add(names.get(rnd.nextInt(names.size())));
+            }
+            List<String> replaces = new ArrayList<>();
+            if (rnd.nextInt(25) == 0) {
+                replaces.add(rnd.nextInt(3) == 0 ? "g" + rnd.nextInt(8) + "@*.service" : names.get(rnd.nextInt(names.size())));
+            }
+            Optional<String> machineId = Optional.empty();
+            if (rnd.nextInt(40) == 0) {
+                Machine m = ms.get(rnd.nextInt(ms.size()));
+                machineId = Optional.of(rnd.nextBoolean() ? m.id() : m.shortId());
+            }
+            int d = rnd.nextInt(20);
+            TargetState state = d < 15 ? TargetState.LAUNCHED : d < 18 ? TargetState.LOADED : TargetState.INACTIVE;
+            Optional<String> target = Optional.empty();
+            if (rnd.nextInt(3) == 0) {
+                target = Optional.of(rnd.nextInt(10) == 0 ? "deadbeef" : ms.get(rnd.nextInt(ms.size())).id());
+            }
+            XFleet xfleet = new XFleet(machineId, machineOf, metadata, conflicts, rnd.nextInt(50) == 0, replaces);
+            units.add(new UnitSpec(name, xfleet, state, target));
+        }
+        return ClusterSnapshot.of(ms, units);
+    }
+}
