@@ -12,6 +12,10 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -37,6 +41,7 @@ class DriversIT {
     private Machine m2;
     private Machine m3;
     private List<Driver> drivers;
+    private final ExecutorService parallel = Executors.newFixedThreadPool(3);
 
     /** One way of running fleetctl against the cluster. */
     record Driver(String name, Function<String[], FleetCluster.Run> runner, AtomicLong nanos, AtomicInteger runs) {
@@ -73,7 +78,8 @@ class DriversIT {
         c.fleetctl("load", "--block-attempts=" + ATTEMPTS, c.unitFile("db.service", unit("DB", "MachineID=" + m2.machineId()))).ok();
         c.fleetctl("submit", c.unitFile("idle.service", unit("Idle", ""))).ok();
         c.fleetctl("start", c.unitFile("every.service", unit("Everywhere", "Global=true"))).ok();
-        c.fleetctl("submit", c.unitFile("tpl@.service", unit("Template %i", "MachineID=" + m3.machineId()))).ok();
+        c.fleetctl("submit", c.unitFile("tpl@.service", unit("Template %i", "echo instance %i says hi; while :; do sleep 1; done",
+                "MachineID=" + m3.machineId()))).ok();
         c.fleetctl("start", "--block-attempts=" + ATTEMPTS, "tpl@1.service").ok();
         c.await("every.service active on 3 machines, db.service loaded", () ->
                 c.runningOn("every.service").size() == 3 && c.activeState("m2", "db.service").equals("inactive")
@@ -90,11 +96,16 @@ class DriversIT {
                 }
             }
         }
+        parallel.shutdownNow();
         if (c != null) c.close();
     }
 
     private static String unit(String description, String xfleet) {
-        return "[Unit]\nDescription=" + description + "\n\n[Service]\nExecStart=/bin/sh -c \"trap 'exit 0' TERM; while :; do sleep 1; done\"\n"
+        return unit(description, "trap 'exit 0' TERM; while :; do sleep 1; done", xfleet);
+    }
+
+    private static String unit(String description, String script, String xfleet) {
+        return "[Unit]\nDescription=" + description + "\n\n[Service]\nExecStart=/bin/sh -c \"" + script + "\"\n"
                 + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet + "\n");
     }
 
@@ -107,11 +118,17 @@ class DriversIT {
         return new FleetCluster.Run(List.of(args), r.exitCode(), r.stdout(), r.stderr());
     }
 
-    /** Runs the same command with every driver, asserts they agree, and returns what they printed. */
+    /**
+     * Runs the same command with every driver (at the same time: the commands given to it only read, or fail), asserts
+     * they agree, and returns what they printed.
+     */
     private FleetCluster.Run same(String... args) {
+        List<CompletableFuture<FleetCluster.Run>> runs = drivers.stream()
+                .map(d -> CompletableFuture.supplyAsync(() -> d.run(args), parallel)).toList();
         FleetCluster.Run first = null;
-        for (Driver d : drivers) {
-            FleetCluster.Run r = d.run(args);
+        for (int i = 0; i < drivers.size(); i++) {
+            Driver d = drivers.get(i);
+            FleetCluster.Run r = runs.get(i).join();
             if (first == null) {
                 first = r;
                 continue;
@@ -133,7 +150,8 @@ class DriversIT {
                 {"list-units", "-o", "json"},
                 {"list-unit-files"}, {"list-unit-files", "--full"}, {"list-unit-files", "--fields", "unit,desc,global,dstate,state,target,hash"},
                 {"list-unit-files", "-o", "json"},
-                {"cat", "web.service"}, {"cat", "tpl@1"}, {"cat", "tpl@.service"}, {"version"}};
+                {"cat", "web.service"}, {"cat", "tpl@1"}, {"cat", "tpl@.service"}, {"version"}, {"help", "list-units"},
+                {"completion", "bash"}};
         for (String[] args : reads) {
             FleetCluster.Run r = same(args);
             assertEquals(0, r.exit(), r.toString());
@@ -155,6 +173,52 @@ class DriversIT {
         FleetCluster.figure("drivers_reads", t);
     }
 
+    /**
+     * journal, ssh, status and the global restart find the unit's machine through the driver, then use SSH (or, in
+     * m3 for a unit of m3, run locally as fleet does): the same output whichever driver found the machine.
+     */
+    @Test
+    void theSshCommandsDoTheSameWithEveryDriver() {
+        long t = System.nanoTime();
+        String[] ssh = {"--ssh-username", "root", "--identity-file", c.local().identityFile().toString(),
+                "--known-hosts-file", c.local().knownHostsFile().toString()};
+        FleetCluster.Run journal = same(concat(ssh, "journal", "--lines", "5", "tpl@1"));
+        assertEquals(0, journal.exit(), journal.toString());
+        assertTrue(journal.out().matches("(?s).* m3 sh\\[\\d+\\]: instance 1 says hi\n"), journal.out());
+        assertEquals("", journal.err());
+        assertEquals(new FleetCluster.Run(List.of(), 0, "m3\n", ""), withoutArgs(same(concat(ssh, "ssh", "tpl@1", "hostname"))));
+        assertEquals(new FleetCluster.Run(List.of(), 0, "m1\n", ""), withoutArgs(same(concat(ssh, "ssh", "web.service", "hostname"))));
+        assertEquals(new FleetCluster.Run(List.of(), 4, "", ""), withoutArgs(same(concat(ssh, "ssh", m2.machineId().substring(0, 10), "--", "exit 4"))));
+        for (Driver d : drivers) {
+            // systemctl status shows times ("3s ago"): the same unit and state, not the same bytes
+            FleetCluster.Run status = d.run(concat(ssh, "status", "tpl@1.service"));
+            assertEquals(0, status.exit(), d.name() + ": " + status);
+            assertTrue(status.out().startsWith("● tpl@1.service - Template 1\n"), d.name() + ": " + status.out());
+            assertTrue(status.out().contains("Active: active (running)"), d.name() + ": " + status.out());
+
+            // a global unit is restarted with systemctl on every machine that runs it
+            Map<String, String> before = c.startIdentities(List.of("every.service"));
+            assertEquals(3, before.size(), before.toString());
+            FleetCluster.Run restart = d.run(concat(ssh, "restart", "every.service"));
+            assertEquals(new FleetCluster.Run(List.of(), 0, "", ""), withoutArgs(restart), d.name());
+            Map<String, String> after = c.startIdentities(List.of("every.service"));
+            assertEquals(before.keySet(), after.keySet());
+            for (String k : before.keySet()) assertNotEquals(before.get(k), after.get(k), d.name() + " restarted " + k);
+        }
+        FleetCluster.figure("drivers_ssh_commands", t);
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = new String[head.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    private static FleetCluster.Run withoutArgs(FleetCluster.Run r) {
+        return new FleetCluster.Run(List.of(), r.exit(), r.out(), r.err());
+    }
+
     @Test
     void theLifecycleOfAUnitPrintsTheSameWithEveryDriver() {
         long t = System.nanoTime();
@@ -170,35 +234,49 @@ class DriversIT {
                 "stop: 0 [Triggered unit X stop] [Successfully stopped units [X].]",
                 "unload: 0 [Unit X inactive] [Successfully unloaded units [X].]",
                 "destroy: 0 [Destroyed X] []");
+        // each driver its own unit (the same file content under another name, pinned to m2), all three at once
+        List<CompletableFuture<List<String>>> lifecycles = new ArrayList<>();
         for (int i = 0; i < drivers.size(); i++) {
             Driver d = drivers.get(i);
-            // the same unit file content under another name per driver, pinned to m2: the outputs differ only by name
             String name = "life" + (i + 1) + ".service";
-            String path = c.unitFile(name, unit("Life", "MachineID=" + m2.machineId()));
-            List<String> seen = new ArrayList<>();
-            seen.add(step(d, name, "submit", path));
-            seen.add(step(d, name, "submit", path));
-            seen.add(step(d, name, "load", "--block-attempts=" + ATTEMPTS, name));
-            assertEquals("inactive", c.activeState("m2", name));
-            seen.add(step(d, name, "start", "--block-attempts=" + ATTEMPTS, name));
-            assertEquals("active", c.activeState("m2", name), d.name());
-            String before = c.startIdentity("m2", name);
-            seen.add(step(d, name, "restart", "--block-attempts=" + ATTEMPTS, name));
-            assertEquals("active", c.activeState("m2", name), d.name());
-            assertNotEquals(before, c.startIdentity("m2", name), "restart started it anew (" + d.name() + ")");
-            seen.add(step(d, name, "stop", "--block-attempts=" + ATTEMPTS, name));
-            assertEquals("inactive", c.activeState("m2", name), d.name());
-            seen.add(step(d, name, "start", "--no-block", name));
-            c.await(name + " active again", () -> c.activeState("m2", name).equals("active"));
-            seen.add(step(d, name, "stop", "--no-block", name));
-            c.await(name + " stopped again", () -> c.activeState("m2", name).equals("inactive"));
-            seen.add(step(d, name, "unload", "--block-attempts=" + ATTEMPTS, name));
-            seen.add(step(d, name, "destroy", name));
-            assertEquals(expected, seen, d.name());
-            c.await(name + " gone from m2's systemd", () -> c.local().sh("m2", "systemctl", "show", "-p", "LoadState", "--value", name)
-                    .trimmed().equals("not-found"));
+            lifecycles.add(CompletableFuture.supplyAsync(() -> lifecycle(d, name), parallel));
+        }
+        for (int i = 0; i < drivers.size(); i++) {
+            try {
+                assertEquals(expected, lifecycles.get(i).join(), drivers.get(i).name());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof AssertionError a) throw a;
+                throw e;
+            }
         }
         FleetCluster.figure("drivers_lifecycle_3_drivers", t);
+    }
+
+    /** submit, load, start, restart, stop, start/stop --no-block, unload, destroy: what each printed, checked in systemd. */
+    private List<String> lifecycle(Driver d, String name) {
+        String path = c.unitFile(name, unit("Life", "MachineID=" + m2.machineId()));
+        List<String> seen = new ArrayList<>();
+        seen.add(step(d, name, "submit", path));
+        seen.add(step(d, name, "submit", path));
+        seen.add(step(d, name, "load", "--block-attempts=" + ATTEMPTS, name));
+        assertEquals("inactive", c.activeState("m2", name), d.name());
+        seen.add(step(d, name, "start", "--block-attempts=" + ATTEMPTS, name));
+        assertEquals("active", c.activeState("m2", name), d.name());
+        String before = c.startIdentity("m2", name);
+        seen.add(step(d, name, "restart", "--block-attempts=" + ATTEMPTS, name));
+        assertEquals("active", c.activeState("m2", name), d.name());
+        assertNotEquals(before, c.startIdentity("m2", name), "restart started it anew (" + d.name() + ")");
+        seen.add(step(d, name, "stop", "--block-attempts=" + ATTEMPTS, name));
+        assertEquals("inactive", c.activeState("m2", name), d.name());
+        seen.add(step(d, name, "start", "--no-block", name));
+        c.await(name + " active again", () -> c.activeState("m2", name).equals("active"));
+        seen.add(step(d, name, "stop", "--no-block", name));
+        c.await(name + " stopped again", () -> c.activeState("m2", name).equals("inactive"));
+        seen.add(step(d, name, "unload", "--block-attempts=" + ATTEMPTS, name));
+        seen.add(step(d, name, "destroy", name));
+        c.await(name + " gone from m2's systemd", () -> c.local().sh("m2", "systemctl", "show", "-p", "LoadState", "--value", name)
+                .trimmed().equals("not-found"));
+        return seen;
     }
 
     /** One command of a lifecycle, as "command: exit [stdout lines] [stderr lines]" with the unit's name as X. */
