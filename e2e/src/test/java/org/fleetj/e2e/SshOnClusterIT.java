@@ -11,6 +11,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.fleetj.testkit.LocalClusterOptions;
 import org.fleetj.testkit.Machine;
 import org.junit.jupiter.api.AfterAll;
@@ -66,25 +70,42 @@ class SshOnClusterIT {
     @Test
     void journalStatusAndSshReachEveryMachine() {
         long t = System.nanoTime();
-        for (Machine m : c.machines()) {
-            String unit = unitOn(m);
-            FleetCluster.Run journal = user.fleetctl("journal", "--lines", "5", unit).ok();
-            assertEquals("", journal.err());
-            assertTrue(journal.lines().stream().anyMatch(l -> l.matches(".* " + m.name() + " sh\\[\\d+\\]: hello from " + m.name())), journal.out());
-
-            FleetCluster.Run status = user.fleetctl("status", unit).ok();
-            assertEquals("", status.err());
-            List<String> lines = status.lines();
-            assertEquals("● " + unit + " - Says hello on " + m.name(), lines.get(0));
-            assertTrue(lines.stream().anyMatch(l -> l.strip().startsWith("Active: active (running)")), status.out());
-
-            assertEquals(new FleetCluster.Run(List.of("ssh", unit, "hostname"), 0, m.name() + "\n", ""), user.fleetctl("ssh", unit, "hostname"));
-            // by machine id prefix, and the remote command's exit status is fleetctl's
-            FleetCluster.Run exit = user.fleetctl("ssh", m.machineId().substring(0, 12), "--", "hostname; exit 7");
-            assertEquals(7, exit.exit(), exit.toString());
-            assertEquals(m.name() + "\n", exit.out());
+        // the machines one per thread: each JVM mostly waits for its SSH handshake
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<CompletableFuture<Void>> checks = c.machines().stream()
+                    .map(m -> CompletableFuture.runAsync(() -> journalStatusAndSsh(m), pool)).toList();
+            for (CompletableFuture<Void> f : checks) {
+                try {
+                    f.join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof AssertionError a) throw a;
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         FleetCluster.figure("ssh_journal_status_ssh_3_machines", t);
+    }
+
+    private void journalStatusAndSsh(Machine m) {
+        String unit = unitOn(m);
+        FleetCluster.Run journal = user.fleetctl("journal", "--lines", "5", unit).ok();
+        assertEquals("", journal.err());
+        assertTrue(journal.lines().stream().anyMatch(l -> l.matches(".* " + m.name() + " sh\\[\\d+\\]: hello from " + m.name())), journal.out());
+
+        FleetCluster.Run status = user.fleetctl("status", unit).ok();
+        assertEquals("", status.err());
+        List<String> lines = status.lines();
+        assertEquals("● " + unit + " - Says hello on " + m.name(), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.strip().startsWith("Active: active (running)")), status.out());
+
+        assertEquals(new FleetCluster.Run(List.of("ssh", unit, "hostname"), 0, m.name() + "\n", ""), user.fleetctl("ssh", unit, "hostname"));
+        // by machine id prefix, and the remote command's exit status is fleetctl's
+        FleetCluster.Run exit = user.fleetctl("ssh", m.machineId().substring(0, 12), "--", "hostname; exit 7");
+        assertEquals(7, exit.exit(), exit.toString());
+        assertEquals(m.name() + "\n", exit.out());
     }
 
     @Test
