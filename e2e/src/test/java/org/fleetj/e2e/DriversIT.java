@@ -322,6 +322,8 @@ class DriversIT {
                 {new String[] {"list-units", "--fields", "bogus"}, "Invalid key in output format: \"bogus\"\n"},
                 {new String[] {"list-unit-files", "--fields", "unit,nope"}, "Invalid key in output format: \"nope\"\n"},
                 {new String[] {"list-machines", "--bogus"}, "Error: Unknown option: '--bogus'\nRun 'fleetctl list-machines --help' for usage.\n"},
+                // the index counts what was typed, with or without FLEETCTL_* variables (the host's runs have them, m3's not)
+                {new String[] {"list-units", "extra"}, "Error: Unmatched argument at index 1: 'extra'\nRun 'fleetctl list-units --help' for usage.\n"},
         };
         for (Object[] k : cases) {
             String[] args = (String[]) k[0];
