@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.fleetj.fleetctl.client.FleetClientException;
 import org.fleetj.fleetctl.output.InvalidFieldsException;
 import picocli.CommandLine;
@@ -24,6 +26,7 @@ import picocli.CommandLine.Spec;
         description = "fleetctl is a command-line interface to fleet, the cluster-wide CoreOS init system.",
         commandListHeading = "%nCOMMANDS:%n", optionListHeading = "%nGLOBAL OPTIONS:%n")
 public final class Fleetctl implements Callable<Integer> {
+    private static final Pattern PICOCLI_INDEX = Pattern.compile("\\b(at|from) index (\\d+)");
 
     @Mixin
     GlobalOptions globalOptions;
@@ -64,7 +67,8 @@ public final class Fleetctl implements Callable<Integer> {
         cl.setErr(new PrintWriter(err, true));
         cl.setOverwrittenOptionsAllowed(true);
         cl.setExitCodeExceptionMapper(e -> 1);
-        cl.setParameterExceptionHandler(Fleetctl::onBadArguments);
+        int fromEnvironment = argv.length - args.length;
+        cl.setParameterExceptionHandler((e, parsed) -> onBadArguments(e, fromEnvironment));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.onFailure(e));
         try {
             return cl.execute(argv);
@@ -116,15 +120,32 @@ public final class Fleetctl implements Callable<Integer> {
         return -1;
     }
 
-    private static int onBadArguments(CommandLine.ParameterException e, String[] args) {
+    /**
+     * @param fromEnvironment how many arguments {@link EnvironmentOptions} put in front of the user's: picocli counts
+     *                        them in "Unmatched argument at index N", the user must not
+     */
+    private static int onBadArguments(CommandLine.ParameterException e, int fromEnvironment) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("Error: " + e.getMessage());
+        err.println("Error: " + userIndexes(e.getMessage(), fromEnvironment));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
             err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         }
         err.flush();
         return 1;
+    }
+
+    /** picocli's "at index N" / "from index N" counted in the arguments the user typed. */
+    static String userIndexes(String message, int fromEnvironment) {
+        if (fromEnvironment == 0 || message == null) return message;
+        Matcher m = PICOCLI_INDEX.matcher(message);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            int index = Integer.parseInt(m.group(2)) - fromEnvironment;
+            m.appendReplacement(sb, m.group(1) + " index " + Math.max(0, index));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     private int onFailure(Exception e) {

@@ -34,9 +34,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
         context.getLogger("org.fleetj").setLevel(Level.toLevel(System.getProperty("fleetctl.log.level"), Level.WARN));
-        // sshj also logs each failure it throws; fleetctl reports it once, in its own words
-        context.getLogger("net.schmizz").setLevel(Level.ERROR);
-        context.getLogger("com.hierynomus").setLevel(Level.ERROR);
+        // sshj logs each failure it throws, at ERROR and with a stack trace (a refused host key: 3 lines and a
+        // trace before fleetctl's own warning); fleetctl reports every one of them once, in its own words
+        context.getLogger("net.schmizz").setLevel(Level.OFF);
+        context.getLogger("com.hierynomus").setLevel(Level.OFF);
         // the etcd driver: jetcd warns of every retry; the error fleetctl prints says what matters
         context.getLogger("io.etcd").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

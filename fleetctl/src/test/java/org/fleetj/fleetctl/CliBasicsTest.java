@@ -93,6 +93,11 @@ class CliBasicsTest {
 
         Cli.run(NO_ENV, "st").is(1, "", "Error: Unmatched argument at index 0: 'st'\nDid you mean: fleetctl stop or fleetctl start or fleetctl status?\n");
         Cli.run(NO_ENV, "qqq").is(1, "", "Error: Unmatched argument at index 0: 'qqq'\nRun 'fleetctl --help' for usage.\n");
+        // FLEETCTL_* variables become arguments in front of the user's; the index still counts only what was typed
+        Map<String, String> env = Map.of("FLEETCTL_DRIVER", "etcd", "FLEETCTL_SSH_USERNAME", "root");
+        Cli.run(env, "qqq").is(1, "", "Error: Unmatched argument at index 0: 'qqq'\nRun 'fleetctl --help' for usage.\n");
+        Cli.run(env, "--debug", "version", "a", "b").is(1, "",
+                "Error: Unmatched arguments from index 2: 'a', 'b'\nRun 'fleetctl version --help' for usage.\n");
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class LoadCommand extends UnitCommand {
     @Override
     protected int run(Session session, List<String> units) {
         if (create.sign()) return refuseSign(session);
+        if (block.attempts() >= 0) Templates.refuseWaitingFor(units, "load");
         List<String> replaced = new UnitCreator(session, "load").createMissing(units, create.replace());
         List<ApiUnit> triggered;
         try {

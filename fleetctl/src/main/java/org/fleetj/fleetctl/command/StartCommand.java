@@ -21,6 +21,7 @@ public final class StartCommand extends UnitCommand {
     @Override
     protected int run(Session session, List<String> units) {
         if (create.sign()) return refuseSign(session);
+        if (block.attempts() >= 0) Templates.refuseWaitingFor(units, "start");
         List<String> replaced = new UnitCreator(session, "start").createMissing(units, create.replace());
         List<ApiUnit> triggered;
         try {

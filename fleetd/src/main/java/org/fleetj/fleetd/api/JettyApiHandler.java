@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.URIUtil;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 
 /**
@@ -44,7 +45,7 @@ final class JettyApiHandler extends Handler.Abstract {
         try {
             ApiRequest apiRequest = new ApiRequest(method, "", query(request),
                     Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE)), () -> readBody(request));
-            answer = router.route(Request.getPathInContext(request), apiRequest);
+            answer = router.route(decodedPath(request), apiRequest);
         } catch (ApiException e) {
             answer = ApiResponse.error(e.status(), e.getMessage());
         }
@@ -60,6 +61,20 @@ final class JettyApiHandler extends Handler.Abstract {
         metrics.apiRequests(methodLabel(method), answer.status()).inc();
         metrics.apiRequestDuration.observeSince(start);
         return true;
+    }
+
+    /**
+     * The path with its percent-encoding undone: Jetty 12 hands it over still encoded, and fleet's Go clients
+     * encode the reserved characters of unit names ({@code foo%401.service} for {@code foo@1.service}).
+     * Encodings that would change the path's structure ({@code %2F}) Jetty has refused before this runs.
+     */
+    private static String decodedPath(Request request) throws ApiException {
+        String encoded = Request.getPathInContext(request);
+        try {
+            return URIUtil.decodePath(encoded);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("malformed percent-encoding in path " + GoQuote.q(encoded));
+        }
     }
 
     private static Map<String, List<String>> query(Request request) throws ApiException {

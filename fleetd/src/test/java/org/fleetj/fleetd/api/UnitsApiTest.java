@@ -188,6 +188,22 @@ class UnitsApiTest {
     }
 
     @Test
+    void percentEncodedNamesAreTheUnitsTheyEncode() throws Exception {
+        // fleet's Go clients expand {unitName} as RFC 6570 does: '@' and ':' are sent percent-encoded
+        String body = "{\"desiredState\":\"inactive\",\"options\":" + HELLO_OPTIONS + "}";
+        assertEquals(201, http.put("/fleet/v1/units/web%401.service", body).status());
+        assertTrue(api.registry.job("web@1.service").isPresent());
+        RawHttp.Response plain = http.get("/fleet/v1/units/web@1.service");
+        assertEquals(200, plain.status(), plain.text());
+        assertTrue(plain.text().contains("\"name\":\"web@1.service\""), plain.text());
+        assertEquals(plain.text(), http.get("/v1-alpha/units/web%401.service").text());
+        assertEquals(201, http.put("/fleet/v1/units/a%3Ab.service", body).status());
+        assertTrue(api.registry.job("a:b.service").isPresent());
+        assertEquals(204, http.delete("/fleet/v1/units/web%401.service").status());
+        assertFalse(api.registry.job("web@1.service").isPresent());
+    }
+
+    @Test
     void templatesMayBeSubmitted() throws Exception {
         assertEquals(201, http.put("/fleet/v1/units/web@.service",
                 "{\"desiredState\":\"inactive\",\"options\":[{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/echo %i\"}]}").status());
