@@ -154,7 +154,7 @@ class ApiOnClusterIT {
                 put("/fleet/v1/units/a.service", "{\"name\":\"b.service\",\"desiredState\":\"inactive\",\"options\":[" + SLEEPER + "]}"));
         assertError(400, "invalid desiredState \"running\": must be one of inactive, loaded, launched",
                 put("/fleet/v1/units/a.service", unitBody("running", SLEEPER)));
-        assertError(400, "invalid [X-Fleet] requirements: [X-Fleet] MachineOf has an empty value; give a unit name",
+        assertError(400, "invalid [X-Fleet] requirements: MachineOf has an empty value; give a unit name",
                 put("/fleet/v1/units/a.service", unitBody("launched", SLEEPER, option("X-Fleet", "MachineOf", ""))));
         Reply badName = put("/fleet/v1/units/bad%20name.service", unitBody("inactive", SLEEPER));
         assertEquals(400, badName.status(), badName.toString());
