@@ -1,0 +1,39 @@
+package org.fleetj.e2e.chaos;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The units every scenario runs with: plain units, a Conflicts group (at most one per machine), a MachineOf pair
+ * and a Global unit. Sized for 4 machines with one of them lost: 3 conflicting units still fit on 3 machines.
+ */
+final class UnitMix {
+    static final String CONFLICT_GLOB = "chaos-conflict-*.service";
+    static final List<ChaosUnit> UNITS = List.of(
+            ChaosUnit.plain("chaos-plain-1.service"),
+            ChaosUnit.plain("chaos-plain-2.service"),
+            ChaosUnit.plain("chaos-plain-3.service"),
+            ChaosUnit.plain("chaos-plain-4.service"),
+            ChaosUnit.plain("chaos-plain-5.service"),
+            ChaosUnit.conflicting("chaos-conflict-1.service", CONFLICT_GLOB),
+            ChaosUnit.conflicting("chaos-conflict-2.service", CONFLICT_GLOB),
+            ChaosUnit.conflicting("chaos-conflict-3.service", CONFLICT_GLOB),
+            ChaosUnit.plain("chaos-web.service"),
+            ChaosUnit.machineOf("chaos-web-sidecar.service", "chaos-web.service"),
+            ChaosUnit.global("chaos-global.service"));
+
+    private UnitMix() {
+    }
+
+    static List<String> names() {
+        return UNITS.stream().map(ChaosUnit::name).toList();
+    }
+
+    static Optional<ChaosUnit> find(String name) {
+        return UNITS.stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+
+    static List<ChaosUnit> nonGlobal() {
+        return UNITS.stream().filter(u -> !u.isGlobal()).toList();
+    }
+}
