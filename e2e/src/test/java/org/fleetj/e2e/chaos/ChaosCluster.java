@@ -83,7 +83,7 @@ final class ChaosCluster implements AutoCloseable {
     /** Starts sampling every machine's systemd. */
     void startSampling() {
         for (Machine m : cluster.machines()) {
-            samplers.add(new SystemdSampler(cluster, m.name(), UnitMix.names(), checker).start());
+            samplers.add(new SystemdSampler(cluster, m.name(), UnitMix.sampledNames(), checker).start());
         }
     }
 

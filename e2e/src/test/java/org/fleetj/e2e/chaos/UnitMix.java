@@ -22,7 +22,27 @@ final class UnitMix {
             ChaosUnit.machineOf("chaos-web-sidecar.service", "chaos-web.service"),
             ChaosUnit.global("chaos-global.service"));
 
+    /**
+     * Plain units some scenarios start and destroy on top of the mix (a start during an engine change, a start right
+     * after an outage): sampled and checked like the mix, absent most of the time.
+     */
+    static final List<ChaosUnit> PROBES = List.of(
+            ChaosUnit.plain("chaos-after-outage.service"),
+            ChaosUnit.plain("chaos-leaderless-1.service"),
+            ChaosUnit.plain("chaos-leaderless-2.service"),
+            ChaosUnit.plain("chaos-leaderless-3.service"));
+
     private UnitMix() {
+    }
+
+    /** Every unit the samplers ask systemd about: the mix and the probes. */
+    static List<String> sampledNames() {
+        return java.util.stream.Stream.concat(UNITS.stream(), PROBES.stream()).map(ChaosUnit::name).toList();
+    }
+
+    /** Non-global sampled units: at most one machine may run each. */
+    static List<ChaosUnit> sampledNonGlobal() {
+        return java.util.stream.Stream.concat(UNITS.stream(), PROBES.stream()).filter(u -> !u.isGlobal()).toList();
     }
 
     static List<String> names() {
@@ -30,7 +50,7 @@ final class UnitMix {
     }
 
     static Optional<ChaosUnit> find(String name) {
-        return UNITS.stream().filter(u -> u.name().equals(name)).findFirst();
+        return java.util.stream.Stream.concat(UNITS.stream(), PROBES.stream()).filter(u -> u.name().equals(name)).findFirst();
     }
 
     static List<ChaosUnit> nonGlobal() {
