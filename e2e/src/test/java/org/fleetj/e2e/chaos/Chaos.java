@@ -84,7 +84,7 @@ public final class Chaos {
                     break;
                 }
             }
-            if (failed > 0) saveLogs(c, repo);
+            saveLogs(c, repo);
         } catch (RuntimeException e) {
             System.out.println("chaos: aborted: " + e);
             e.printStackTrace(System.out);
@@ -118,7 +118,7 @@ public final class Chaos {
         return pass;
     }
 
-    /** fleetd's journal of every machine, for the post-mortem of a failed run. */
+    /** fleetd's journal of every machine, for the post-mortem (kept in e2e/target/chaos-logs/CLUSTER/). */
     private static void saveLogs(ChaosCluster c, Path repo) {
         try {
             Path dir = Files.createDirectories(repo.resolve("e2e/target/chaos-logs/" + c.local().name()));

@@ -13,7 +13,8 @@ final class EtcdLeaderKillScenario implements Scenario {
     @Override
     public void run(ChaosCluster c, Outcome o) {
         int restartsBefore = c.checker().restarts();
-        int stopsBefore = c.checker().unexplainedStops();
+        int stopsBefore = c.checker().uninstructedStops();
+        var placementBefore = c.placement();
         long worstReelect = 0;
         for (int round = 1; round <= 2; round++) {
             OptionalInt leader = c.local().etcdLeader();
@@ -32,9 +33,12 @@ final class EtcdLeaderKillScenario implements Scenario {
         long converged = c.awaitConverged(Duration.ofSeconds(60));
         c.checker().awaitStopsVerified(Duration.ofSeconds(30));
         o.figure("units_restarted", c.checker().restarts() - restartsBefore);
-        o.figure("units_stopped", c.checker().unexplainedStops() - stopsBefore);
+        o.figure("units_stopped", c.checker().uninstructedStops() - stopsBefore);
         o.figure("etcd_new_leader_ms", worstReelect);
         o.figure("converged_after_ms", converged);
+        o.require(c.checker().restarts() == restartsBefore, "units were restarted");
+        o.require(c.checker().uninstructedStops() == stopsBefore, "units were stopped (moved) although nothing asked for it");
+        o.require(c.placement().equals(placementBefore), "placement changed: before " + placementBefore + ", after " + c.placement());
         o.require(converged >= 0, "not converged after the leader kills: " + c.notConvergedReason().orElse("?"));
     }
 }

@@ -22,7 +22,8 @@ final class EtcdOutageScenario implements Scenario {
     @Override
     public void run(ChaosCluster c, Outcome o) {
         int restartsBefore = c.checker().restarts();
-        int stopsBefore = c.checker().unexplainedStops();
+        int stopsBefore = c.checker().uninstructedStops();
+        var placementBefore = c.placement();
         c.local().stopEtcd();
         ChaosCluster.sleep(outage.toMillis());
         c.local().startEtcd();   // returns once every member is healthy
@@ -37,11 +38,14 @@ final class EtcdOutageScenario implements Scenario {
         c.fleetctl(Duration.ofSeconds(60), "destroy", probe);
         c.checker().awaitStopsVerified(Duration.ofSeconds(30));
         int restarted = c.checker().restarts() - restartsBefore;
-        int stopped = c.checker().unexplainedStops() - stopsBefore;
+        int stopped = c.checker().uninstructedStops() - stopsBefore;
         o.figure("units_restarted", restarted);
         o.figure("units_stopped", stopped);
         o.figure("new_unit_active_after_ms", newUnitMs);
         o.figure("converged_after_ms", convergedMs);
+        o.require(c.checker().restarts() == restartsBefore, "units were restarted");
+        o.require(c.checker().uninstructedStops() == stopsBefore, "units were stopped (moved) although nothing asked for it");
+        o.require(c.placement().equals(placementBefore), "placement changed: before " + placementBefore + ", after " + c.placement());
         o.require(converged >= 0, "not converged within 60 s of etcd's return: " + c.notConvergedReason().orElse("?"));
         o.require(Math.max(newUnitMs, convergedMs) <= CONVERGE_LIMIT.toMillis(),
                 "converged " + Math.max(newUnitMs, convergedMs) + " ms after etcd's return, limit " + CONVERGE_LIMIT.toMillis() + " ms");

@@ -12,7 +12,8 @@ final class FleetdRestartScenario implements Scenario {
     @Override
     public void run(ChaosCluster c, Outcome o) {
         int restartsBefore = c.checker().restarts();
-        int stopsBefore = c.checker().unexplainedStops();
+        int stopsBefore = c.checker().uninstructedStops();
+        var placementBefore = c.placement();
         long t = System.nanoTime();
         long worst = 0;
         for (String m : c.upMachines()) {
@@ -26,9 +27,12 @@ final class FleetdRestartScenario implements Scenario {
         long converged = c.awaitConverged(Duration.ofSeconds(60));
         c.checker().awaitStopsVerified(Duration.ofSeconds(30));
         o.figure("units_restarted", c.checker().restarts() - restartsBefore);
-        o.figure("units_stopped", c.checker().unexplainedStops() - stopsBefore);
+        o.figure("units_stopped", c.checker().uninstructedStops() - stopsBefore);
         o.figure("slowest_fleetd_back_ms", worst);
         o.figure("total_ms", (System.nanoTime() - t) / 1_000_000);
+        o.require(c.checker().restarts() == restartsBefore, "units were restarted");
+        o.require(c.checker().uninstructedStops() == stopsBefore, "units were stopped (moved) although nothing asked for it");
+        o.require(c.placement().equals(placementBefore), "placement changed: before " + placementBefore + ", after " + c.placement());
         o.require(converged >= 0, "not converged after the restarts: " + c.notConvergedReason().orElse("?"));
     }
 }

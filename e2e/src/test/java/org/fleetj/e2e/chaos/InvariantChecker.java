@@ -49,6 +49,7 @@ final class InvariantChecker implements AutoCloseable {
     private int restarts;
     private int unexplainedStops;
     private int explainedStops;
+    private int instructedStops;
 
     private record StopEvent(String machine, String unit, long at) {
     }
@@ -113,6 +114,11 @@ final class InvariantChecker implements AutoCloseable {
 
     synchronized int explainedStops() {
         return explainedStops;
+    }
+
+    /** Every stop of a unit the scenario did not stop itself, explained by the registry or not. */
+    synchronized int uninstructedStops() {
+        return explainedStops + unexplainedStops + pendingStops;
     }
 
     /** The longest double run seen so far, counted as the window is (see the class comment). */
@@ -192,7 +198,7 @@ final class InvariantChecker implements AutoCloseable {
 
     private void stopped(String machine, String unit, long now) {
         if (instructed.contains(unit)) {
-            explainedStops++;
+            instructedStops++;
         } else if (isolated.contains(machine)) {
             unexplainedStops++;
             record(now, "unit " + unit + " stopped on " + machine + " while it was cut off from the registry");
