@@ -21,6 +21,15 @@ import org.fleetj.testkit.Machine;
  * Run from the repository root (or pass -Dchaos.repo=PATH) after a build; needs root.
  */
 public final class Chaos {
+    /** Every scenario, by the name it prints. */
+    static final List<Scenario> CATALOGUE = List.of(
+            new EtcdOutageScenario(Duration.ofSeconds(120)), new EtcdOutageScenario(Duration.ofSeconds(20)), new EtcdLeaderKillScenario(),
+            new MachineCrashScenario(), new EngineLeaderCrashScenario(), new PartitionScenario(), new FleetdRestartScenario(),
+            new LoadScenario(1000));
+    static final List<String> FULL = List.of("etcd_all_down_120s", "etcd_leader_killed_twice", "machine_kill9",
+            "engine_leader_machine_killed", "machine_partitioned", "fleetd_restarted_everywhere", "load_1000_units");
+    static final List<String> QUICK = List.of("machine_kill9", "fleetd_restarted_everywhere", "etcd_all_down_20s");
+
     private Chaos() {
     }
 
@@ -45,17 +54,10 @@ public final class Chaos {
                 default -> usage("unknown argument " + args[i]);
             }
         }
-        List<Scenario> scenarios = quick
-                ? List.of(new MachineCrashScenario(), new FleetdRestartScenario(), new EtcdOutageScenario(Duration.ofSeconds(20)))
-                : List.of(new EtcdOutageScenario(Duration.ofSeconds(120)), new EtcdLeaderKillScenario(), new MachineCrashScenario(),
-                        new EngineLeaderCrashScenario(), new PartitionScenario(), new FleetdRestartScenario(), new LoadScenario(1000));
-        if (!only.isEmpty()) {
-            List<Scenario> all = new ArrayList<>(scenarios);
-            all.addAll(List.of(new EtcdOutageScenario(Duration.ofSeconds(20)), new EtcdLeaderKillScenario(), new EngineLeaderCrashScenario(),
-                    new PartitionScenario(), new LoadScenario(1000)));
-            scenarios = only.stream().map(n -> all.stream().filter(s -> s.name().equals(n)).findFirst()
-                    .orElseGet(() -> { usage("no scenario " + n); return null; })).toList();
-        }
+        List<Scenario> scenarios = (only.isEmpty() ? (quick ? QUICK : FULL) : only).stream()
+                .map(n -> CATALOGUE.stream().filter(s -> s.name().equals(n)).findFirst().orElse(null))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        if (scenarios.contains(null)) usage("unknown scenario in " + only);
         Path repo = Path.of(System.getProperty("chaos.repo", ".")).toAbsolutePath().normalize();
         if (!Files.isExecutable(repo.resolve("bin/fleetctl"))) usage("run from the repository root (no bin/fleetctl under " + repo + ")");
         System.exit(run(repo, name, scenarios));
@@ -140,8 +142,7 @@ public final class Chaos {
     private static void usage(String error) {
         if (error != null) System.err.println("chaos: " + error);
         System.err.println("usage: scripts/chaos [--quick] [--only SCENARIO[,SCENARIO...]] [--name CLUSTER]");
-        System.err.println("scenarios: etcd_all_down_120s etcd_all_down_20s etcd_leader_killed_twice machine_kill9 engine_leader_machine_killed");
-        System.err.println("           machine_partitioned fleetd_restarted_everywhere load_1000_units");
+        System.err.println("scenarios: " + String.join(" ", CATALOGUE.stream().map(Scenario::name).toList()));
         System.exit(error == null ? 0 : 2);
     }
 }
