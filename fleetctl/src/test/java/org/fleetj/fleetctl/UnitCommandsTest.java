@@ -139,6 +139,33 @@ class UnitCommandsTest {
                 "WARNING: Unit odd.service: unrecognized requirement in [X-Fleet] section: \"FavouriteColour\"\n");
     }
 
+    @Test
+    void hostileUnitFilesAreRefusedWithTheReasonAndCreateNothing() throws Exception {
+        StringBuilder big = new StringBuilder("[Service]\nExecStart=/bin/true\n");
+        while (big.length() < 10 * 1024 * 1024) big.append("Environment=X=").append("y".repeat(1000)).append('\n');
+        String tenMb = f.unitFile("big.service", big.toString()).toString();
+        Cli.Result r = f.ctl("submit", tenMb);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("Error creating units: failed getting Unit(" + tenMb + ") from file: unit file too large"), r.err());
+        Path nul = dir().resolve("nul.service");
+        Files.write(nul, "[Service]\nExecStart=/bin/echo a\u0000b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Cli.Result n = f.ctl("start", nul.toString());
+        assertEquals(1, n.exit(), n.toString());
+        assertTrue(n.err().contains("NUL"), n.err());
+        Path binary = dir().resolve("binary.service");
+        byte[] garbage = new byte[4096];
+        new java.util.Random(3).nextBytes(garbage);
+        Files.write(binary, garbage);
+        Cli.Result b = f.ctl("load", binary.toString());
+        assertEquals(1, b.exit(), b.toString());
+        assertTrue(b.err().startsWith("Error creating units: failed getting Unit(" + binary + ") from file: "), b.err());
+        String longLine = f.unitFile("long.service", "[Service]\nExecStart=/bin/echo " + "x".repeat(5000) + "\n").toString();
+        Cli.Result l = f.ctl("submit", longLine);
+        assertEquals(1, l.exit(), l.toString());
+        assertTrue(l.err().contains("line too long"), l.err());
+        f.ctl("list-unit-files", "--no-legend").is(0, "", "");
+    }
+
     // ---- load / start: blocking -------------------------------------------------------------------
 
     @ParameterizedTest

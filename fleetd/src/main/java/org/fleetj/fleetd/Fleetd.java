@@ -59,7 +59,7 @@ public final class Fleetd {
             err.println("fleetd: " + e.getMessage());
             return EXIT_CONFIG;
         } catch (IOException e) {
-            err.println("fleetd: " + e.getMessage());
+            err.println("fleetd: invalid value for machine_id_file: " + e.getMessage());
             return EXIT_CONFIG;
         }
         Logging.applyVerbosity(config.verbosity());

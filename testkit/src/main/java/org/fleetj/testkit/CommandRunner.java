@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host command to completion with a time limit, capturing stdout and stderr separately. */
-final class CommandRunner {
+public final class CommandRunner {
     /** Pipe readers block until EOF, so they get threads of their own rather than the common pool. */
     private static final java.util.concurrent.ExecutorService PIPE_READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "testkit-pipe-reader");
@@ -23,11 +23,11 @@ final class CommandRunner {
     private CommandRunner() {
     }
 
-    static CommandResult run(List<String> command, Duration timeout) {
+    public static CommandResult run(List<String> command, Duration timeout) {
         return run(command, Map.of(), timeout);
     }
 
-    static CommandResult run(List<String> command, Map<String, String> extraEnv, Duration timeout) {
+    public static CommandResult run(List<String> command, Map<String, String> extraEnv, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(extraEnv);
         Process p;

@@ -240,6 +240,54 @@ public final class LocalCluster implements AutoCloseable {
         script("etcd", "start");
     }
 
+    /** Comma-separated client URLs of every etcd member (what fleet.conf's etcd_servers lists). */
+    public String etcdEndpoints() {
+        String all = settings().get("ETCD_ENDPOINTS");
+        return all == null ? etcdEndpoint() : all;
+    }
+
+    /** How many etcd members the cluster runs ({@code up --etcd-members}). */
+    public int etcdMembers() {
+        String n = settings().get("ETCD_MEMBERS");
+        return n == null ? 1 : Integer.parseInt(n);
+    }
+
+    /** Stops one etcd member (1-based), gracefully. */
+    public void stopEtcd(int member) {
+        script("etcd", "stop", Integer.toString(member));
+    }
+
+    /** Starts one etcd member (1-based) and waits until it is healthy. */
+    public void startEtcd(int member) {
+        script("etcd", "start", Integer.toString(member));
+    }
+
+    /** SIGKILL to one etcd member (1-based): a crash, data dir kept. */
+    public void killEtcd(int member) {
+        script("etcd", "kill", Integer.toString(member));
+    }
+
+    /** SIGKILL to every etcd member. */
+    public void killEtcd() {
+        script("etcd", "kill", "all");
+    }
+
+    /** The current etcd leader's member number (1-based), if some member answers with one. */
+    public java.util.OptionalInt etcdLeader() {
+        CommandResult r = run(List.of("etcd", "leader"), COMMAND_TIMEOUT);
+        return r.succeeded() ? java.util.OptionalInt.of(Integer.parseInt(r.trimmed())) : java.util.OptionalInt.empty();
+    }
+
+    /** Takes the machine off the network (the host end of its veth goes down); it keeps running. */
+    public void cutNetwork(String machine) {
+        script("cut", machine);
+    }
+
+    /** Puts a machine cut off by {@link #cutNetwork} back on the network. */
+    public void healNetwork(String machine) {
+        script("heal", machine);
+    }
+
     /** SIGSTOP to etcd — clients hang rather than fail. */
     public void pauseEtcd() {
         script("etcd", "pause");

@@ -20,9 +20,11 @@ public final class LocalClusterOptions {
     private final Optional<String> keyPrefix;
     private final Optional<String> subnet;
     private final Duration bootTimeout;
+    private final int etcdMembers;
 
     private LocalClusterOptions(boolean fleetd, Optional<String> fleetdCommand, Map<String, String> metadata, List<String> conf,
-            Optional<String> agentTtl, Optional<String> keyPrefix, Optional<String> subnet, Duration bootTimeout) {
+            Optional<String> agentTtl, Optional<String> keyPrefix, Optional<String> subnet, Duration bootTimeout, int etcdMembers) {
+        this.etcdMembers = etcdMembers;
         this.fleetd = fleetd;
         this.fleetdCommand = fleetdCommand;
         this.metadata = Map.copyOf(metadata);
@@ -36,17 +38,17 @@ public final class LocalClusterOptions {
     /** fleetd from the repo's build (examples/fleetd.service + bin/fleetd), the script's default. */
     public static LocalClusterOptions defaults() {
         return new LocalClusterOptions(true, Optional.empty(), Map.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(120));
+                Duration.ofSeconds(120), 1);
     }
 
     /** Machines boot without fleetd ({@code --no-fleetd}). */
     public LocalClusterOptions withoutFleetd() {
-        return new LocalClusterOptions(false, Optional.empty(), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout);
+        return new LocalClusterOptions(false, Optional.empty(), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
     }
 
     /** Run this command line as fleetd.service's ExecStart ({@code --fleetd}); up waits until every machine registered. */
     public LocalClusterOptions fleetdCommand(String commandLine) {
-        return new LocalClusterOptions(true, Optional.of(commandLine), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout);
+        return new LocalClusterOptions(true, Optional.of(commandLine), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
     }
 
     /** fleet.conf {@code metadata=} for one machine, e.g. {@code metadata("m2", "disk=ssd,region=eu")}; default {@code name=<machine>}. */
@@ -54,7 +56,7 @@ public final class LocalClusterOptions {
         requireMachineName(machine);
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put(machine, keyValues);
-        return new LocalClusterOptions(fleetd, fleetdCommand, m, conf, agentTtl, keyPrefix, subnet, bootTimeout);
+        return new LocalClusterOptions(fleetd, fleetdCommand, m, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
     }
 
     /** An extra fleet.conf line for every machine, e.g. {@code conf("engine_reconcile_interval", "1")}. */
@@ -69,20 +71,28 @@ public final class LocalClusterOptions {
     }
 
     public LocalClusterOptions agentTtl(String duration) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, Optional.of(duration), keyPrefix, subnet, bootTimeout);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, Optional.of(duration), keyPrefix, subnet, bootTimeout, etcdMembers);
     }
 
     public LocalClusterOptions keyPrefix(String prefix) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, Optional.of(prefix), subnet, bootTimeout);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, Optional.of(prefix), subnet, bootTimeout, etcdMembers);
     }
 
     /** A /24 as {@code 10.X.Y}; by default the script picks a free one. */
     public LocalClusterOptions subnet(String tenXY) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, Optional.of(tenXY), bootTimeout);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, Optional.of(tenXY), bootTimeout, etcdMembers);
     }
 
     public LocalClusterOptions bootTimeout(Duration timeout) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, timeout);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, timeout, etcdMembers);
+    }
+
+    /** An etcd cluster of this many members ({@code --etcd-members}); every machine's fleet.conf lists them all. */
+    public LocalClusterOptions etcdMembers(int members) {
+        if (members < 1 || members > 9) {
+            throw new IllegalArgumentException("etcd members must be 1..9, got " + members);
+        }
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, members);
     }
 
     Duration bootTimeout() {
@@ -101,6 +111,9 @@ public final class LocalClusterOptions {
         agentTtl.ifPresent(t -> a.addAll(List.of("--agent-ttl", t)));
         keyPrefix.ifPresent(p -> a.addAll(List.of("--key-prefix", p)));
         subnet.ifPresent(s -> a.addAll(List.of("--subnet", s)));
+        if (etcdMembers != 1) {
+            a.addAll(List.of("--etcd-members", Integer.toString(etcdMembers)));
+        }
         a.addAll(List.of("--timeout", Long.toString(bootTimeout.toSeconds())));
         return a;
     }
@@ -108,7 +121,7 @@ public final class LocalClusterOptions {
     private LocalClusterOptions addConf(String line) {
         List<String> c = new ArrayList<>(conf);
         c.add(line);
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, c, agentTtl, keyPrefix, subnet, bootTimeout);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, c, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
     }
 
     private static void requireMachineName(String machine) {

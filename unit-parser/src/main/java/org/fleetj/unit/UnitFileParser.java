@@ -47,6 +47,11 @@ import java.util.List;
 final class UnitFileParser {
     /** go-systemd's SYSTEMD_LINE_MAX: a line and its newline must fit in this many bytes. */
     static final int LINE_MAX_BYTES = 2048;
+    /**
+     * Largest unit file accepted (1 MiB): fleet's API refuses larger request bodies, and etcd larger requests
+     * (1.5 MiB by default), so a larger file could never be stored; refusing it here says why.
+     */
+    public static final int FILE_MAX_BYTES = 1024 * 1024;
 
     private static final char BOM = '\uFEFF';
 
@@ -56,15 +61,23 @@ final class UnitFileParser {
     /** Parses UTF-8 bytes; invalid UTF-8 is a {@link UnitParseException} naming the line. */
     static List<UnitOption> parse(byte[] utf8) throws UnitParseException {
         if (utf8 == null) throw new UnitParseException("no unit file content (null)");
+        checkSize(utf8.length);
         return parse(decodeStrictUtf8(utf8));
     }
 
     static List<UnitOption> parse(String text) throws UnitParseException {
         if (text == null) throw new UnitParseException("no unit file content (null)");
+        if (text.length() > FILE_MAX_BYTES / 3) checkSize(text.getBytes(StandardCharsets.UTF_8).length);
         if (!text.isEmpty() && text.charAt(0) == BOM) text = text.substring(1);
         Lines lines = Lines.split(text);
         lines.checkCharactersAndLengths();
         return new Reader(lines).read();
+    }
+
+    private static void checkSize(long bytes) throws UnitParseException {
+        if (bytes > FILE_MAX_BYTES) {
+            throw new UnitParseException("unit file too large: " + bytes + " bytes, the limit is " + FILE_MAX_BYTES + " bytes (1 MiB)");
+        }
     }
 
     private static String decodeStrictUtf8(byte[] bytes) throws UnitParseException {

@@ -149,6 +149,23 @@ class UnitFileParserTest {
     }
 
     @Test
+    void rejectsFilesOverOneMebibyteNamingTheLimit() throws Exception {
+        String line = "Environment=X=" + "y".repeat(1000) + "\n";
+        StringBuilder tenMb = new StringBuilder("[Service]\n");
+        while (tenMb.length() < 10 * 1024 * 1024) tenMb.append(line);
+        UnitParseException bytes = assertThrows(UnitParseException.class,
+                () -> UnitFile.parse(tenMb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(bytes.getMessage().contains("too large") && bytes.getMessage().contains("1 MiB"), bytes.getMessage());
+        UnitParseException text = assertThrows(UnitParseException.class, () -> UnitFile.parse(tenMb.toString()));
+        assertTrue(text.getMessage().contains("too large"), text.getMessage());
+        // multi-byte characters count in bytes: 400 Ki of 3-byte characters is over the limit
+        String wide = "[Service]\n" + ("Environment=X=" + "\u20ac".repeat(600) + "\n").repeat(700);
+        assertThrows(UnitParseException.class, () -> UnitFile.parse(wide));
+        String justUnder = "[Service]\n" + line.repeat(1000);
+        assertEquals(1000, UnitFile.parse(justUnder).options().size(), "a large file under the limit is fine");
+    }
+
+    @Test
     void rejectsNullWithItsOwnErrorType() {
         assertThrows(UnitParseException.class, () -> UnitFile.parse((String) null));
         assertThrows(UnitParseException.class, () -> UnitFile.parse((byte[]) null));

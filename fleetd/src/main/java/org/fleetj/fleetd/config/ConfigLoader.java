@@ -175,6 +175,70 @@ public final class ConfigLoader {
         return out;
     }
 
+    /**
+     * What the single-value checks cannot see: files that must be readable, options that only make sense together,
+     * paths that must be absolute, a socket group that must exist. fleetd refuses to start naming the option rather
+     * than failing later (or, for TLS files, retrying forever against etcd).
+     */
+    private static void checkFilesAndPairs(Map<String, String> r, List<String> listen) throws ConfigException {
+        for (String option : List.of("etcd_cafile", "etcd_certfile", "etcd_keyfile", "listen_certfile", "listen_keyfile", "listen_cafile")) {
+            String v = ConfigValues.unquote(r.get(option));
+            if (v.isEmpty()) continue;
+            Path f = Path.of(v);
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                throw new ConfigException("invalid value for " + option + ": " + v + " does not exist or is not a readable file");
+            }
+        }
+        together(r, "etcd_certfile", "etcd_keyfile", "etcd TLS client authentication needs both");
+        together(r, "listen_certfile", "listen_keyfile", "the HTTPS listener needs both");
+        if (!set(r, "etcd_username") && set(r, "etcd_password")) {
+            throw new ConfigException("invalid value for etcd_password: a password needs etcd_username too");
+        }
+        if (set(r, "etcd_username") && !set(r, "etcd_password")) {
+            throw new ConfigException("invalid value for etcd_username: a user name needs etcd_password too");
+        }
+        boolean https = listen.stream().anyMatch(l -> l.startsWith("https://"));
+        if (https && !set(r, "listen_certfile")) {
+            throw new ConfigException("invalid value for listen: an https:// listener needs listen_certfile and listen_keyfile");
+        }
+        if (!https && (set(r, "listen_certfile") || set(r, "listen_cafile"))) {
+            String option = set(r, "listen_cafile") ? "listen_cafile" : "listen_certfile";
+            throw new ConfigException("invalid value for " + option + ": it applies to an https:// listener, and listen has none");
+        }
+        for (String option : List.of("units_directory", "machine_id_file")) {
+            String v = ConfigValues.unquote(r.get(option));
+            if (!v.startsWith("/")) throw new ConfigException("invalid value for " + option + ": \"" + v + "\" must be an absolute path");
+        }
+        String socket = ConfigValues.unquote(r.get("api_socket"));
+        if (!socket.isEmpty() && !socket.startsWith("/")) {
+            throw new ConfigException("invalid value for api_socket: \"" + socket + "\" must be an absolute path (or empty: no socket)");
+        }
+        String group = ConfigValues.unquote(r.get("api_socket_group"));
+        if (!group.isEmpty()) {
+            try {
+                java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+            } catch (IOException e) {
+                throw new ConfigException("invalid value for api_socket_group: no group \"" + group + "\" on this machine");
+            }
+        }
+        String bus = ConfigValues.unquote(r.get("dbus_address"));
+        if (!bus.isEmpty() && !bus.matches("[a-z][a-z0-9-]*:([A-Za-z0-9_-]+=[^,;]*(,[A-Za-z0-9_-]+=[^,;]*)*)?(;[a-z][a-z0-9-]*:([A-Za-z0-9_-]+=[^,;]*(,[A-Za-z0-9_-]+=[^,;]*)*)?)*")) {
+            throw new ConfigException("invalid value for dbus_address: \"" + bus + "\" is not a D-Bus address (e.g. unix:path=/run/dbus/system_bus_socket)");
+        }
+    }
+
+    private static boolean set(Map<String, String> r, String option) {
+        return !ConfigValues.unquote(r.get(option)).isEmpty();
+    }
+
+    private static void together(Map<String, String> r, String a, String b, String why) throws ConfigException {
+        if (set(r, a) != set(r, b)) {
+            String missing = set(r, a) ? b : a;
+            String given = set(r, a) ? a : b;
+            throw new ConfigException("invalid value for " + given + ": " + why + " " + a + " and " + b + "; " + missing + " is not set");
+        }
+    }
+
     private static FleetConfig build(Map<String, String> r) throws ConfigException {
         List<String> etcd = ConfigValues.list("etcd_servers", r.get("etcd_servers"));
         if (etcd.isEmpty()) throw new ConfigException("invalid value for etcd_servers: at least one etcd URL is required");
@@ -202,6 +266,7 @@ public final class ConfigLoader {
         var agentTtl = ConfigValues.goDuration("agent_ttl", r.get("agent_ttl"));
         if (agentTtl.toMillis() < 1000) throw new ConfigException("invalid value for agent_ttl: " + r.get("agent_ttl") + " is shorter than 1s");
         String stop = ConfigValues.unquote(r.get("stop_on_disconnect_after"));
+        checkFilesAndPairs(r, listen);
         return new FleetConfig(
                 etcd,
                 prefix,

@@ -7,31 +7,31 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** etcdctl (v3) as an independent witness and tool for tests: it shares no code with jetcd. */
-final class Etcdctl {
+public final class Etcdctl {
     private final List<String> base;
 
     private Etcdctl(List<String> base) {
         this.base = base;
     }
 
-    static Etcdctl at(String endpoints) {
+    public static Etcdctl at(String endpoints) {
         return new Etcdctl(List.of("etcdctl", "--endpoints=" + endpoints, "--command-timeout=5s"));
     }
 
-    Etcdctl withUser(String user, String password) {
+    public Etcdctl withUser(String user, String password) {
         List<String> b = new ArrayList<>(base);
         b.add("--user=" + user + ":" + password);
         return new Etcdctl(b);
     }
 
-    Etcdctl withTls(String caFile, String certFile, String keyFile) {
+    public Etcdctl withTls(String caFile, String certFile, String keyFile) {
         List<String> b = new ArrayList<>(base);
         b.addAll(List.of("--cacert=" + caFile, "--cert=" + certFile, "--key=" + keyFile));
         return new Etcdctl(b);
     }
 
     /** Runs one command; its stdout, or an AssertionError with what etcdctl said. */
-    String run(String... args) {
+    public String run(String... args) {
         List<String> cmd = new ArrayList<>(base);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -14,13 +14,13 @@ import java.util.stream.Stream;
  * A throw-away CA with a server certificate for 127.0.0.1 and a client certificate, made with openssl (EC
  * P-256 keys, PKCS#8 PEM) in a scratch directory under /var/tmp that {@link #close()} deletes.
  */
-final class TestCertificates implements AutoCloseable {
-    final Path dir;
-    final Path caCert;
-    final Path serverCert;
-    final Path serverKey;
-    final Path clientCert;
-    final Path clientKey;
+public final class TestCertificates implements AutoCloseable {
+    public final Path dir;
+    public final Path caCert;
+    public final Path serverCert;
+    public final Path serverKey;
+    public final Path clientCert;
+    public final Path clientKey;
 
     private TestCertificates(Path dir) {
         this.dir = dir;
@@ -31,7 +31,7 @@ final class TestCertificates implements AutoCloseable {
         this.clientKey = dir.resolve("client.key");
     }
 
-    static TestCertificates create() throws IOException {
+    public static TestCertificates create() throws IOException {
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "fleet-etcd-tls-");
         TestCertificates c = new TestCertificates(dir);
         try {
