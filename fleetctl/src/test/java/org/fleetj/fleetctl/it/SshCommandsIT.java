@@ -199,17 +199,27 @@ class SshCommandsIT {
 
     @Test
     void windowSizeChangesReachTheRemoteTerminal() throws Exception {
+        // The resize happens only once the remote shell said it is up (a marker file: the machines share the host's
+        // file system outside /tmp and /run), and the remote side polls its size until it follows: no fixed sleeps.
+        String ready = c.cluster.stateDir().resolve("resize-ready-" + System.nanoTime()).toString();
         Process p = c.onTerminal(Map.of(), "stty cols 100 rows 30\n"
-                + "(sleep 4; stty cols 123 rows 45 </dev/tty) &\n"
+                + "(for i in $(seq 600); do [ -e " + SshTestCluster.quote(ready) + " ] && break; sleep 0.1; done; "
+                + "stty cols 123 rows 45 </dev/tty) &\n"
                 + "fleetctl " + c.baseArgsForShell() + " ssh " + m3.substring(0, 10) + "\n");
         try (OutputStream in = p.getOutputStream()) {
-            in.write("echo size-$(stty size | tr ' ' x); sleep 7; echo size-$(stty size | tr ' ' x); exit 0\n".getBytes(StandardCharsets.UTF_8));
+            in.write(("echo size-$(stty size | tr ' ' x); touch " + SshTestCluster.quote(ready) + "; "
+                    + "for i in $(seq 300); do s=$(stty size | tr ' ' x); [ \"$s\" = 45x123 ] && break; sleep 0.1; done; "
+                    + "echo size-$(stty size | tr ' ' x); exit 0\n").getBytes(StandardCharsets.UTF_8));
         }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the shell ended");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("size-30x100"), "the remote pty starts with the local size: " + out);
-        assertTrue(out.contains("size-45x123"), "and follows it: " + out);
+        try {
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the shell ended");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("size-30x100"), "the remote pty starts with the local size: " + out);
+            assertTrue(out.contains("size-45x123"), "and follows it: " + out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(ready));
+        }
     }
 
     private static void waitFor(Process p, StringBuilder seen, String text) throws IOException, InterruptedException {

@@ -143,11 +143,11 @@ public final class FleetDaemon implements AutoCloseable {
     /**
      * How long a vanished machine keeps its units (see the engine's MachineLossGrace): long enough for an agent
      * that is only re-announcing itself after an etcd outage, short enough that a crashed machine's units run
-     * elsewhere within agent_ttl + 5 s.
+     * elsewhere within agent_ttl + 5 s (lease expiry is noticed up to 0.5 s late, and starting takes a moment).
      */
     static Duration machineLossGrace(Duration agentTtl) {
         Duration half = agentTtl.dividedBy(2);
-        Duration max = Duration.ofSeconds(3);
+        Duration max = Duration.ofSeconds(2);
         return half.compareTo(max) < 0 ? half : max;
     }
 

@@ -33,6 +33,8 @@ final class EtcdGateway implements AutoCloseable {
     static final Duration RENEW_INTERVAL = Duration.ofSeconds(3);
     private static final int MAX_INBOUND_BYTES = 512 * 1024 * 1024;
 
+    static final Duration FIRST_CONTACT_TIMEOUT = Duration.ofSeconds(5);
+    private volatile boolean answeredOnce;
     private final EtcdConfig config;
     private final RegistryMetrics metrics;
     private final Object lock = new Object();
@@ -91,7 +93,16 @@ final class EtcdGateway implements AutoCloseable {
 
     /** Runs one request of type {@code op} and waits for it at most the request timeout. */
     <T> T call(String op, Function<Client, CompletableFuture<T>> request) {
-        return call(op, config.requestTimeout(), request);
+        return call(op, answeredOnce ? config.requestTimeout() : firstContactTimeout(), request);
+    }
+
+    /**
+     * Until etcd has answered once, requests may take longer than etcd_request_timeout: the first one pays for
+     * loading gRPC and Netty and opening the channel (over a second on a busy machine). Timing those out one
+     * after another only delays a restarted fleetd's join, and a late join is what could let its units move.
+     */
+    private Duration firstContactTimeout() {
+        return config.requestTimeout().compareTo(FIRST_CONTACT_TIMEOUT) > 0 ? config.requestTimeout() : FIRST_CONTACT_TIMEOUT;
     }
 
     <T> T call(String op, Duration timeout, Function<Client, CompletableFuture<T>> request) {
@@ -193,6 +204,7 @@ final class EtcdGateway implements AutoCloseable {
     }
 
     private void succeeded() {
+        answeredOnce = true;
         if (failingSinceNanos != 0) {
             synchronized (lock) {
                 failingSinceNanos = 0;
