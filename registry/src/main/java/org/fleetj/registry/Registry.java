@@ -114,7 +114,12 @@ public interface Registry extends AutoCloseable {
      */
     Subscription watchGlobalJobs(Runnable onChange);
 
-    /** Wakes when anything the engine decides on changes: jobs, schedule, machines, unit states. */
+    /**
+     * Wakes when anything the engine decides on changes: jobs (created, destroyed, desired state, file),
+     * machines (join, leave, re-announce) and dynamic machine metadata. Not unit states, which agents publish
+     * all the time and the engine does not read, and not the schedule, which only the engine writes: at
+     * 10,000 units the engine would otherwise re-read the cluster after every state an agent publishes.
+     */
     Subscription watchCluster(Runnable onChange);
 
     /** Requests this registry made to its store, per operation type. */

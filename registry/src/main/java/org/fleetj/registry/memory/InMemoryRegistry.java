@@ -690,7 +690,17 @@ public final class InMemoryRegistry implements Registry {
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch("", "cluster", onChange);
+        Objects.requireNonNull(onChange, "onChange");
+        synchronized (this) {
+            checkUsableLocked();
+        }
+        CoalescingNotifier notifier = new CoalescingNotifier("cluster", onChange, callbacks);
+        List<Watch> added = List.of(new Watch("job/", notifier), new Watch("machine/", notifier), new Watch("machine-meta/", notifier));
+        watches.addAll(added);
+        return () -> {
+            notifier.close();
+            watches.removeAll(added);
+        };
     }
 
     private Subscription watch(String prefix, String name, Runnable onChange) {
