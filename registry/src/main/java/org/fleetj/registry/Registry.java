@@ -26,6 +26,12 @@ public interface Registry extends AutoCloseable {
     /** The unit file stored under that hash (40 hex), if any. */
     Optional<UnitFile> unitFile(String hash);
 
+    /**
+     * The unit files stored under these hashes, by hash; hashes without a file are left out. One request for
+     * many (an agent handed a hundred new units fetches their files at once, not one by one).
+     */
+    Map<String, UnitFile> unitFiles(java.util.Collection<String> hashes);
+
     // ---- jobs (written by users) ----------------------------------------------------------
 
     /** Creates job {@code name}: stores the file by hash and the job, atomically. Fails if the name exists. */

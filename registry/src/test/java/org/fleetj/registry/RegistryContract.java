@@ -141,6 +141,19 @@ public abstract class RegistryContract {
     }
 
     @Test
+    void unitFilesAreReadManyAtOnceLeavingOutUnknownHashes() {
+        UnitFile a = service("/bin/a");
+        UnitFile b = service("/bin/b");
+        otherClient().createJob("a.service", a, TargetState.LAUNCHED);
+        otherClient().createJob("b.service", b, TargetState.LAUNCHED);
+        String unknown = "0000000000000000000000000000000000000000";
+        assertEquals(Map.of(a.hash().hex(), a, b.hash().hex(), b),
+                registry().unitFiles(List.of(a.hash().hex(), unknown, b.hash().hex(), a.hash().hex())));
+        assertEquals(Map.of(), registry().unitFiles(List.of()));
+        assertEquals(Map.of(), registry().unitFiles(List.of(unknown, "bad/hash")));
+    }
+
+    @Test
     void creatingAnExistingJobFailsAndKeepsTheOriginal() {
         registry().createJob("a.service", service("/bin/true"), TargetState.INACTIVE);
         UnitExistsException e = assertThrows(UnitExistsException.class,

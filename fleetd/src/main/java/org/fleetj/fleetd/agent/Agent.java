@@ -167,7 +167,9 @@ public final class Agent implements AutoCloseable {
 
     private Map<String, DesiredUnit> readDesired() {
         Map<String, DesiredUnit> desired = new TreeMap<>();
-        for (ScheduledUnit s : registry.scheduleOf(self.id())) {
+        List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
+        fetchMissingFiles(scheduled);
+        for (ScheduledUnit s : scheduled) {
             if (s.desiredState() == TargetState.INACTIVE) continue;
             Optional<UnitFile> file = fileFor(s.unitHash());
             if (file.isEmpty()) {
@@ -202,6 +204,15 @@ public final class Agent implements AutoCloseable {
         desired.values().forEach(d -> in.add(d.hash()));
         local.values().forEach(l -> in.add(l.hash()));
         return in;
+    }
+
+    /** The files of newly scheduled units in one request (a burst of a hundred decisions is one read, not a hundred). */
+    private void fetchMissingFiles(List<ScheduledUnit> scheduled) {
+        Set<String> missing = new java.util.HashSet<>();
+        for (ScheduledUnit s : scheduled) {
+            if (s.desiredState() != TargetState.INACTIVE && !filesByHash.containsKey(s.unitHash())) missing.add(s.unitHash());
+        }
+        if (missing.size() > 1) filesByHash.putAll(registry.unitFiles(missing));
     }
 
     private Optional<UnitFile> fileFor(String hash) {

@@ -131,6 +131,12 @@ public final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public Map<String, UnitFile> unitFiles(java.util.Collection<String> hashes) {
+        List<String> valid = hashes.stream().filter(h -> h != null && !h.isEmpty() && h.indexOf('/') < 0).distinct().toList();
+        return valid.isEmpty() ? Map.of() : bodies.getAll(valid);
+    }
+
+    @Override
     public void createJob(String name, UnitFile unit, TargetState desired) {
         jobs.create(name, unit, desired);
     }

@@ -270,6 +270,18 @@ public final class InMemoryRegistry implements Registry {
     }
 
     @Override
+    public Map<String, UnitFile> unitFiles(java.util.Collection<String> hashes) {
+        return op("range", () -> {
+            Map<String, UnitFile> out = new HashMap<>();
+            for (String h : hashes) {
+                UnitFile u = units.get(h);
+                if (u != null) out.put(h, u);
+            }
+            return out;
+        });
+    }
+
+    @Override
     public void createJob(String name, UnitFile unit, TargetState desired) {
         NameRules.unitName(name);
         Objects.requireNonNull(unit, "unit");
