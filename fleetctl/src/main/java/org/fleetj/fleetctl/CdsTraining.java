@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The training run behind {@code bin/fleetctl}'s class-data-sharing archive: plays the common commands
  * in-process against a loopback stand-in of fleetd's API that answers fixed documents, so the archive
- * holds the classes a real run loads (picocli, commands, HTTP client, JSON, tables). Prints nothing.
+ * holds the classes a real run loads (picocli, commands, HTTP client, JSON, tables, and the etcd driver's
+ * jetcd/gRPC/Netty up to a failed first request). Prints nothing.
  */
 public final class CdsTraining {
     private static final String UNITS = "{\"units\":[{\"currentState\":\"launched\",\"desiredState\":\"launched\","
@@ -53,11 +54,21 @@ public final class CdsTraining {
             }
             Fleetctl.run(new String[]{"--endpoint", "unix:///nonexistent/fleet.sock", "list-units"}, Map.of(),
                     new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
+            // the etcd driver up to its first request (jetcd, gRPC and Netty: most of that driver's start-up)
+            Fleetctl.run(new String[]{"--driver", "etcd", "--endpoint", "http://127.0.0.1:" + closedPort(), "--request-timeout", "0.5",
+                    "list-units"}, Map.of(), new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
             // the SSH path up to connecting: a closed loopback port, a made-up agent, no known_hosts read
             org.fleetj.fleetctl.ssh.SshWarmup.run();
             Fleetctl.run(new String[]{"--endpoint", endpoint, "--known-hosts-file", "/nonexistent/known_hosts", "--ssh-timeout", "1",
                             "ssh", "--ssh-port", "1", "3d1219c7", "--", "true"}, Map.of("SSH_AUTH_SOCK", "/nonexistent/cds-training-agent"),
                     new ByteArrayInputStream(new byte[0]), sink, sink, new DriverClientFactory());
+        }
+    }
+
+    /** A loopback port nobody listens on. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

@@ -26,6 +26,12 @@ public interface Registry extends AutoCloseable {
     /** The unit file stored under that hash (40 hex), if any. */
     Optional<UnitFile> unitFile(String hash);
 
+    /**
+     * The unit files stored under these hashes, by hash; hashes without a file are left out. One request for
+     * many (an agent handed a hundred new units fetches their files at once, not one by one).
+     */
+    Map<String, UnitFile> unitFiles(java.util.Collection<String> hashes);
+
     // ---- jobs (written by users) ----------------------------------------------------------
 
     /** Creates job {@code name}: stores the file by hash and the job, atomically. Fails if the name exists. */
@@ -114,7 +120,12 @@ public interface Registry extends AutoCloseable {
      */
     Subscription watchGlobalJobs(Runnable onChange);
 
-    /** Wakes when anything the engine decides on changes: jobs, schedule, machines, unit states. */
+    /**
+     * Wakes when anything the engine decides on changes: jobs (created, destroyed, desired state, file),
+     * machines (join, leave, re-announce) and dynamic machine metadata. Not unit states, which agents publish
+     * all the time and the engine does not read, and not the schedule, which only the engine writes: at
+     * 10,000 units the engine would otherwise re-read the cluster after every state an agent publishes.
+     */
     Subscription watchCluster(Runnable onChange);
 
     /** Requests this registry made to its store, per operation type. */

@@ -141,6 +141,19 @@ public abstract class RegistryContract {
     }
 
     @Test
+    void unitFilesAreReadManyAtOnceLeavingOutUnknownHashes() {
+        UnitFile a = service("/bin/a");
+        UnitFile b = service("/bin/b");
+        otherClient().createJob("a.service", a, TargetState.LAUNCHED);
+        otherClient().createJob("b.service", b, TargetState.LAUNCHED);
+        String unknown = "0000000000000000000000000000000000000000";
+        assertEquals(Map.of(a.hash().hex(), a, b.hash().hex(), b),
+                registry().unitFiles(List.of(a.hash().hex(), unknown, b.hash().hex(), a.hash().hex())));
+        assertEquals(Map.of(), registry().unitFiles(List.of()));
+        assertEquals(Map.of(), registry().unitFiles(List.of(unknown, "bad/hash")));
+    }
+
+    @Test
     void creatingAnExistingJobFailsAndKeepsTheOriginal() {
         registry().createJob("a.service", service("/bin/true"), TargetState.INACTIVE);
         UnitExistsException e = assertThrows(UnitExistsException.class,
@@ -511,7 +524,7 @@ public abstract class RegistryContract {
     }
 
     @Test
-    void theClusterWatchWakesForJobsMachinesAndStates() {
+    void theClusterWatchWakesForJobsMachinesAndMetadataButNotForStatesOrTheSchedule() {
         AtomicInteger wakes = new AtomicInteger();
         registry().watchCluster(wakes::incrementAndGet);
 
@@ -524,9 +537,29 @@ public abstract class RegistryContract {
         await().atMost(patience()).until(() -> wakes.get() > before);
         pause(quietPeriod());
 
-        int beforeState = wakes.get();
+        int beforeDesired = wakes.get();
+        otherClient().setDesiredState("a.service", TargetState.LOADED);
+        await().atMost(patience()).until(() -> wakes.get() > beforeDesired);
+        pause(quietPeriod());
+
+        int beforeMeta = wakes.get();
+        otherClient().setMachineMetadata(machineId(1), "disk", "ssd");
+        await().atMost(patience()).until(() -> wakes.get() > beforeMeta);
+        pause(quietPeriod());
+
+        // what agents publish and what the engine itself writes do not wake the engine
+        int quiet = wakes.get();
         otherClient().publishUnitState(p, new UnitState("a.service", machineId(1), "h", "loaded", "active", "running", TargetState.LAUNCHED));
-        await().atMost(patience()).until(() -> wakes.get() > beforeState);
+        Leadership leader = leadOnce(otherClient(), machineId(2));
+        otherClient().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(1),
+                service("/bin/a").hash().hex(), TargetState.LAUNCHED, "test")));
+        otherClient().removeUnitState(p, "a.service");
+        pause(quietPeriod());
+        assertEquals(quiet, wakes.get(), "unit states and the schedule must not wake the cluster watch");
+
+        int beforeDestroy = wakes.get();
+        otherClient().destroyJob("a.service");
+        await().atMost(patience()).until(() -> wakes.get() > beforeDestroy);
     }
 
     // ---- outage ------------------------------------------------------------------------------

@@ -167,7 +167,9 @@ public final class Agent implements AutoCloseable {
 
     private Map<String, DesiredUnit> readDesired() {
         Map<String, DesiredUnit> desired = new TreeMap<>();
-        for (ScheduledUnit s : registry.scheduleOf(self.id())) {
+        List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
+        fetchMissingFiles(scheduled);
+        for (ScheduledUnit s : scheduled) {
             if (s.desiredState() == TargetState.INACTIVE) continue;
             Optional<UnitFile> file = fileFor(s.unitHash());
             if (file.isEmpty()) {
@@ -204,6 +206,15 @@ public final class Agent implements AutoCloseable {
         return in;
     }
 
+    /** The files of newly scheduled units in one request (a burst of a hundred decisions is one read, not a hundred). */
+    private void fetchMissingFiles(List<ScheduledUnit> scheduled) {
+        Set<String> missing = new java.util.HashSet<>();
+        for (ScheduledUnit s : scheduled) {
+            if (s.desiredState() != TargetState.INACTIVE && !filesByHash.containsKey(s.unitHash())) missing.add(s.unitHash());
+        }
+        if (missing.size() > 1) filesByHash.putAll(registry.unitFiles(missing));
+    }
+
     private Optional<UnitFile> fileFor(String hash) {
         UnitFile f = filesByHash.get(hash);
         if (f != null) return Optional.of(f);
@@ -214,13 +225,16 @@ public final class Agent implements AutoCloseable {
 
     private void execute(List<AgentTask> tasks, Map<String, DesiredUnit> desired) {
         if (tasks.isEmpty()) return;
+        Set<String> neverLoaded = neverLoadedBySystemd(tasks);
         boolean reloadNeeded = false;
+        List<String> fresh = new ArrayList<>();
         boolean unloaded = false;
         // Phase order from the reconciler: unloads, stops, loads, starts. One daemon-reload serves all
-        // file changes of a phase instead of one per unit.
+        // file changes of a phase instead of one per unit, and none is needed when every file is new.
         for (AgentTask t : tasks) {
-            if (t.kind() == AgentTask.Kind.START && reloadNeeded) {
-                reloadNeeded = !daemonReload();
+            if (t.kind() == AgentTask.Kind.START && (reloadNeeded || !fresh.isEmpty())) {
+                reloadNeeded = !makeSystemdSeeFiles(reloadNeeded, fresh);
+                fresh.clear();
             }
             log.info("agent: {}", t);
             DesiredUnit d = desired.get(t.unit());
@@ -236,12 +250,65 @@ public final class Agent implements AutoCloseable {
                     local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
                 });
             };
-            if (ok && (t.kind() == AgentTask.Kind.LOAD || t.kind() == AgentTask.Kind.UNLOAD)) reloadNeeded = true;
-            if (ok && t.kind() == AgentTask.Kind.UNLOAD) unloaded = true;
+            if (ok && t.kind() == AgentTask.Kind.LOAD) {
+                if (neverLoaded.contains(t.unit()) && !d.file().hasSection("Install")) fresh.add(t.unit());
+                else reloadNeeded = true;
+            }
+            if (ok && t.kind() == AgentTask.Kind.UNLOAD) {
+                reloadNeeded = true;
+                unloaded = true;
+            }
             if (!ok) scheduleRetry();
         }
-        if (reloadNeeded) daemonReload();
+        if (reloadNeeded || !fresh.isEmpty()) makeSystemdSeeFiles(reloadNeeded, fresh);
         if (unloaded) published.keySet().retainAll(local.keySet());
+    }
+
+    /**
+     * The units about to be loaded that systemd has no definition of in memory (it reports them not-found):
+     * for those, systemd reads the new file when the unit is next referenced (systemd ≥ 247 retries a not-found
+     * unit when a unit directory changed), so no daemon-reload (~80-150 ms, and every unit of the machine
+     * re-read) is needed. A unit this agent had before, or one systemd knows, gets the reload.
+     */
+    private Set<String> neverLoadedBySystemd(List<AgentTask> tasks) {
+        List<String> candidates = new ArrayList<>();
+        for (AgentTask t : tasks) {
+            if (t.kind() == AgentTask.Kind.LOAD && !local.containsKey(t.unit())) candidates.add(t.unit());
+        }
+        if (candidates.isEmpty()) return Set.of();
+        try {
+            Set<String> out = new java.util.HashSet<>();
+            systemd.unitStates(candidates).forEach((name, s) -> {
+                if (s.isNotFound()) out.add(name);
+            });
+            return out;
+        } catch (SystemdException e) {
+            log.debug("agent: cannot ask systemd which units it knows ({}); reloading after loading them", e.getMessage());
+            return Set.of();
+        }
+    }
+
+    /**
+     * Makes systemd see the unit files just written: a daemon-reload when a file changed under a unit it may
+     * have loaded, else a check that each new unit now loads from its file (reloading after all if one does not).
+     * False when a needed reload failed.
+     */
+    private boolean makeSystemdSeeFiles(boolean reloadNeeded, List<String> fresh) {
+        if (!reloadNeeded && !fresh.isEmpty()) {
+            try {
+                Map<String, SystemdUnitStatus> now = systemd.unitStates(fresh);
+                List<String> unseen = new ArrayList<>();
+                now.forEach((name, s) -> {
+                    if ("loaded".equals(s.loadState())) statuses.put(name, s);
+                    else unseen.add(name);
+                });
+                if (unseen.isEmpty()) return true;
+                log.info("agent: systemd does not see the new unit file(s) of {} yet; reloading", unseen);
+            } catch (SystemdException e) {
+                log.debug("agent: cannot read the state of {} ({}); reloading", fresh, e.getMessage());
+            }
+        }
+        return daemonReload();
     }
 
     private boolean daemonReload() {

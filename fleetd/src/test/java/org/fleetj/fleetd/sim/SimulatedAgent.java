@@ -177,7 +177,9 @@ public final class SimulatedAgent implements AutoCloseable {
     /** The units scheduled here (not inactive) plus the global units this machine matches. */
     private Map<String, DesiredUnit> readDesired() {
         Map<String, DesiredUnit> desired = new TreeMap<>();
-        for (ScheduledUnit s : registry.scheduleOf(self.id())) {
+        List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
+        fetchMissingFiles(scheduled);
+        for (ScheduledUnit s : scheduled) {
             if (s.desiredState() == TargetState.INACTIVE) continue;
             Optional<UnitFile> file = fileFor(s.unitHash());
             if (file.isEmpty()) {
@@ -227,6 +229,15 @@ public final class SimulatedAgent implements AutoCloseable {
         } catch (UnitParseException e) {
             return Optional.empty();
         }
+    }
+
+    /** The files of newly scheduled units in one request (a burst of a hundred decisions is one read, not a hundred). */
+    private void fetchMissingFiles(List<ScheduledUnit> scheduled) {
+        Set<String> missing = new java.util.HashSet<>();
+        for (ScheduledUnit s : scheduled) {
+            if (s.desiredState() != TargetState.INACTIVE && !filesByHash.containsKey(s.unitHash())) missing.add(s.unitHash());
+        }
+        if (missing.size() > 1) filesByHash.putAll(registry.unitFiles(missing));
     }
 
     private Optional<UnitFile> fileFor(String hash) {

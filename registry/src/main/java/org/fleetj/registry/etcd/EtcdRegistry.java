@@ -131,6 +131,12 @@ public final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public Map<String, UnitFile> unitFiles(java.util.Collection<String> hashes) {
+        List<String> valid = hashes.stream().filter(h -> h != null && !h.isEmpty() && h.indexOf('/') < 0).distinct().toList();
+        return valid.isEmpty() ? Map.of() : bodies.getAll(valid);
+    }
+
+    @Override
     public void createJob(String name, UnitFile unit, TargetState desired) {
         jobs.create(name, unit, desired);
     }
@@ -295,7 +301,23 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch(rt.keys().root(), "cluster", onChange);
+        // one notifier for the three prefixes, so a change touching several (a job and its global entry) wakes once
+        Objects.requireNonNull(onChange, "onChange");
+        requireOpen();
+        CoalescingNotifier notifier = new CoalescingNotifier("cluster", onChange, rt.callbacks());
+        List<ResumableWatch> started = new ArrayList<>();
+        for (String section : List.of(EtcdKeys.JOB, EtcdKeys.MACHINE, EtcdKeys.MACHINE_META)) {
+            ResumableWatch w = ResumableWatch.start(rt, rt.keys().of(section), true, "cluster (" + section + ")", notifier::signal, null);
+            watches.add(w);
+            started.add(w);
+        }
+        return () -> {
+            notifier.close();
+            for (ResumableWatch w : started) {
+                w.close();
+                watches.remove(w);
+            }
+        };
     }
 
     private Subscription watch(ByteSequence prefix, String name, Runnable onChange) {

@@ -270,6 +270,18 @@ public final class InMemoryRegistry implements Registry {
     }
 
     @Override
+    public Map<String, UnitFile> unitFiles(java.util.Collection<String> hashes) {
+        return op("range", () -> {
+            Map<String, UnitFile> out = new HashMap<>();
+            for (String h : hashes) {
+                UnitFile u = units.get(h);
+                if (u != null) out.put(h, u);
+            }
+            return out;
+        });
+    }
+
+    @Override
     public void createJob(String name, UnitFile unit, TargetState desired) {
         NameRules.unitName(name);
         Objects.requireNonNull(unit, "unit");
@@ -690,7 +702,17 @@ public final class InMemoryRegistry implements Registry {
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch("", "cluster", onChange);
+        Objects.requireNonNull(onChange, "onChange");
+        synchronized (this) {
+            checkUsableLocked();
+        }
+        CoalescingNotifier notifier = new CoalescingNotifier("cluster", onChange, callbacks);
+        List<Watch> added = List.of(new Watch("job/", notifier), new Watch("machine/", notifier), new Watch("machine-meta/", notifier));
+        watches.addAll(added);
+        return () -> {
+            notifier.close();
+            watches.removeAll(added);
+        };
     }
 
     private Subscription watch(String prefix, String name, Runnable onChange) {
