@@ -15,6 +15,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link SchedulerBenchmark} for every size and writes the figures, one {@code name=value} line each,
@@ -51,8 +52,8 @@ public final class SchedulerBenchReport {
                 .param("units", sizes);
         options.shouldFailOnError(true); // a benchmark that throws must fail the run, not vanish from the figures
         if (Boolean.getBoolean("bench.quick")) {
-            options.warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500))
-                    .measurementIterations(2).measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500));
+            options.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
 
