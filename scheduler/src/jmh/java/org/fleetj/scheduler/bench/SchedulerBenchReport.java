@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic);
  * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}. The same with
  * {@code _cpu} are CPU time per pass of the whole benchmark JVM ({@link ProcessCpuProfiler}), which load from
- * other processes inflates far less than wall time: {@code scheduler_<kind>_10k_cpu_ms},
+ * other processes inflates less than wall time: {@code scheduler_<kind>_10k_cpu_ms},
  * {@code scheduler_steady_10k_overcapacity_cpu_ms}, {@code scheduler_<kind>_cpu_growth_exponent}.
  *
  * <p>System properties: {@code bench.sizes} (comma-separated unit counts, default 1000,2000,5000,10000),
