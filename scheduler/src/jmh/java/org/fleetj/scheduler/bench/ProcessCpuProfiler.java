@@ -13,8 +13,9 @@ import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * CPU time of the benchmark JVM (benchmark thread, GC and compiler threads together) per operation. On a
- * machine shared with other work, wall time grows with the load while the CPU time a pass needs stays
- * nearly the same, so this is the figure to compare between runs under different load.
+ * machine shared with other work, wall time grows with the load much more than the CPU time a pass needs,
+ * so this is the better figure to compare between runs under different load (not a perfect one: starved
+ * compiler threads and a shared cache still cost CPU).
  */
 public final class ProcessCpuProfiler implements InternalProfiler {
 

@@ -15,6 +15,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link SchedulerBenchmark} for every size and writes the figures, one {@code name=value} line each,
@@ -27,7 +28,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic);
  * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}. The same with
  * {@code _cpu} are CPU time per pass of the whole benchmark JVM ({@link ProcessCpuProfiler}), which load from
- * other processes inflates far less than wall time: {@code scheduler_<kind>_10k_cpu_ms},
+ * other processes inflates less than wall time: {@code scheduler_<kind>_10k_cpu_ms},
  * {@code scheduler_steady_10k_overcapacity_cpu_ms}, {@code scheduler_<kind>_cpu_growth_exponent}.
  *
  * <p>System properties: {@code bench.sizes} (comma-separated unit counts, default 1000,2000,5000,10000),
@@ -51,8 +52,8 @@ public final class SchedulerBenchReport {
                 .param("units", sizes);
         options.shouldFailOnError(true); // a benchmark that throws must fail the run, not vanish from the figures
         if (Boolean.getBoolean("bench.quick")) {
-            options.warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500))
-                    .measurementIterations(2).measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500));
+            options.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
 
