@@ -107,7 +107,9 @@ final class StateWaiter {
     String outcome(ApiUnit unit, String state) {
         String message = "Unit " + unit.name() + " " + state;
         String machineId = unit.machineID();
-        if (machineId != null && !machineId.isEmpty()) {
+        // An inactive unit is on no machine. Its target can still be in the answer for a moment (the target and the
+        // agent's state are read apart, and the engine removes the target as the agent unloads): fleet prints none.
+        if (machineId != null && !machineId.isEmpty() && !"inactive".equals(state)) {
             Map<String, ApiMachine> machines = session.machines();
             if (!machines.containsKey(machineId)) {
                 session.refreshMachines();

@@ -7,6 +7,8 @@ import org.fleetj.registry.etcd.EtcdRegistry;
 
 /** fleet.conf's etcd_* options → an {@link EtcdRegistry}. */
 final class EtcdRegistryOpener {
+    static final java.time.Duration FIRST_CONTACT_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private EtcdRegistryOpener() {
     }
 
@@ -14,7 +16,9 @@ final class EtcdRegistryOpener {
         EtcdConfig.Builder b = EtcdConfig.builder()
                 .endpoints(c.etcdServers())
                 .keyPrefix(c.etcdKeyPrefix())
-                .requestTimeout(c.etcdRequestTimeout());
+                .requestTimeout(c.etcdRequestTimeout())
+                // the first request also loads gRPC and opens the channel: do not give up on it after 1 s
+                .firstContactTimeout(FIRST_CONTACT_TIMEOUT);
         c.etcdCaFile().ifPresent(b::caFile);
         c.etcdCertFile().ifPresent(b::certFile);
         c.etcdKeyFile().ifPresent(b::keyFile);

@@ -210,6 +210,47 @@ class FleetDaemonIT {
         assertEquals("10.99.0.7", store.machines().get(0).publicIp());
     }
 
+    @Test
+    void systemdUserDrivesTheUserManager() throws Exception {
+        // root's user manager in the machine (what systemd_user=true talks to: the user's bus, /run/user/<uid>/bus)
+        machine.sh("systemctl start user@0.service");
+        String userBus = "unix:path=" + machine.root().resolve("run/user/0/bus");
+        daemon.close();
+        FleetConfig config = new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
+                "--api_socket", scratch.resolve("user-" + System.nanoTime() + ".sock").toString(),
+                "--public_ip", "10.99.0.7", "--agent_ttl", "5s", "--systemd_user", "true",
+                "--units_directory", "/run/user/0/fleet/units"), Map.of());
+        assertTrue(config.systemdUser());
+        daemon = new FleetDaemon(config, new MachineIdentity(machine.machineId(), machine.name()), c -> unclosable(store),
+                c -> DbusSystemdManager.connect(SystemdSettings.forFleetConfig(c.systemdUser(), c.unitsDirectory())
+                        .withBus(BusTarget.address(userBus)).withHostRoot(machine.root())));
+        daemon.start();
+        try {
+            store.createJob("mine.service", UnitFile.parse(HELLO.replace("Hello loop", "Mine")), TargetState.LAUNCHED);
+            await("mine.service active in root's user manager", () -> {
+                try {
+                    return machine.shAnyExit("XDG_RUNTIME_DIR=/run/user/0 systemctl --user is-active mine.service").equals("active");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals("inactive", machine.shAnyExit("systemctl is-active mine.service"), "not in the system manager");
+            awaitState("mine.service", st -> st.activeState().equals("active") && st.applied() == TargetState.LAUNCHED);
+            store.destroyJob("mine.service");
+            await("mine.service unloaded from the user manager", () -> {
+                try {
+                    return machine.shAnyExit("XDG_RUNTIME_DIR=/run/user/0 systemctl --user show -p LoadState --value mine.service").equals("not-found");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            daemon.close();
+            daemon = null;
+            machine.shAnyExit("systemctl stop user@0.service");
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private boolean isActive(String unit) {

@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param endpoints      client URLs, e.g. {@code http://127.0.0.1:2379} (https when TLS files are given)
  * @param keyPrefix      every key lives under it; starts and ends with '/' (default {@code /fleet/})
  * @param requestTimeout bound on every single etcd request (default 3 s, as fleet's etcd_request_timeout)
+ * @param firstContactTimeout bound on requests until etcd first answered (at least requestTimeout; a daemon may
+ *                       allow more: its first request also pays for loading gRPC and opening the channel)
  */
-public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration requestTimeout,
+public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration requestTimeout, Duration firstContactTimeout,
                          Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
                          Optional<String> username, Optional<String> password) {
 
@@ -28,6 +30,7 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
         endpoints = List.copyOf(endpoints);
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(firstContactTimeout, "firstContactTimeout");
     }
 
     public static Builder builder() {
@@ -47,6 +50,7 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
         private final List<String> endpoints = new ArrayList<>();
         private String keyPrefix = DEFAULT_PREFIX;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration firstContactTimeout;
         private Path caFile;
         private Path certFile;
         private Path keyFile;
@@ -77,6 +81,12 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
 
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
+            return this;
+        }
+
+        /** Allows requests made before etcd first answered this long (never less than the request timeout). */
+        public Builder firstContactTimeout(Duration timeout) {
+            this.firstContactTimeout = timeout;
             return this;
         }
 
@@ -140,7 +150,9 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
             if (password != null && username == null) {
                 throw new IllegalArgumentException("etcd password given without a username");
             }
-            return new EtcdConfig(uris, prefix, requestTimeout, Optional.ofNullable(caFile), Optional.ofNullable(certFile),
+            Duration first = firstContactTimeout == null || firstContactTimeout.compareTo(requestTimeout) < 0
+                    ? requestTimeout : firstContactTimeout;
+            return new EtcdConfig(uris, prefix, requestTimeout, first, Optional.ofNullable(caFile), Optional.ofNullable(certFile),
                     Optional.ofNullable(keyFile), Optional.ofNullable(username), Optional.ofNullable(password));
         }
 

@@ -33,7 +33,6 @@ final class EtcdGateway implements AutoCloseable {
     static final Duration RENEW_INTERVAL = Duration.ofSeconds(3);
     private static final int MAX_INBOUND_BYTES = 512 * 1024 * 1024;
 
-    static final Duration FIRST_CONTACT_TIMEOUT = Duration.ofSeconds(5);
     private volatile boolean answeredOnce;
     private final EtcdConfig config;
     private final RegistryMetrics metrics;
@@ -91,18 +90,15 @@ final class EtcdGateway implements AutoCloseable {
         metrics.record(op, nanos, failed);
     }
 
-    /** Runs one request of type {@code op} and waits for it at most the request timeout. */
-    <T> T call(String op, Function<Client, CompletableFuture<T>> request) {
-        return call(op, answeredOnce ? config.requestTimeout() : firstContactTimeout(), request);
-    }
-
     /**
-     * Until etcd has answered once, requests may take longer than etcd_request_timeout: the first one pays for
-     * loading gRPC and Netty and opening the channel (over a second on a busy machine). Timing those out one
-     * after another only delays a restarted fleetd's join, and a late join is what could let its units move.
+     * Runs one request of type {@code op} and waits for it at most the request timeout; until etcd has answered
+     * once, at most {@link EtcdConfig#firstContactTimeout()}. fleetd sets that longer than etcd_request_timeout: its
+     * first request pays for loading gRPC and Netty and opening the channel (over a second on a busy machine), and
+     * timing such requests out one after another only delays a restarted fleetd's join, which is what could let
+     * its units move. fleetctl keeps --request-timeout exactly.
      */
-    private Duration firstContactTimeout() {
-        return config.requestTimeout().compareTo(FIRST_CONTACT_TIMEOUT) > 0 ? config.requestTimeout() : FIRST_CONTACT_TIMEOUT;
+    <T> T call(String op, Function<Client, CompletableFuture<T>> request) {
+        return call(op, answeredOnce ? config.requestTimeout() : config.firstContactTimeout(), request);
     }
 
     <T> T call(String op, Duration timeout, Function<Client, CompletableFuture<T>> request) {
