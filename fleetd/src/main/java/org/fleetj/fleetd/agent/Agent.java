@@ -110,12 +110,12 @@ public final class Agent implements AutoCloseable {
             presence.addListener(new MachinePresence.Listener() {
                 @Override
                 public void suspended() {
-                    loop.execute(() -> onRegistryTrouble("presence lease could not be renewed"));
+                    onLoop(() -> onRegistryTrouble("presence lease could not be renewed"));
                 }
 
                 @Override
                 public void rejoined() {
-                    loop.execute(() -> {
+                    onLoop(() -> {
                         log.info("agent: back in the registry; publishing the state of {} units again", local.size());
                         published.clear();
                         reconcile();
@@ -126,6 +126,16 @@ public final class Agent implements AutoCloseable {
             loop.scheduleWithFixedDelay(this::safetyPass, ms, ms, TimeUnit.MILLISECONDS);
             reconcile();
         });
+    }
+
+    /** Runs {@code r} on the agent's thread, unless the agent is closed (a listener may outlive it). */
+    private void onLoop(Runnable r) {
+        if (closed) return;
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: nothing left to do
+        }
     }
 
     /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
@@ -479,7 +489,11 @@ public final class Agent implements AutoCloseable {
         if (closed || (retry != null && !retry.isDone())) return;
         long ms = retryDelay.toMillis();
         retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retryDelay.multipliedBy(2);
-        retry = loop.schedule(this::reconcile, ms, TimeUnit.MILLISECONDS);
+        // the task forgets itself first: a retry that fails again must be able to schedule the next one
+        retry = loop.schedule(() -> {
+            retry = null;
+            reconcile();
+        }, ms, TimeUnit.MILLISECONDS);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ public final class Engine implements AutoCloseable, LeaderLatch.Listener {
     private volatile LeaderLatch latch;
     private volatile Subscription watch;
     private volatile ScheduledFuture<?> timer;
+    private volatile ScheduledFuture<?> retry;
     private volatile boolean closed;
 
     public Engine(Registry registry, String machineId, Duration reconcileInterval, EngineReconciler reconciler) {
@@ -119,10 +120,20 @@ public final class Engine implements AutoCloseable, LeaderLatch.Listener {
             log.warn("engine: write refused, leadership lost: {}", e.getMessage());
         } catch (RegistryException e) {
             log.warn("engine: reconcile failed, will retry: {}", e.getMessage());
-            loop.schedule(this::requestReconcile, Math.min(1000, reconcileInterval.toMillis()), TimeUnit.MILLISECONDS);
+            scheduleRetry();
         } catch (RuntimeException e) {
             log.error("engine: reconcile failed unexpectedly, will retry", e);
         }
+    }
+
+    /** One retry at a time: every failed pass asking for its own would multiply the passes during an outage. */
+    private void scheduleRetry() {
+        ScheduledFuture<?> r = retry;
+        if (r != null && !r.isDone()) return;
+        retry = loop.schedule(() -> {
+            retry = null;
+            requestReconcile();
+        }, Math.min(1000, reconcileInterval.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     private void stopLeading() {

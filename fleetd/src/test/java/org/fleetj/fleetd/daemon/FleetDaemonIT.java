@@ -251,6 +251,31 @@ class FleetDaemonIT {
         }
     }
 
+    @Test
+    void stopOnDisconnectAfterRestoresFleetsOldBehaviourWhenAsked() throws Exception {
+        daemon.close();
+        FleetConfig config = new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
+                "--api_socket", scratch.resolve("sod-" + System.nanoTime() + ".sock").toString(),
+                "--public_ip", "10.99.0.7", "--agent_ttl", "5s", "--stop_on_disconnect_after", "2s"), Map.of());
+        SystemdSettings settings = SystemdSettings.forFleetConfig(false, config.unitsDirectory())
+                .withBus(BusTarget.address(machine.busAddress())).withHostRoot(machine.root());
+        daemon = new FleetDaemon(config, new MachineIdentity(machine.machineId(), machine.name()), c -> unclosable(store),
+                c -> DbusSystemdManager.connect(settings));
+        daemon.start();
+        store.createJob("strict.service", UnitFile.parse(HELLO.replace("Hello loop", "Strict")), TargetState.LAUNCHED);
+        await("strict.service active", () -> isActive("strict.service"));
+
+        store.setUnavailable(true);
+        try {
+            // the operator chose consistency: past 2 s without the registry, the agent stops what it runs
+            await("strict.service stopped after stop_on_disconnect_after", () -> !isActive("strict.service"));
+        } finally {
+            store.setUnavailable(false);
+        }
+        // and once the registry answers again, what it still schedules here runs again
+        await("strict.service started again after the registry returned", () -> isActive("strict.service"));
+    }
+
     // ---- helpers ----------------------------------------------------------------------------
 
     private boolean isActive(String unit) {
