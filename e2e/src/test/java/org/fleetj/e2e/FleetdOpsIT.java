@@ -102,4 +102,35 @@ class FleetdOpsIT {
         }
         c.await("m2 registered again", Duration.ofSeconds(60), () -> c.fleetctl("list-machines", "--no-legend").ok().lines().size() == 3);
     }
+
+    @Test
+    void aSocketHandedOverBySystemdServesTheApi() throws Exception {
+        String m = "m1";
+        String socketUnit = "[Unit]\nDescription=fleet API socket\n\n[Socket]\nListenStream=/var/run/fleet.sock\n"
+                + "SocketMode=0660\nService=fleetd.service\n";
+        // the JVM can take over one socket passed as standard input; stdout and stderr stay with the journal
+        String dropIn = "[Unit]\nRequires=fleet.socket\nAfter=fleet.socket\n\n[Service]\nStandardInput=socket\n"
+                + "StandardOutput=journal\nStandardError=journal\n";
+        try {
+            c.local().sh(m, "sh", "-c", "systemctl stop fleetd; rm -f /var/run/fleet.sock; "
+                    + "printf '" + socketUnit + "' >/run/systemd/system/fleet.socket; "
+                    + "mkdir -p /run/systemd/system/fleetd.service.d; "
+                    + "printf '" + dropIn + "' >/run/systemd/system/fleetd.service.d/socket.conf; "
+                    + "systemctl daemon-reload; systemctl start fleet.socket").requireSuccess();
+            assertEquals("active", c.local().sh(m, "systemctl", "is-active", "fleet.socket").trimmed());
+            String inode = c.local().sh(m, "stat", "-c", "%i", "/var/run/fleet.sock").trimmed();
+            // the first connection starts fleetd, which serves the socket systemd opened
+            c.await("fleetctl inside " + m + " over the activated socket", Duration.ofSeconds(60), () ->
+                    c.local().sh(m, "sh", "-c", "fleetctl --request-timeout 10 list-machines --no-legend").stdout().lines().count() == 3);
+            assertEquals("active", c.local().sh(m, "systemctl", "is-active", "fleetd").trimmed());
+            assertTrue(journal(m).contains("unix:///var/run/fleet.sock"), journal(m));
+            assertEquals("660", c.local().sh(m, "stat", "-c", "%a", "/var/run/fleet.sock").trimmed());
+            assertEquals(inode, c.local().sh(m, "stat", "-c", "%i", "/var/run/fleet.sock").trimmed(),
+                    "fleetd serves systemd's socket, it did not make its own");
+        } finally {
+            c.local().sh(m, "sh", "-c", "systemctl stop fleetd fleet.socket; rm -f /run/systemd/system/fleet.socket "
+                    + "/run/systemd/system/fleetd.service.d/socket.conf; systemctl daemon-reload; systemctl start fleetd");
+        }
+        c.await(m + " registered again", Duration.ofSeconds(60), () -> c.fleetctl("list-machines", "--no-legend").ok().lines().size() == 3);
+    }
 }
