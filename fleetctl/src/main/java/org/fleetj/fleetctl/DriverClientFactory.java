@@ -24,15 +24,43 @@ public final class DriverClientFactory implements ClientFactory {
                 case "api":
                     return api(session, options);
                 case "etcd":
-                    return EtcdDriver.open(options.endpoint(), options.etcdKeyPrefix(),
-                            new TlsFiles(options.caFile(), options.certFile(), options.keyFile()),
-                            options.requestTimeoutMillis(), options.tunnel());
+                    return etcd(session, options);
                 default:
                     throw new FleetClientException("unrecognized driver \"" + options.driverFlag() + "\"");
             }
         } catch (FleetClientException | IllegalStateException e) {
             throw new ClientInitException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The etcd driver; with {@code --tunnel}, each etcd URL is replaced by a loopback listener whose connections go
+     * through the bastion to that URL's host and port as the bastion sees them (fleet's etcd driver tunnelled too).
+     */
+    private static FleetClient etcd(Session session, GlobalOptions options) {
+        TlsFiles tls = new TlsFiles(options.caFile(), options.certFile(), options.keyFile());
+        if (options.tunnel().isEmpty()) {
+            return EtcdDriver.open(options.endpoint(), options.etcdKeyPrefix(), tls, options.requestTimeoutMillis(), null);
+        }
+        java.util.List<String> local = new java.util.ArrayList<>();
+        String authority = null;
+        for (String url : options.endpoint().split(",")) {
+            if (url.isBlank()) continue;
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+                throw new FleetClientException("--driver=etcd: etcd endpoint \"" + url.trim() + "\" is not a URL: " + e.getMessage(), e);
+            }
+            if (uri.getHost() == null || uri.getPort() <= 0 || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new FleetClientException("--driver=etcd: etcd endpoint \"" + url.trim() + "\" must look like http(s)://host:port");
+            }
+            java.net.InetSocketAddress end = SshHooks.tunnelForward(session, uri.getHost(), uri.getPort());
+            local.add(uri.getScheme() + "://" + end.getAddress().getHostAddress() + ":" + end.getPort());
+            if (authority == null) authority = uri.getHost();
+            session.debug("etcd driver: " + uri + " through tunnel " + options.tunnel() + " at " + local.get(local.size() - 1));
+        }
+        return EtcdDriver.open(String.join(",", local), options.etcdKeyPrefix(), tls, options.requestTimeoutMillis(), authority);
     }
 
     private static FleetClient api(Session session, GlobalOptions options) {

@@ -20,6 +20,14 @@ public final class SshHooks {
         return load(TunnelConnectorFactory.class, "--tunnel").create(session);
     }
 
+    /**
+     * A loopback address whose connections reach {@code host:port} as the {@code --tunnel} bastion sees it (for the
+     * etcd driver, whose gRPC channel opens its own connections).
+     */
+    public static java.net.InetSocketAddress tunnelForward(Session session, String host, int port) {
+        return load(LocalForwarder.class, "--tunnel").forward(session, host, port);
+    }
+
     public static GlobalUnitRestart globalUnitRestart() {
         return load(GlobalUnitRestart.class, "restarting a global unit");
     }
@@ -27,6 +35,11 @@ public final class SshHooks {
     /** Makes the {@code --tunnel} connector; registered by the SSH package. */
     public interface TunnelConnectorFactory {
         Connector create(Session session);
+    }
+
+    /** Forwards loopback connections through the bastion; registered by the SSH package. */
+    public interface LocalForwarder {
+        java.net.InetSocketAddress forward(Session session, String host, int port);
     }
 
     private static <T> T load(Class<T> type, String feature) {

@@ -33,6 +33,7 @@ class SshTunnelIT {
     private static Machine m3;
     private static int httpPort;
     private static int httpsPort;
+    private static int etcdPort;
     private static Path cert;
 
     @BeforeAll
@@ -57,6 +58,10 @@ class SshTunnelIT {
         String tlsApi = c.startTlsApi(cert, key);
         c.sh(1, "systemd-run", "--quiet", "--unit", "api-https", "--socket-property=ListenStream=127.0.0.1:" + httpsPort,
                 "/lib/systemd/systemd-socket-proxyd", tlsApi.substring("https://".length()));
+        // the cluster's etcd, relayed from m1's loopback only: the etcd driver can reach it through the tunnel alone
+        etcdPort = freeHostPort();
+        c.sh(1, "systemd-run", "--quiet", "--unit", "etcd-relay", "--socket-property=ListenStream=127.0.0.1:" + etcdPort,
+                "/lib/systemd/systemd-socket-proxyd", c.cluster.etcdEndpoint().substring("http://".length()));
         awaitJournal(3, "far.service", "far-2");
     }
 
@@ -140,6 +145,28 @@ class SshTunnelIT {
         r = fleetctl(endpoint, m1.ip(), "list-units", "--no-legend");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("far.service\t"), r.toString());
+    }
+
+    @Test
+    void theEtcdDriverReachesEtcdThroughTheBastion() throws IOException {
+        String endpoint = "http://127.0.0.1:" + etcdPort;
+        Path unit = c.work.resolve("tunnelled.service");
+        Files.writeString(unit, "[Unit]\nDescription=through the tunnel\n\n[Service]\nExecStart=/bin/sleep 1000\n");
+        String prefix = "/tunnel-it/";
+        Run direct = fleetctl(endpoint, null, "--driver", "etcd", "--etcd-key-prefix", prefix, "--request-timeout", "2", "list-unit-files");
+        assertEquals(1, direct.exit(), "nothing listens there on the host: " + direct);
+
+        Run submit = fleetctl(endpoint, m1.ip(), "--driver", "etcd", "--etcd-key-prefix", prefix, "submit", unit.toString());
+        assertEquals(0, submit.exit(), submit.toString());
+        assertEquals("Unit tunnelled.service inactive\n", submit.out());
+        // the job really is in the cluster's etcd (read directly, not through fleetctl)
+        assertEquals(1, c.cluster.etcd().countPrefix(prefix + "job/tunnelled.service"));
+        Run cat = fleetctl(endpoint, m1.ip(), "--driver", "etcd", "--etcd-key-prefix", prefix, "cat", "tunnelled.service");
+        assertEquals(0, cat.exit(), cat.toString());
+        assertEquals(Files.readString(unit).strip(), cat.out().strip());
+        Run destroy = fleetctl(endpoint, m1.ip(), "--driver", "etcd", "--etcd-key-prefix", prefix, "destroy", "tunnelled.service");
+        assertEquals(0, destroy.exit(), destroy.toString());
+        assertEquals(0, c.cluster.etcd().countPrefix(prefix + "job/"));
     }
 
     @Test

@@ -16,12 +16,14 @@ import java.util.Optional;
  * @param endpoints      client URLs, e.g. {@code http://127.0.0.1:2379} (https when TLS files are given)
  * @param keyPrefix      every key lives under it; starts and ends with '/' (default {@code /fleet/})
  * @param requestTimeout bound on every single etcd request (default 3 s, as fleet's etcd_request_timeout)
+ * @param authority      the name TLS checks the server certificate against, when the endpoints are not it (e.g.
+ *                       loopback ends of an SSH tunnel: fleetctl --tunnel)
  * @param firstContactTimeout bound on requests until etcd first answered (at least requestTimeout; a daemon may
  *                       allow more: its first request also pays for loading gRPC and opening the channel)
  */
 public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration requestTimeout, Duration firstContactTimeout,
                          Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
-                         Optional<String> username, Optional<String> password) {
+                         Optional<String> username, Optional<String> password, Optional<String> authority) {
 
     public static final String DEFAULT_PREFIX = "/fleet/";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
@@ -31,6 +33,7 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(firstContactTimeout, "firstContactTimeout");
+        Objects.requireNonNull(authority, "authority");
     }
 
     public static Builder builder() {
@@ -56,6 +59,7 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
         private Path keyFile;
         private String username;
         private String password;
+        private String authority;
 
         private Builder() {
         }
@@ -87,6 +91,12 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
         /** Allows requests made before etcd first answered this long (never less than the request timeout). */
         public Builder firstContactTimeout(Duration timeout) {
             this.firstContactTimeout = timeout;
+            return this;
+        }
+
+        /** The host name (and port) TLS checks the server certificate against, instead of the endpoints' own. */
+        public Builder authority(String authority) {
+            this.authority = authority;
             return this;
         }
 
@@ -153,7 +163,7 @@ public record EtcdConfig(List<URI> endpoints, String keyPrefix, Duration request
             Duration first = firstContactTimeout == null || firstContactTimeout.compareTo(requestTimeout) < 0
                     ? requestTimeout : firstContactTimeout;
             return new EtcdConfig(uris, prefix, requestTimeout, first, Optional.ofNullable(caFile), Optional.ofNullable(certFile),
-                    Optional.ofNullable(keyFile), Optional.ofNullable(username), Optional.ofNullable(password));
+                    Optional.ofNullable(keyFile), Optional.ofNullable(username), Optional.ofNullable(password), Optional.ofNullable(authority));
         }
 
         private static void checkReadable(String what, Path path) {

@@ -247,6 +247,7 @@ final class EtcdGateway implements AutoCloseable {
                 // notice a hung member (stream open, nothing answers) within ~15 s, so watches move to another one
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(5));
+        config.authority().ifPresent(b::authority);
         config.username().ifPresent(u -> b.user(EtcdKeys.bytes(u)));
         config.password().ifPresent(p -> b.password(EtcdKeys.bytes(p)));
         if (config.tls()) {

@@ -26,18 +26,17 @@ public final class EtcdDriver {
     /**
      * @param endpoints comma-separated etcd URLs (all of them are used)
      * @param prefix    the key prefix ({@code --etcd-key-prefix})
+     * @param authority the name TLS checks etcd's certificate against when the endpoints are not it (the loopback
+     *                  ends of a {@code --tunnel}); null otherwise
      */
-    public static FleetClient open(String endpoints, String prefix, TlsFiles tls, long requestTimeoutMillis, String tunnel) {
-        if (tunnel != null && !tunnel.isEmpty()) {
-            throw new FleetClientException("--tunnel is not supported with --driver=etcd; use the API driver through the tunnel,"
-                    + " or reach etcd directly");
-        }
+    public static FleetClient open(String endpoints, String prefix, TlsFiles tls, long requestTimeoutMillis, String authority) {
         EtcdConfig config;
         try {
             EtcdConfig.Builder b = EtcdConfig.builder()
                     .endpoints(endpoints)
                     .keyPrefix(prefix)
                     .requestTimeout(Duration.ofMillis(Math.max(1, requestTimeoutMillis)));
+            if (authority != null) b.authority(authority);
             if (!tls.caFile().isEmpty()) b.caFile(Path.of(tls.caFile()));
             if (!tls.certFile().isEmpty()) b.certFile(Path.of(tls.certFile()));
             if (!tls.keyFile().isEmpty()) b.keyFile(Path.of(tls.keyFile()));
