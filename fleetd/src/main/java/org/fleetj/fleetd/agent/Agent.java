@@ -1,9 +1,5 @@
 package org.fleetj.fleetd.agent;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +23,9 @@ import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.ScheduledUnit;
-import org.fleetj.registry.Subscription;
 import org.fleetj.registry.UnitState;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.fleetj.unit.UnitName;
 import org.fleetj.unit.UnitParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +68,7 @@ public final class Agent implements AutoCloseable {
     private final Map<String, LocalUnit> local = new TreeMap<>();
     private final Map<String, SystemdUnitStatus> statuses = new HashMap<>();
     private final Map<String, UnitState> published = new HashMap<>();
-    private final Map<String, UnitFile> filesByHash = new HashMap<>();
+    private final UnitFileCache files;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private Duration retryDelay = RETRY_MIN;
@@ -86,6 +80,7 @@ public final class Agent implements AutoCloseable {
     public Agent(Registry registry, SystemdManager systemd, Path unitsDirectory, MachinePresence presence,
                  MachineState self, Settings settings, AgentStats stats) {
         this.registry = registry;
+        this.files = new UnitFileCache(registry);
         this.systemd = systemd;
         this.unitsDirectory = unitsDirectory;
         this.presence = presence;
@@ -178,17 +173,17 @@ public final class Agent implements AutoCloseable {
     private Map<String, DesiredUnit> readDesired() {
         Map<String, DesiredUnit> desired = new TreeMap<>();
         List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
-        fetchMissingFiles(scheduled);
+        files.prefetch(scheduled);
         for (ScheduledUnit s : scheduled) {
             if (s.desiredState() == TargetState.INACTIVE) continue;
-            Optional<UnitFile> file = fileFor(s.unitHash());
+            Optional<UnitFile> file = files.get(s.unitHash());
             if (file.isEmpty()) {
                 log.warn("agent: {} is scheduled here but its unit file {} is missing from the registry; leaving it as it is",
                         s.name(), s.unitHash());
                 LocalUnit l = local.get(s.name());
                 if (l != null) {
                     // Keep what runs: an unreadable instruction is not an instruction to stop.
-                    Optional<UnitFile> current = fileFor(l.hash());
+                    Optional<UnitFile> current = files.get(l.hash());
                     current.ifPresent(f -> desired.put(s.name(), new DesiredUnit(s.name(), f, l.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED, false)));
                 }
                 continue;
@@ -201,11 +196,11 @@ public final class Agent implements AutoCloseable {
             for (Job j : GlobalUnitSelector.select(me, globals, List.copyOf(desired.values()))) {
                 if (!desired.containsKey(j.name())) {
                     desired.put(j.name(), new DesiredUnit(j.name(), j.unit(), j.desiredState(), true));
-                    filesByHash.putIfAbsent(j.unitHash(), j.unit());
+                    files.put(j.unit());
                 }
             }
         }
-        filesByHash.keySet().retainAll(hashesInUse(desired));
+        files.retainOnly(hashesInUse(desired));
         return desired;
     }
 
@@ -216,22 +211,6 @@ public final class Agent implements AutoCloseable {
         return in;
     }
 
-    /** The files of newly scheduled units in one request (a burst of a hundred decisions is one read, not a hundred). */
-    private void fetchMissingFiles(List<ScheduledUnit> scheduled) {
-        Set<String> missing = new java.util.HashSet<>();
-        for (ScheduledUnit s : scheduled) {
-            if (s.desiredState() != TargetState.INACTIVE && !filesByHash.containsKey(s.unitHash())) missing.add(s.unitHash());
-        }
-        if (missing.size() > 1) filesByHash.putAll(registry.unitFiles(missing));
-    }
-
-    private Optional<UnitFile> fileFor(String hash) {
-        UnitFile f = filesByHash.get(hash);
-        if (f != null) return Optional.of(f);
-        Optional<UnitFile> fetched = registry.unitFile(hash);
-        fetched.ifPresent(u -> filesByHash.put(hash, u));
-        return fetched;
-    }
 
     private void execute(List<AgentTask> tasks, Map<String, DesiredUnit> desired) {
         if (tasks.isEmpty()) return;
@@ -383,7 +362,7 @@ public final class Agent implements AutoCloseable {
             try {
                 if (text == null) throw new UnitParseException("the file cannot be read as UTF-8 text");
                 UnitFile f = UnitFile.parse(text);
-                filesByHash.put(f.hash().hex(), f);
+                files.put(f);
                 local.put(name, new LocalUnit(name, f.hash().hex(), TargetState.LOADED));
             } catch (UnitParseException e) {
                 log.warn("agent: cannot read {} left by a previous run in {} ({}); it will be replaced if scheduled here",

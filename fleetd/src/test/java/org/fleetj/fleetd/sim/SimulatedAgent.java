@@ -19,6 +19,7 @@ import org.fleetj.fleetd.agent.AgentReconciler;
 import org.fleetj.fleetd.agent.AgentTask;
 import org.fleetj.fleetd.agent.DesiredUnit;
 import org.fleetj.fleetd.agent.LocalUnit;
+import org.fleetj.fleetd.agent.UnitFileCache;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
@@ -74,7 +75,7 @@ public final class SimulatedAgent implements AutoCloseable {
     private final Map<String, LocalUnit> local = new TreeMap<>();
     private final Map<String, SystemdState> systemd = new HashMap<>();
     private final Map<String, UnitState> published = new HashMap<>();
-    private final Map<String, UnitFile> filesByHash = new HashMap<>();
+    private final UnitFileCache files;
     private volatile MachinePresence presence;
     private volatile boolean frozen;
     private volatile boolean closed;
@@ -85,6 +86,7 @@ public final class SimulatedAgent implements AutoCloseable {
      */
     public SimulatedAgent(Registry registry, MachineState self, Duration ttl, ScheduledExecutorService executor) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.files = new UnitFileCache(registry);
         this.self = Objects.requireNonNull(self, "self");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -178,10 +180,10 @@ public final class SimulatedAgent implements AutoCloseable {
     private Map<String, DesiredUnit> readDesired() {
         Map<String, DesiredUnit> desired = new TreeMap<>();
         List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
-        fetchMissingFiles(scheduled);
+        files.prefetch(scheduled);
         for (ScheduledUnit s : scheduled) {
             if (s.desiredState() == TargetState.INACTIVE) continue;
-            Optional<UnitFile> file = fileFor(s.unitHash());
+            Optional<UnitFile> file = files.get(s.unitHash());
             if (file.isEmpty()) {
                 log.warn("sim agent {}: {} scheduled with unknown unit file {}; skipped", self.shortId(), s.name(), s.unitHash());
                 continue;
@@ -194,13 +196,13 @@ public final class SimulatedAgent implements AutoCloseable {
             for (Job j : globalsForThisMachine(me, globals, desired)) {
                 if (desired.containsKey(j.name())) continue;
                 desired.put(j.name(), new DesiredUnit(j.name(), j.unit(), j.desiredState(), true));
-                filesByHash.putIfAbsent(j.unitHash(), j.unit());
+                files.put(j.unit());
             }
         }
         Set<String> inUse = new HashSet<>();
         desired.values().forEach(d -> inUse.add(d.hash()));
         local.values().forEach(l -> inUse.add(l.hash()));
-        filesByHash.keySet().retainAll(inUse);
+        files.retainOnly(inUse);
         return desired;
     }
 
@@ -231,22 +233,6 @@ public final class SimulatedAgent implements AutoCloseable {
         }
     }
 
-    /** The files of newly scheduled units in one request (a burst of a hundred decisions is one read, not a hundred). */
-    private void fetchMissingFiles(List<ScheduledUnit> scheduled) {
-        Set<String> missing = new java.util.HashSet<>();
-        for (ScheduledUnit s : scheduled) {
-            if (s.desiredState() != TargetState.INACTIVE && !filesByHash.containsKey(s.unitHash())) missing.add(s.unitHash());
-        }
-        if (missing.size() > 1) filesByHash.putAll(registry.unitFiles(missing));
-    }
-
-    private Optional<UnitFile> fileFor(String hash) {
-        UnitFile f = filesByHash.get(hash);
-        if (f != null) return Optional.of(f);
-        Optional<UnitFile> fetched = registry.unitFile(hash);
-        fetched.ifPresent(u -> filesByHash.put(hash, u));
-        return fetched;
-    }
 
     /** Does to the simulated systemd what the real agent does to the real one. */
     private void apply(AgentTask task, DesiredUnit desired) {
