@@ -284,29 +284,32 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchSchedule(String machineId, Runnable onChange) {
         NameRules.machineId(machineId);
-        return watch(rt.keys().scheduleOf(machineId), "schedule of " + machineId, onChange);
+        return watch("schedule of " + machineId, onChange, rt.keys().scheduleOf(machineId));
     }
 
     @Override
     public Subscription watchGlobalJobs(Runnable onChange) {
-        Subscription jobs = watch(rt.keys().of(EtcdKeys.GLOBAL), "global jobs", onChange);
         // which global units a machine runs also depends on its metadata, which the API may change
-        Subscription meta = watch(rt.keys().of(EtcdKeys.MACHINE_META), "machine metadata", onChange);
-        return () -> {
-            jobs.close();
-            meta.close();
-        };
+        return watch("global jobs", onChange, rt.keys().of(EtcdKeys.GLOBAL), rt.keys().of(EtcdKeys.MACHINE_META));
     }
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        // one notifier for the three prefixes, so a change touching several (a job and its global entry) wakes once
+        return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META));
+    }
+
+    /**
+     * Watches every prefix and calls {@code onChange} through one coalescing notifier, so a change touching several
+     * prefixes (a job and its global entry) wakes the caller once.
+     */
+    private Subscription watch(String name, Runnable onChange, ByteSequence... prefixes) {
         Objects.requireNonNull(onChange, "onChange");
         requireOpen();
-        CoalescingNotifier notifier = new CoalescingNotifier("cluster", onChange, rt.callbacks());
+        CoalescingNotifier notifier = new CoalescingNotifier(name, onChange, rt.callbacks());
         List<ResumableWatch> started = new ArrayList<>();
-        for (String section : List.of(EtcdKeys.JOB, EtcdKeys.MACHINE, EtcdKeys.MACHINE_META)) {
-            ResumableWatch w = ResumableWatch.start(rt, rt.keys().of(section), true, "cluster (" + section + ")", notifier::signal, null);
+        for (ByteSequence prefix : prefixes) {
+            String label = prefixes.length == 1 ? name : name + " (" + rt.keys().relative(prefix) + ")";
+            ResumableWatch w = ResumableWatch.start(rt, prefix, true, label, notifier::signal, null);
             watches.add(w);
             started.add(w);
         }
@@ -316,19 +319,6 @@ public final class EtcdRegistry implements Registry {
                 w.close();
                 watches.remove(w);
             }
-        };
-    }
-
-    private Subscription watch(ByteSequence prefix, String name, Runnable onChange) {
-        Objects.requireNonNull(onChange, "onChange");
-        requireOpen();
-        CoalescingNotifier notifier = new CoalescingNotifier(name, onChange, rt.callbacks());
-        ResumableWatch w = ResumableWatch.start(rt, prefix, true, name, notifier::signal, null);
-        watches.add(w);
-        return () -> {
-            notifier.close();
-            w.close();
-            watches.remove(w);
         };
     }
 

@@ -687,44 +687,32 @@ public final class InMemoryRegistry implements Registry {
     @Override
     public Subscription watchSchedule(String machineId, Runnable onChange) {
         NameRules.machineId(machineId);
-        return watch("schedule/" + machineId + "/", "schedule of " + machineId, onChange);
+        return watch("schedule of " + machineId, onChange, "schedule/" + machineId + "/");
     }
 
     @Override
     public Subscription watchGlobalJobs(Runnable onChange) {
-        Subscription jobs = watch("global/", "global jobs", onChange);
-        Subscription meta = watch("machine-meta/", "machine metadata", onChange);
-        return () -> {
-            jobs.close();
-            meta.close();
-        };
+        return watch("global jobs", onChange, "global/", "machine-meta/");
     }
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
+        return watch("cluster", onChange, "job/", "machine/", "machine-meta/");
+    }
+
+    /** Watches every prefix through one coalescing notifier (a change touching several wakes the caller once). */
+    private Subscription watch(String name, Runnable onChange, String... prefixes) {
         Objects.requireNonNull(onChange, "onChange");
         synchronized (this) {
             checkUsableLocked();
         }
-        CoalescingNotifier notifier = new CoalescingNotifier("cluster", onChange, callbacks);
-        List<Watch> added = List.of(new Watch("job/", notifier), new Watch("machine/", notifier), new Watch("machine-meta/", notifier));
+        CoalescingNotifier notifier = new CoalescingNotifier(name, onChange, callbacks);
+        List<Watch> added = new ArrayList<>();
+        for (String prefix : prefixes) added.add(new Watch(prefix, notifier));
         watches.addAll(added);
         return () -> {
             notifier.close();
             watches.removeAll(added);
-        };
-    }
-
-    private Subscription watch(String prefix, String name, Runnable onChange) {
-        Objects.requireNonNull(onChange, "onChange");
-        synchronized (this) {
-            checkUsableLocked();
-        }
-        Watch w = new Watch(prefix, new CoalescingNotifier(name, onChange, callbacks));
-        watches.add(w);
-        return () -> {
-            w.notifier().close();
-            watches.remove(w);
         };
     }
 
