@@ -13,13 +13,6 @@ import org.fleetj.registry.etcd.EtcdRegistry;
  * implementation, so jetcd is loaded only for {@code --driver=etcd}.
  */
 public final class EtcdDriver {
-    /** gRPC logs through java.util.logging (e.g. an INFO line at start-up); fleetctl's stderr is for errors. Held: JUL keeps loggers weakly. */
-    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
-
-    static {
-        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-    }
-
     private EtcdDriver() {
     }
 
