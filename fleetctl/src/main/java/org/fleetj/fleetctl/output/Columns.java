@@ -1,5 +1,6 @@
 package org.fleetj.fleetctl.output;
 
+import org.fleetj.unit.GoQuote;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class Columns<T> {
         List<String> names = new ArrayList<>();
         for (String name : fields.split(",", -1)) {
             if (!byName.containsKey(name)) {
-                throw new InvalidFieldsException("Invalid key in output format: " + GoQuote.quote(name));
+                throw new InvalidFieldsException("Invalid key in output format: " + GoQuote.q(name));
             }
             names.add(name);
         }

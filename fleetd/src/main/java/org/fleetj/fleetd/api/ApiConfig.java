@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

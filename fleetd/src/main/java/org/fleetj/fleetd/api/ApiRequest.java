@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import java.util.Map;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 import org.fleetj.registry.Registry;

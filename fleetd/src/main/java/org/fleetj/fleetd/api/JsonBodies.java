@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

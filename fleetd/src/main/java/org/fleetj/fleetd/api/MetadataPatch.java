@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.api;
 
+import org.fleetj.unit.GoQuote;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;

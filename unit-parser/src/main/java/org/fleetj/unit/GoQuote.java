@@ -1,11 +1,14 @@
-package org.fleetj.fleetd.api;
+package org.fleetj.unit;
 
-/** Go's {@code %q} for strings, so messages copied from fleet read the same ("name in URL \"a\" differs ..."). */
-final class GoQuote {
+/**
+ * Go's {@code %q} for strings, so messages copied from fleet read the same ("name in URL \"a\" differs ..."): double
+ * quotes, backslash escapes, {@code \xNN} for other control characters, U+FFFD for a lone surrogate.
+ */
+public final class GoQuote {
     private GoQuote() {
     }
 
-    static String q(String s) {
+    public static String q(String s) {
         if (s == null) return "\"\"";
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
