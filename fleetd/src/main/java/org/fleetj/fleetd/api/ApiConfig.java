@@ -19,12 +19,14 @@ import java.util.Optional;
  * @param tlsKeyFile  PEM private key (PKCS#8, or PKCS#1 RSA) for https listeners ({@code listen_keyfile})
  * @param tlsCaFile   PEM CA bundle ({@code listen_cafile}); when set, https clients must present a
  *                    certificate signed by it (client-certificate authentication)
+ * @param clientCertOptional with {@code tlsCaFile}: a client certificate is asked for but not required at the TLS
+ *                    level (bearer tokens are configured; the access handler checks each request)
  * @param tokenLimit  page size of list responses ({@code token_limit}, default 100)
  * @param version     fleetd's version, sent as {@code Server: fleetd/<version>}
  */
 public record ApiConfig(Optional<Path> socketPath, int socketMode, Optional<String> socketGroup, List<ListenAddress> listen,
                         Optional<Path> tlsCertFile, Optional<Path> tlsKeyFile, Optional<Path> tlsCaFile,
-                        int tokenLimit, String version) {
+                        boolean clientCertOptional, int tokenLimit, String version) {
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/fleet.sock");
     public static final int DEFAULT_SOCKET_MODE = 0660;
     public static final int DEFAULT_TOKEN_LIMIT = 100;
@@ -79,6 +81,7 @@ public record ApiConfig(Optional<Path> socketPath, int socketMode, Optional<Stri
         private Optional<Path> keyFile = Optional.empty();
         private Optional<Path> caFile = Optional.empty();
         private int tokenLimit = DEFAULT_TOKEN_LIMIT;
+        private boolean clientCertOptional;
         private final String version;
 
         private Builder(String version) {
@@ -129,13 +132,19 @@ public record ApiConfig(Optional<Path> socketPath, int socketMode, Optional<Stri
             return this;
         }
 
+        /** With {@link #clientCa}: clients may also come without a certificate (they authenticate with a token). */
+        public Builder clientCertOptional(boolean optional) {
+            this.clientCertOptional = optional;
+            return this;
+        }
+
         public Builder tokenLimit(int limit) {
             this.tokenLimit = limit;
             return this;
         }
 
         public ApiConfig build() {
-            return new ApiConfig(socketPath, socketMode, socketGroup, listen, certFile, keyFile, caFile, tokenLimit, version);
+            return new ApiConfig(socketPath, socketMode, socketGroup, listen, certFile, keyFile, caFile, clientCertOptional, tokenLimit, version);
         }
     }
 }

@@ -19,8 +19,8 @@ import java.util.Map;
  * so {@code {"units":[]}} is {@code {}} exactly as fleet sends it. Reading is strict: unknown fields,
  * duplicate keys, trailing data and type coercions (a number where a string belongs) are refused.
  */
-final class ApiJson {
-    static final String CONTENT_TYPE = "application/json";
+public final class ApiJson {
+    public static final String CONTENT_TYPE = "application/json";
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -46,7 +46,7 @@ final class ApiJson {
     }
 
     /** fleet's error entity. */
-    static byte[] error(int code, String message) {
+    public static byte[] error(int code, String message) {
         Map<String, Object> inner = new LinkedHashMap<>();
         inner.put("code", code);
         inner.put("message", message);

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -54,6 +55,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer(Registry registry, ApiConfig config, FleetMetrics metrics, SocketActivation activation) {
+        this(registry, config, metrics, activation, ApiExtension.NONE);
+    }
+
+    /**
+     * @param extension wraps fleet's v1 handler with what fleetd serves beside it (access control, the journal
+     *                  and status endpoints, the dashboard); fleet's own routes stay as they are
+     */
+    public ApiServer(Registry registry, ApiConfig config, FleetMetrics metrics, SocketActivation activation, ApiExtension extension) {
         Objects.requireNonNull(registry, "registry");
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(metrics, "metrics");
@@ -67,7 +76,11 @@ public final class ApiServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
         http.setUriCompliance(UriCompliance.DEFAULT);
-        server.setHandler(new JettyApiHandler(new ApiRouter(registry, config.tokenLimit(), metrics), config.serverHeader(), metrics));
+        // exposes a TLS client's certificate to the handlers (EndPoint.SslSessionData), for access roles
+        SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        server.setHandler(extension.wrap(new JettyApiHandler(new ApiRouter(registry, config.tokenLimit(), metrics), config.serverHeader(), metrics)));
         server.setErrorHandler(new JsonErrorHandler(config.serverHeader()));
     }
 
@@ -158,7 +171,7 @@ public final class ApiServer implements AutoCloseable {
 
     private ConnectionFactory[] tlsFactories() throws ApiServerException {
         SslContextFactory.Server ssl = PemTls.serverContext(config.tlsCertFile().orElseThrow(), config.tlsKeyFile().orElseThrow(),
-                config.tlsCaFile());
+                config.tlsCaFile(), config.clientCertOptional());
         return new ConnectionFactory[] {new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http)};
     }
 

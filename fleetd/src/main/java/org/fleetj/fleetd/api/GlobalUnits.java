@@ -5,11 +5,11 @@ import org.fleetj.unit.UnitParseException;
 import org.fleetj.unit.XFleet;
 
 /** Whether a stored unit is global ([X-Fleet] Global, read by the same parser the agents and engine use). */
-final class GlobalUnits {
+public final class GlobalUnits {
     private GlobalUnits() {
     }
 
-    static boolean isGlobal(UnitFile unit, String name) {
+    public static boolean isGlobal(UnitFile unit, String name) {
         try {
             return XFleet.from(unit, name).global();
         } catch (UnitParseException e) {

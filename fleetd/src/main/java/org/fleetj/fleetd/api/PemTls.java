@@ -24,14 +24,19 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * (PKCS#8 "PRIVATE KEY", or PKCS#1 "RSA PRIVATE KEY"), and optionally a CA bundle that client
  * certificates must be signed by.
  */
-final class PemTls {
+public final class PemTls {
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
     private static final char[] STORE_PASSWORD = "fleetd-in-memory".toCharArray();
 
     private PemTls() {
     }
 
-    static SslContextFactory.Server serverContext(Path certFile, Path keyFile, java.util.Optional<Path> caFile) throws ApiServerException {
+    /**
+     * @param clientCertOptional with a CA: ask for a client certificate but let clients without one finish the
+     *                           handshake (they then authenticate with a bearer token, checked per request)
+     */
+    static SslContextFactory.Server serverContext(Path certFile, Path keyFile, java.util.Optional<Path> caFile,
+                                                  boolean clientCertOptional) throws ApiServerException {
         try {
             List<Certificate> chain = certificates(certFile, "listen_certfile");
             PrivateKey key = privateKey(keyFile);
@@ -48,7 +53,11 @@ final class PemTls {
                 int i = 0;
                 for (Certificate ca : certificates(caFile.get(), "listen_cafile")) trust.setCertificateEntry("ca-" + i++, ca);
                 ssl.setTrustStore(trust);
-                ssl.setNeedClientAuth(true);
+                if (clientCertOptional) {
+                    ssl.setWantClientAuth(true);
+                } else {
+                    ssl.setNeedClientAuth(true);
+                }
             }
             return ssl;
         } catch (GeneralSecurityException e) {
@@ -56,6 +65,32 @@ final class PemTls {
                     + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ApiServerException("cannot set up TLS from listen_certfile " + certFile + ": " + e, e);
+        }
+    }
+
+    /**
+     * TLS for fleetd calling another fleetd: this machine's listener certificate and key as the client
+     * certificate, and the cluster CA ({@code listen_cafile}) as the only trust, when given.
+     */
+    public static SslContextFactory.Client clientContext(Path certFile, Path keyFile, java.util.Optional<Path> caFile) throws ApiServerException {
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry("fleetd", privateKey(keyFile), STORE_PASSWORD,
+                    certificates(certFile, "listen_certfile").toArray(new Certificate[0]));
+            SslContextFactory.Client ssl = new SslContextFactory.Client();
+            ssl.setKeyStore(keyStore);
+            ssl.setKeyStorePassword(new String(STORE_PASSWORD));
+            if (caFile.isPresent()) {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                int i = 0;
+                for (Certificate ca : certificates(caFile.get(), "listen_cafile")) trust.setCertificateEntry("ca-" + i++, ca);
+                ssl.setTrustStore(trust);
+            }
+            return ssl;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ApiServerException("cannot set up TLS for calls to other fleetds from listen_certfile " + certFile + ": " + e, e);
         }
     }
 

@@ -20,11 +20,11 @@ import org.fleetj.unit.UnitOption;
  * {@code launched} when the target's agent reports it applied "launched", else {@code loaded}. Global
  * units have neither currentState nor machineID, as in fleet.
  */
-final class UnitViews {
+public final class UnitViews {
     /** Whether a unit is global, by hash and name: parsing [X-Fleet] once per distinct unit keeps listing cheap. */
     private final Map<String, Boolean> globalByHash = new ConcurrentHashMap<>();
 
-    ApiUnit view(Job job, StateIndex states) {
+    public ApiUnit view(Job job, StateIndex states) {
         List<ApiUnitOption> options = options(job.unit());
         String desired = job.desiredState().wireName();
         if (isGlobal(job)) {
@@ -40,7 +40,7 @@ final class UnitViews {
         return new ApiUnit(job.name(), options, desired, current.wireName(), target.get());
     }
 
-    boolean isGlobal(Job job) {
+    public boolean isGlobal(Job job) {
         if (globalByHash.size() > 100_000) globalByHash.clear(); // bound the cache; entries are cheap to recompute
         return globalByHash.computeIfAbsent(job.unitHash() + ' ' + job.name(), k -> GlobalUnits.isGlobal(job.unit(), job.name()));
     }
@@ -52,15 +52,15 @@ final class UnitViews {
     }
 
     /** Unit states by (unit name, machine id). */
-    static final class StateIndex {
+    public static final class StateIndex {
         private final Map<String, UnitState> byKey;
 
-        StateIndex(List<UnitState> states) {
+        public StateIndex(List<UnitState> states) {
             byKey = new HashMap<>(states.size() * 2);
             for (UnitState s : states) byKey.put(key(s.name(), s.machineId()), s);
         }
 
-        UnitState get(String unit, String machine) {
+        public UnitState get(String unit, String machine) {
             return byKey.get(key(unit, machine));
         }
 

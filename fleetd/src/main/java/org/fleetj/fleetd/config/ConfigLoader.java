@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.fleetj.fleetd.access.AccessConfig;
 import org.ini4j.Config;
 import org.ini4j.Ini;
 import org.ini4j.Profile;
@@ -58,6 +59,10 @@ public final class ConfigLoader {
         d.put("listen_certfile", "");
         d.put("listen_keyfile", "");
         d.put("listen_cafile", "");
+        d.put("api_tokens", "");
+        d.put("api_readonly_cns", "");
+        d.put("cluster_secret", "");
+        d.put("api_advertise_url", "");
         d.put("stop_on_disconnect_after", "");
         d.put("machine_id_file", "/etc/machine-id");
         d.put("dbus_address", "");
@@ -227,6 +232,22 @@ public final class ConfigLoader {
         }
     }
 
+    /** Who may do what on the TCP listeners; the values are secrets and never appear in a message. */
+    private static AccessConfig access(Map<String, String> r) throws ConfigException {
+        String advertise = ConfigValues.unquote(r.get("api_advertise_url"));
+        if (!advertise.isEmpty() && !advertise.matches("https?://[^/\\s]+/?")) {
+            throw new ConfigException("invalid value for api_advertise_url: \"" + advertise + "\" is not an http(s)://host:port URL");
+        }
+        try {
+            return new AccessConfig(AccessConfig.parseTokens(ConfigValues.unquote(r.get("api_tokens"))),
+                    AccessConfig.parseNames(ConfigValues.unquote(r.get("api_readonly_cns"))),
+                    ConfigValues.optionalString(r.get("cluster_secret")),
+                    advertise.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(advertise));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     private static boolean set(Map<String, String> r, String option) {
         return !ConfigValues.unquote(r.get(option)).isEmpty();
     }
@@ -267,6 +288,7 @@ public final class ConfigLoader {
         if (agentTtl.toMillis() < 1000) throw new ConfigException("invalid value for agent_ttl: " + r.get("agent_ttl") + " is shorter than 1s");
         String stop = ConfigValues.unquote(r.get("stop_on_disconnect_after"));
         checkFilesAndPairs(r, listen);
+        AccessConfig access = access(r);
         return new FleetConfig(
                 etcd,
                 prefix,
@@ -293,6 +315,7 @@ public final class ConfigLoader {
                 ConfigValues.optionalPath(r.get("listen_cafile")),
                 stop.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ConfigValues.goDuration("stop_on_disconnect_after", stop)),
                 Path.of(ConfigValues.unquote(r.get("machine_id_file"))),
-                ConfigValues.optionalString(r.get("dbus_address")));
+                ConfigValues.optionalString(r.get("dbus_address")),
+                access);
     }
 }

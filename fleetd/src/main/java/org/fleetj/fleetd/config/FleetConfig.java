@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.fleetj.fleetd.access.AccessConfig;
 
 /**
  * fleetd's validated configuration. Built by {@link ConfigLoader} from /etc/fleet/fleet.conf (INI),
@@ -37,12 +38,14 @@ public record FleetConfig(
         Optional<Path> listenCaFile,
         Optional<Duration> stopOnDisconnectAfter,
         Path machineIdFile,
-        Optional<String> dbusAddress) {
+        Optional<String> dbusAddress,
+        AccessConfig access) {
 
     public FleetConfig {
         etcdServers = List.copyOf(etcdServers);
         metadata = Map.copyOf(metadata);
         listen = List.copyOf(listen);
+        access = access == null ? AccessConfig.NONE : access;
     }
 
     /** The config as an operator reads it in the log: secrets are never shown. */
@@ -51,7 +54,7 @@ public record FleetConfig(
                 + " public_ip=" + (publicIp.isEmpty() ? "-" : publicIp) + " metadata=" + new java.util.TreeMap<>(metadata)
                 + " agent_ttl=" + agentTtl.toMillis() + "ms engine_reconcile_interval=" + engineReconcileInterval.toMillis() + "ms"
                 + " units_directory=" + unitsDirectory + " disable_engine=" + disableEngine + " systemd_user=" + systemdUser
-                + " api_socket=" + apiSocket + " listen=" + listen
+                + " api_socket=" + apiSocket + " listen=" + listen + " " + access
                 + " etcd_username=" + etcdUsername.orElse("-") + " etcd_password=" + (etcdPassword.isPresent() ? "(set)" : "-")
                 + " stop_on_disconnect_after=" + stopOnDisconnectAfter.map(d -> d.toMillis() + "ms").orElse("never");
     }

@@ -12,6 +12,7 @@ import org.fleetj.fleetd.agent.LocalUnit;
 import org.fleetj.fleetd.api.ApiConfig;
 import org.fleetj.fleetd.api.ApiServer;
 import org.fleetj.fleetd.api.ApiServerException;
+import org.fleetj.fleetd.api.SocketActivation;
 import org.fleetj.fleetd.config.FleetConfig;
 import org.fleetj.fleetd.engine.Engine;
 import org.fleetj.fleetd.engine.EngineReconciler;
@@ -86,6 +87,8 @@ public final class FleetDaemon implements AutoCloseable {
             b.tls(config.listenCertFile().get(), config.listenKeyFile().get());
         }
         config.listenCaFile().ifPresent(b::clientCa);
+        // with tokens configured a browser or script may come without a certificate; each request is checked
+        b.clientCertOptional(config.access().tokensConfigured());
         return b.build();
     }
 
@@ -100,7 +103,9 @@ public final class FleetDaemon implements AutoCloseable {
         log.info("fleetd {} starting on machine {} ({}): {}", Version.VERSION, identity.machineId(), identity.hostname(), c.describe());
         registry = registryOpener.open(c);
         try {
-            api = new ApiServer(registry, apiConfig(c), metrics);
+            ApiConfig apiConfig = apiConfig(c);
+            api = new ApiServer(registry, apiConfig, metrics, SocketActivation.fromEnvironment(),
+                    OpsExtension.of(registry, identity.machineId(), c, apiConfig.serverHeader()));
             api.start();
         } catch (ApiServerException | IllegalArgumentException e) {
             throw new FleetdStartException("cannot open the API: " + e.getMessage(), e);
@@ -160,7 +165,7 @@ public final class FleetDaemon implements AutoCloseable {
     }
 
     private MachineState machineState(FleetConfig c, String ip) {
-        return new MachineState(identity.machineId(), ip, c.metadata(), Version.VERSION);
+        return new MachineState(identity.machineId(), ip, c.metadata(), Version.VERSION, OpsExtension.advertisedUrl(c, api, ip));
     }
 
     private MachinePresence joinWithRetry(MachineState self, Duration ttl) throws FleetdStartException {

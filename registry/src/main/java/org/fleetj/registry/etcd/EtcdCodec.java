@@ -26,9 +26,9 @@ final class EtcdCodec {
 
     /** {@code machine/<id>}: the machine as announced, plus the hostname used for duplicate detection. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record MachineValue(String id, String publicIp, Map<String, String> metadata, String version, String hostname) {
+    record MachineValue(String id, String publicIp, Map<String, String> metadata, String version, String hostname, String apiUrl) {
         MachineState state() {
-            return new MachineState(id, publicIp, metadata, version);
+            return new MachineState(id, publicIp, metadata, version, apiUrl);
         }
     }
 
@@ -54,7 +54,7 @@ final class EtcdCodec {
     }
 
     static ByteSequence machine(MachineState s, String hostname) {
-        return write(new MachineValue(s.id(), s.publicIp(), s.metadata(), s.version(), hostname));
+        return write(new MachineValue(s.id(), s.publicIp(), s.metadata(), s.version(), hostname, s.apiUrl()));
     }
 
     static MachineValue machine(ByteSequence value, String key) {

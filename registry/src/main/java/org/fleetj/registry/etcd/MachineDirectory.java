@@ -95,7 +95,7 @@ final class MachineDirectory {
             MachineState s = EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state();
             Map<String, String> merged = new TreeMap<>(s.metadata());
             merged.putAll(dynamic.getOrDefault(id, Map.of()));
-            byId.put(id, new MachineState(id, s.publicIp(), merged, s.version()));
+            byId.put(id, s.withMetadata(merged));
         }
         return new ArrayList<>(byId.values());
     }

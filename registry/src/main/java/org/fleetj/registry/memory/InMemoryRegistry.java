@@ -491,7 +491,7 @@ public final class InMemoryRegistry implements Registry {
             machines.forEach((id, e) -> {
                 Map<String, String> merged = new TreeMap<>(e.state().metadata());
                 merged.putAll(dynamicMetadata.getOrDefault(id, new TreeMap<>()));
-                out.add(new MachineState(id, e.state().publicIp(), merged, e.state().version()));
+                out.add(e.state().withMetadata(merged));
             });
             return out;
         });
