@@ -24,7 +24,7 @@ final class JournalOutputModes {
     private final Set<String> modes;
 
     private JournalOutputModes(Set<String> modes) {
-        this.modes = Set.copyOf(modes);
+        this.modes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(modes));
     }
 
     static JournalOutputModes ofThisMachine() {

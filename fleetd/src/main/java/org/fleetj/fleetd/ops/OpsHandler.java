@@ -157,7 +157,7 @@ public final class OpsHandler extends Handler.Wrapper {
                 throw e;
             }
             LOG.debug("{} of {} for {}{}", q.kind(), q.unit(), request.getAttribute(Caller.ATTRIBUTE), q.follow() ? " (follow)" : "");
-            pump.start(command, TEXT, response, callback);
+            pump.start(command, TEXT, request, response, callback);
             return;
         }
         if (relayed) {
@@ -166,7 +166,7 @@ public final class OpsHandler extends Handler.Wrapper {
         }
         String path = ROOT + "units/" + URLEncoder.encode(q.unit(), StandardCharsets.UTF_8) + "/" + q.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + "?" + q.relayQuery(target.id());
-        relay.relay(target, path, response, callback);
+        relay.relay(target, path, request, response, callback);
     }
 
     /** The machine whose journal/status is asked for: the one named, else the one the unit is scheduled to. */

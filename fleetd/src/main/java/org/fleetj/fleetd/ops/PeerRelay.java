@@ -59,7 +59,7 @@ final class PeerRelay implements AutoCloseable {
     }
 
     /** Relays {@code pathAndQuery} to {@code target}; the stream slot must already be reserved (released here). */
-    void relay(MachineState target, String pathAndQuery, Response response, Callback callback) throws OpsException {
+    void relay(MachineState target, String pathAndQuery, org.eclipse.jetty.server.Request incoming, Response response, Callback callback) throws OpsException {
         if (target.apiUrl().isEmpty()) {
             pump.release();
             throw new OpsException(502, "machine " + target.id() + " announces no API address (its fleetd has no TCP listener):"
@@ -124,7 +124,7 @@ final class PeerRelay implements AutoCloseable {
             public void abort() {
                 sent.abort(new IOException("relayed stream closed"));
             }
-        }, type, response, callback);
+        }, type, incoming, response, callback);
     }
 
     @Override

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.FutureCallback;
 import org.slf4j.Logger;
@@ -38,6 +42,7 @@ final class StreamPump implements AutoCloseable {
     private static final int BUFFER = 8192;
     /** Pump threads only copy bytes: a small stack keeps 100s of followers cheap. */
     private static final long STACK_BYTES = 256 * 1024;
+    static final Duration QUIET_CHECK = Duration.ofSeconds(2);
 
     /** Where the bytes come from and how to stop it. */
     interface Source {
@@ -54,7 +59,19 @@ final class StreamPump implements AutoCloseable {
     private final int maxStreams;
     private final Duration writeStall;
     private final ExecutorService threads;
-    private final Set<Source> live = ConcurrentHashMap.newKeySet();
+    /** Every stream running, with its connection and when it last wrote. */
+    private final Map<Source, Stream> live = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog;
+
+    /** One running stream: its client's connection, and when the pump last wrote to it. */
+    private static final class Stream {
+        final EndPoint client;
+        volatile long lastWriteNanos = System.nanoTime();
+
+        Stream(EndPoint client) {
+            this.client = client;
+        }
+    }
 
     StreamPump(int maxStreams, Duration writeStall) {
         this.maxStreams = maxStreams;
@@ -67,6 +84,33 @@ final class StreamPump implements AutoCloseable {
             return t;
         };
         this.threads = Executors.newCachedThreadPool(factory);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleetd-stream-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::closeAbandoned, QUIET_CHECK.toMillis(), QUIET_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A client that closes its connection while the command prints nothing (journal -f of an idle unit) would
+     * otherwise be noticed only at the next line: nobody reads the connection while the response streams. For
+     * streams quiet for {@link #QUIET_CHECK}, this peeks at the connection without blocking; end-of-stream
+     * means the client is gone, and the command is stopped.
+     */
+    private void closeAbandoned() {
+        long now = System.nanoTime();
+        live.forEach((source, stream) -> {
+            if (now - stream.lastWriteNanos < QUIET_CHECK.toNanos()) return;
+            try {
+                if (!stream.client.isOpen() || stream.client.fill(BufferUtil.allocate(1)) < 0) {
+                    LOG.debug("a journal/status client closed its connection: stream stopped");
+                    source.abort();
+                }
+            } catch (IOException | RuntimeException e) {
+                source.abort();
+            }
+        });
     }
 
     /** Takes a slot for one more stream, or refuses with 429. Pair with {@link #start} or {@link #release}. */
@@ -85,8 +129,10 @@ final class StreamPump implements AutoCloseable {
     }
 
     /** Streams {@code source} as the 200 response (the slot taken by {@link #reserve} is released at the end). */
-    void start(Source source, String contentType, Response response, Callback callback) {
-        live.add(source);
+    void start(Source source, String contentType, Request request, Response response, Callback callback) {
+        Stream stream = new Stream(request.getConnectionMetaData().getConnection().getEndPoint());
+        live.put(source, stream);
+        request.addFailureListener(failure -> source.abort());
         int[] exit = {-1};
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
@@ -95,7 +141,7 @@ final class StreamPump implements AutoCloseable {
         response.setTrailersSupplier(() -> HttpFields.build().put(EXIT_TRAILER, Integer.toString(exit[0])));
         threads.execute(() -> {
             try {
-                copy(source, response);
+                copy(source, stream, response);
                 exit[0] = source.exitStatus();
                 FutureCallback last = new FutureCallback();
                 response.write(true, null, last);
@@ -117,7 +163,7 @@ final class StreamPump implements AutoCloseable {
         });
     }
 
-    private void copy(Source source, Response response) throws IOException, InterruptedException, ExecutionException, TimeoutException {
+    private void copy(Source source, Stream stream, Response response) throws IOException, InterruptedException, ExecutionException, TimeoutException {
         byte[] buffer = new byte[BUFFER];
         InputStream in = source.input();
         int n;
@@ -131,12 +177,14 @@ final class StreamPump implements AutoCloseable {
                 LOG.info("a client stopped reading a journal/status stream for {} s: stream closed", writeStall.toSeconds());
                 throw e;
             }
+            stream.lastWriteNanos = System.nanoTime();
         }
     }
 
     @Override
     public void close() {
-        live.forEach(Source::abort);
+        watchdog.shutdownNow();
+        live.keySet().forEach(Source::abort);
         threads.shutdownNow();
     }
 }
