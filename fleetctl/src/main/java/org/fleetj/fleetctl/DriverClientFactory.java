@@ -69,6 +69,6 @@ public final class DriverClientFactory implements ClientFactory {
         session.debug("API driver: " + endpoint.baseUrl() + (endpoint.isUnix() ? " via " + endpoint.path() : "")
                 + (options.tunnel().isEmpty() ? "" : " through tunnel " + options.tunnel()));
         return new ApiFleetClient(endpoint, connector, (int) Math.min(Integer.MAX_VALUE, options.requestTimeoutMillis()),
-                new TlsFiles(options.caFile(), options.certFile(), options.keyFile()));
+                new TlsFiles(options.caFile(), options.certFile(), options.keyFile()), options.apiToken());
     }
 }

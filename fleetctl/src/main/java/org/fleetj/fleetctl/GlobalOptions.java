@@ -85,6 +85,10 @@ public final class GlobalOptions {
             description = "Private key for SSH, tried after the keys of ssh-agent (beyond fleet).")
     String identityFile;
 
+    @Option(names = "--api-token", scope = ScopeType.INHERIT, paramLabel = "TOKEN", defaultValue = "",
+            description = "Bearer token for fleetd's access roles (api_tokens in fleet.conf); better given as FLEETCTL_API_TOKEN (beyond fleet).")
+    String apiToken;
+
     @Option(names = {"-v", "--version"}, versionHelp = true, scope = ScopeType.INHERIT,
             description = "Print the version and exit")
     boolean version;
@@ -153,6 +157,11 @@ public final class GlobalOptions {
 
     public boolean debug() {
         return debug;
+    }
+
+    /** The {@code --api-token} value, or empty. */
+    public String apiToken() {
+        return apiToken;
     }
 
     /** The {@code --identity-file} path with {@code ~} expanded, or empty. */

@@ -87,7 +87,13 @@ class FleetdBadConfigTest {
                 Arguments.of("machine_id_file", "/nonexistent/machine-id", ""),
                 Arguments.of("machine_id_file", "@PEM@", ""),
                 Arguments.of("machine_id_file", "machine-id", ""),
-                Arguments.of("dbus_address", "not a bus address", ""));
+                Arguments.of("dbus_address", "not a bus address", ""),
+                Arguments.of("api_tokens", "admin:admin-token-0123456789", ""),
+                Arguments.of("api_tokens", "write:short-secret", ""),
+                Arguments.of("api_tokens", "write-token-0123456789", ""),
+                Arguments.of("api_readonly_cns", "viewer", ""),
+                Arguments.of("cluster_secret", "short-secret", ""),
+                Arguments.of("api_advertise_url", "10.0.0.1:49153", ""));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -104,7 +110,9 @@ class FleetdBadConfigTest {
         assertTrue(r.err.startsWith("fleetd: ") && r.err.contains(option), "stderr names " + option + ": " + r.err);
         assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
         assertEquals("", r.out);
-        if (option.equals("etcd_password")) assertFalse(r.err.contains(v), "the password itself is never printed: " + r.err);
+        if (Set.of("etcd_password", "api_tokens", "cluster_secret").contains(option)) {
+            assertFalse(r.err.contains(v.substring(v.indexOf(':') + 1)), "the secret itself is never printed: " + r.err);
+        }
         // the same value as a flag is refused the same way
         if (extra.isEmpty() && !option.equals("machine_id_file")) {
             Result flag = run(List.of("--config", Files.writeString(dir.resolve("base.conf"), "machine_id_file=" + machineId + "\n").toString(),

@@ -40,6 +40,11 @@ public interface FleetClient extends AutoCloseable {
     /** Removes the unit; false when it did not exist. */
     boolean destroyUnit(String name);
 
+    /** Journal and status through the API, when this driver has an API endpoint; empty: use SSH. */
+    default java.util.Optional<UnitLogSource> unitLogs() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

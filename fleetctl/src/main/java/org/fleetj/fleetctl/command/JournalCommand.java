@@ -5,16 +5,16 @@ import java.util.Optional;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
 import org.fleetj.fleetctl.client.UnitOptions;
-import org.fleetj.fleetctl.ssh.MachineCommands;
 import org.fleetj.fleetctl.ssh.RemoteCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "journal", description = {
         "Print the journal of a unit in the cluster to stdout, by running journalctl on the machine the unit occupies",
-        "(over SSH, or directly when that machine is this one). With -f, follow it until interrupted.",
-        "This command does not work with global units."})
+        "(through fleetd's API when it serves journals, otherwise over SSH, or directly when that machine is this one).",
+        "With -f, follow it until interrupted. For a global unit, name the machine with --machine."})
 public final class JournalCommand extends FleetCommand {
     @Option(names = "--lines", paramLabel = "N", defaultValue = "10", description = "Number of recent log lines to return (default 10).")
     int lines;
@@ -29,8 +29,8 @@ public final class JournalCommand extends FleetCommand {
     @Option(names = "--sudo", description = "Execute the journal command with sudo.")
     boolean sudo;
 
-    @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22", description = "Connect to remote hosts over SSH using this TCP port (default 22).")
-    int sshPort;
+    @Mixin
+    UnitLogOptions via;
 
     @Parameters(paramLabel = "UNIT", arity = "0..*")
     List<String> units = List.of();
@@ -48,14 +48,18 @@ public final class JournalCommand extends FleetCommand {
             return 1;
         }
         ApiUnit unit = found.get();
-        if (UnitOptions.isGlobal(unit.options())) {
+        Optional<String> machine = via.machineId(session);
+        if (UnitOptions.isGlobal(unit.options()) && machine.isEmpty()) {
+            // fleet's words; --machine (beyond fleet) names one of its machines
             session.err().println("Unable to retrieve journal of global unit " + name + ".");
             return 1;
         }
-        if (unit.currentState() == null || unit.currentState().isEmpty() || unit.currentState().equals("inactive")) {
+        if (machine.isEmpty() && (unit.currentState() == null || unit.currentState().isEmpty() || unit.currentState().equals("inactive"))) {
             session.err().println("Unit " + name + " does not appear to be running.");
             return 1;
         }
-        return MachineCommands.run(session, unit.machineID(), RemoteCommand.journal(name, lines, output, follow, sudo), sshPort);
+        String on = machine.orElse(unit.machineID());
+        return via.run(session, on, api -> api.journal(name, machine.orElse(null), lines, output, follow, session.out()),
+                RemoteCommand.journal(name, lines, output, follow, sudo));
     }
 }

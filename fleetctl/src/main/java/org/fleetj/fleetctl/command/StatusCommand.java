@@ -8,10 +8,9 @@ import org.fleetj.api.ApiUnit;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.fleetctl.Session;
 import org.fleetj.fleetctl.client.UnitOptions;
-import org.fleetj.fleetctl.ssh.MachineCommands;
 import org.fleetj.fleetctl.ssh.RemoteCommand;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code systemctl status -l} of units on the machines that host them. Every unit is checked before any
@@ -20,10 +19,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "status", description = {
         "Output the status of one or more units in the cluster: systemctl status -l on the machine the unit occupies",
-        "(on every machine for a global unit). Exits with systemctl's status."})
+        "(on every machine for a global unit, or the one named with --machine), through fleetd's API when it serves",
+        "status, otherwise over SSH. Exits with systemctl's status."})
 public final class StatusCommand extends UnitCommand {
-    @Option(names = "--ssh-port", paramLabel = "N", defaultValue = "22", description = "Connect to remote hosts over SSH using this TCP port (default 22).")
-    int sshPort;
+    @Mixin
+    UnitLogOptions via;
 
     @Override
     protected int run(Session session, List<String> args) {
@@ -32,7 +32,7 @@ public final class StatusCommand extends UnitCommand {
             String name = UnitLookup.name(arg);
             if (byName.containsKey(name)) continue;
             ApiUnit unit = session.client().unit(name).orElseThrow(() -> new CommandFailedException("Unit " + name + " does not exist."));
-            if (!UnitOptions.isGlobal(unit.options()) && (unit.currentState() == null || unit.currentState().isEmpty()
+            if (via.machine == null && !UnitOptions.isGlobal(unit.options()) && (unit.currentState() == null || unit.currentState().isEmpty()
                     || unit.currentState().equals("inactive"))) {
                 throw new CommandFailedException("Unit " + name + " does not appear to be loaded.");
             }
@@ -40,9 +40,12 @@ public final class StatusCommand extends UnitCommand {
         }
         List<ApiUnitState> states = null;
         boolean first = true;
+        java.util.Optional<String> chosen = via.machineId(session);
         for (ApiUnit unit : byName.values()) {
             List<String> machines = new ArrayList<>();
-            if (UnitOptions.isGlobal(unit.options())) {
+            if (chosen.isPresent()) {
+                machines.add(chosen.get());
+            } else if (UnitOptions.isGlobal(unit.options())) {
                 if (states == null) states = session.client().unitStates();
                 for (ApiUnitState s : states) if (s.name().equals(unit.name())) machines.add(s.machineID());
                 if (machines.isEmpty()) throw new CommandFailedException("Unit " + unit.name() + " does not appear to be loaded.");
@@ -53,7 +56,8 @@ public final class StatusCommand extends UnitCommand {
                 // this extra newline matches systemctl status's own output for several units
                 if (!first) session.out().println();
                 first = false;
-                int exit = MachineCommands.run(session, machineId, RemoteCommand.status(unit.name()), sshPort);
+                String named = UnitOptions.isGlobal(unit.options()) || chosen.isPresent() ? machineId : null;
+                int exit = via.run(session, machineId, api -> api.status(unit.name(), named, session.out()), RemoteCommand.status(unit.name()));
                 if (exit != 0) return exit;
             }
         }

@@ -234,6 +234,9 @@ public final class ConfigLoader {
 
     /** Who may do what on the TCP listeners; the values are secrets and never appear in a message. */
     private static AccessConfig access(Map<String, String> r) throws ConfigException {
+        if (set(r, "api_readonly_cns") && !set(r, "listen_cafile")) {
+            throw new ConfigException("invalid value for api_readonly_cns: certificate names need client certificates, and listen_cafile is not set");
+        }
         String advertise = ConfigValues.unquote(r.get("api_advertise_url"));
         if (!advertise.isEmpty() && !advertise.matches("https?://[^/\\s]+/?")) {
             throw new ConfigException("invalid value for api_advertise_url: \"" + advertise + "\" is not an http(s)://host:port URL");

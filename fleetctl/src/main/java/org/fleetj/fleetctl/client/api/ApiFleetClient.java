@@ -19,6 +19,7 @@ import org.fleetj.api.ApiUnitState;
 import org.fleetj.fleetctl.client.Endpoint;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.UnitLogSource;
 
 /**
  * The API driver: fleet's v1 HTTP API over a unix socket or TCP (optionally TLS), one short
@@ -32,6 +33,7 @@ public final class ApiFleetClient implements FleetClient {
     private final Connector connector;
     private final int timeoutMillis;
     private final TlsFiles tls;
+    private final String authorization;
     private SSLSocketFactory sslFactory;
 
     /**
@@ -39,10 +41,45 @@ public final class ApiFleetClient implements FleetClient {
      * @param tls           certificates for https endpoints
      */
     public ApiFleetClient(Endpoint endpoint, Connector connector, int timeoutMillis, TlsFiles tls) {
+        this(endpoint, connector, timeoutMillis, tls, "");
+    }
+
+    /** @param apiToken bearer token for fleetd's access roles ({@code --api-token}); empty: none */
+    public ApiFleetClient(Endpoint endpoint, Connector connector, int timeoutMillis, TlsFiles tls, String apiToken) {
         this.endpoint = endpoint;
         this.connector = connector;
         this.timeoutMillis = Math.max(1, timeoutMillis);
         this.tls = tls;
+        this.authorization = apiToken == null || apiToken.isEmpty() ? null : "Bearer " + apiToken;
+    }
+
+    @Override
+    public Optional<UnitLogSource> unitLogs() {
+        return Optional.of(new ApiUnitLogs(this));
+    }
+
+    /** Sends a GET whose answer is streamed; the request timeout covers the wait for the response head only. */
+    HttpExchange.StreamHead stream(String target, java.util.function.Consumer<Connection> onOpen) {
+        Connection connection;
+        try {
+            connection = open();
+        } catch (IOException e) {
+            throw new FleetClientException("Get " + endpoint.baseUrl() + target + ": " + e.getMessage(), e);
+        }
+        onOpen.accept(connection);
+        RequestTimer timer = RequestTimer.start(connection, timeoutMillis);
+        try {
+            return HttpExchange.stream(connection, target, endpoint.hostHeader(), authorization);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            if (timer.fired()) {
+                throw new FleetClientException("Get " + endpoint.baseUrl() + target + ": request timed out after " + timeoutMillis
+                        + " ms (--request-timeout)", e);
+            }
+            throw new FleetClientException("Get " + endpoint.baseUrl() + target + ": " + e.getMessage(), e);
+        } finally {
+            timer.close();
+        }
     }
 
     @Override
@@ -159,7 +196,7 @@ public final class ApiFleetClient implements FleetClient {
         try (RequestTimer timer = RequestTimer.start(connection, timeoutMillis)) {
             try {
                 return HttpExchange.execute(connection, method, BASE + path, endpoint.hostHeader(), body,
-                        body == null ? null : "application/json");
+                        body == null ? null : "application/json", authorization);
             } catch (IOException | RuntimeException e) {
                 if (timer.fired()) {
                     throw new FleetClientException(goMethod(method) + " " + url(path) + ": request timed out after "

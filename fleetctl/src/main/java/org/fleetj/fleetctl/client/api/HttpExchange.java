@@ -27,12 +27,140 @@ public final class HttpExchange {
      */
     public static HttpResponse execute(Connection connection, String method, String target, String host,
                                        byte[] body, String contentType) throws IOException {
+        return execute(connection, method, target, host, body, contentType, null);
+    }
+
+    /** @param authorization an {@code Authorization} header value ({@code --api-token}), or null */
+    public static HttpResponse execute(Connection connection, String method, String target, String host,
+                                       byte[] body, String contentType, String authorization) throws IOException {
+        send(connection, method, target, host, body, contentType, authorization);
+        return read(new BufferedInputStream(connection.input(), 16 * 1024), method.equals("HEAD"));
+    }
+
+    /** The status line and headers of a response whose body is still to be read, from {@code body}. */
+    public record StreamHead(int status, String reason, Map<String, String> headers, InputStream body) {
+        /** The body as sent: de-chunked when chunked; the trailers land in {@code trailers}. */
+        public InputStream content(Map<String, String> trailers) {
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) return new ChunkedInput(body, trailers);
+            String length = headers.get("content-length");
+            if (length != null) {
+                try {
+                    return new java.io.FilterInputStream(body) {
+                        private long left = Long.parseLong(length);
+
+                        @Override
+                        public int read() throws IOException {
+                            if (left <= 0) return -1;
+                            int c = super.read();
+                            if (c >= 0) left--;
+                            return c;
+                        }
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            if (left <= 0) return -1;
+                            int n = super.read(b, off, (int) Math.min(len, left));
+                            if (n > 0) left -= n;
+                            return n;
+                        }
+                    };
+                } catch (NumberFormatException e) {
+                    return body;
+                }
+            }
+            return body;
+        }
+    }
+
+    /** Sends a GET and reads the response up to its body, which the caller then streams (journal -f). */
+    public static StreamHead stream(Connection connection, String target, String host, String authorization) throws IOException {
+        send(connection, "GET", target, host, null, null, authorization);
+        InputStream in = new BufferedInputStream(connection.input(), 16 * 1024);
+        while (true) {
+            String statusLine = readLine(in);
+            if (statusLine == null) throw new EOFException("connection closed before a response arrived");
+            if (!statusLine.startsWith("HTTP/1.")) throw new IOException("malformed HTTP status line: " + statusLine);
+            String[] parts = statusLine.split(" ", 3);
+            int status;
+            try {
+                status = Integer.parseInt(parts[1]);
+            } catch (RuntimeException e) {
+                throw new IOException("malformed HTTP status line: " + statusLine, e);
+            }
+            Map<String, String> headers = headers(in);
+            if (status >= 100 && status < 200) continue;
+            return new StreamHead(status, parts.length > 2 ? parts[2] : "", headers, in);
+        }
+    }
+
+    private static Map<String, String> headers(InputStream in) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        String line;
+        while ((line = readLine(in)) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) throw new IOException("malformed HTTP header: " + line);
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        if (line == null) throw new EOFException("connection closed inside the response headers");
+        return headers;
+    }
+
+    /** A chunked body as a stream, chunk by chunk as they arrive; the trailers are collected at its end. */
+    private static final class ChunkedInput extends InputStream {
+        private final InputStream in;
+        private final Map<String, String> trailers;
+        private int left;
+        private boolean done;
+
+        ChunkedInput(InputStream in, Map<String, String> trailers) {
+            this.in = in;
+            this.trailers = trailers;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) return -1;
+            if (left == 0) {
+                String sizeLine = readLine(in);
+                if (sizeLine == null) throw new EOFException("connection closed inside a chunked body");
+                int semi = sizeLine.indexOf(';');
+                try {
+                    left = Integer.parseInt((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("malformed chunk size: " + sizeLine, e);
+                }
+                if (left == 0) {
+                    trailers.putAll(headers(in));
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, Math.min(len, left));
+            if (n < 0) throw new EOFException("connection closed inside a chunk");
+            left -= n;
+            if (left == 0) {
+                String end = readLine(in);
+                if (end == null || !end.isEmpty()) throw new IOException("malformed chunk terminator");
+            }
+            return n;
+        }
+    }
+
+    private static void send(Connection connection, String method, String target, String host,
+                             byte[] body, String contentType, String authorization) throws IOException {
         StringBuilder head = new StringBuilder(256)
                 .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append("\r\n")
                 .append("User-Agent: fleetctl\r\n")
                 .append("Accept: application/json\r\n")
                 .append("Connection: close\r\n");
+        if (authorization != null) head.append("Authorization: ").append(authorization).append("\r\n");
         if (body != null) {
             if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
             head.append("Content-Length: ").append(body.length).append("\r\n");
@@ -49,7 +177,6 @@ public final class HttpExchange {
             out.write(all);
         }
         out.flush();
-        return read(new BufferedInputStream(connection.input(), 16 * 1024), method.equals("HEAD"));
     }
 
     static HttpResponse read(InputStream in, boolean headOnly) throws IOException {
