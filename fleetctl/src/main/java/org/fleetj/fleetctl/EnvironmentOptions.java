@@ -15,7 +15,7 @@ public final class EnvironmentOptions {
     /** Global flags that take the environment: every one except help and version. */
     static final List<String> FLAGS = List.of("endpoint", "driver", "etcd-key-prefix", "ca-file", "cert-file",
             "key-file", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "known-hosts-file", "strict-host-key-checking",
-            "ssh-username", "ssh-timeout", "tunnel", "request-timeout", "debug", "experimental-api", "identity-file");
+            "ssh-username", "ssh-timeout", "tunnel", "request-timeout", "debug", "experimental-api", "identity-file", "api-token");
 
     /** Global flags that are booleans: they never take a separate value argument. */
     static final List<String> BOOLEAN_FLAGS = List.of("strict-host-key-checking", "debug", "experimental-api");
