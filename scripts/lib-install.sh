@@ -1,6 +1,6 @@
 # Sourced by scripts/test and scripts/demo: installs what the project needs, idempotently and quietly.
 # Debian packages: a JDK 17 and Maven to build; etcd, sshd and iproute2 for the real-part tests and
-# the local cluster.
+# the local cluster; chromium for the dashboard's browser tests.
 fleet_install_deps() {
   local need=()
   command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -15,6 +15,9 @@ fleet_install_deps() {
   command -v flock >/dev/null 2>&1 || need+=(util-linux)
   [ -x /usr/lib/systemd/systemd ] || need+=(systemd)
   [ -e /usr/bin/dbus-daemon ] || need+=(dbus)
+  [ -x /usr/bin/chromium ] || need+=(chromium)              # the dashboard's browser tests (headless)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)    # scripts/local-cluster-tls
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}" >&2
     if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install ${need[*]}" >&2; return 1; fi
