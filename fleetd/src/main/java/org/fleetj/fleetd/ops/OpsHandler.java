@@ -82,7 +82,7 @@ public final class OpsHandler extends Handler.Wrapper {
         this.selfId = selfId;
         this.modes = JournalOutputModes.ofThisMachine();
         this.pump = new StreamPump(maxStreams, writeStall);
-        this.relay = new PeerRelay(relayTls, clusterSecret, pump);
+        this.relay = new PeerRelay(relayTls, clusterSecret, pump, maxStreams);
         this.cluster = new ClusterView(registry);
         this.dashboard = dashboard;
     }

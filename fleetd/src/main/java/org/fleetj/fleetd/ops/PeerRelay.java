@@ -37,9 +37,11 @@ final class PeerRelay implements AutoCloseable {
     private final Optional<SslContextFactory.Client> tls;
     private final Optional<String> clusterSecret;
     private final StreamPump pump;
+    private final int maxStreams;
     private HttpClient client;
 
-    PeerRelay(Optional<SslContextFactory.Client> tls, Optional<String> clusterSecret, StreamPump pump) {
+    PeerRelay(Optional<SslContextFactory.Client> tls, Optional<String> clusterSecret, StreamPump pump, int maxStreams) {
+        this.maxStreams = maxStreams;
         this.tls = tls;
         this.clusterSecret = clusterSecret;
         this.pump = pump;
@@ -50,6 +52,8 @@ final class PeerRelay implements AutoCloseable {
             HttpClient c = new HttpClient();
             tls.ifPresent(c::setSslContextFactory);
             c.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
+            // one connection per relayed stream: followers are long-lived, so the default of 64 would queue the rest
+            c.setMaxConnectionsPerDestination(maxStreams);
             c.setFollowRedirects(false);
             c.setName("fleetd-relay");
             c.start();
