@@ -198,8 +198,12 @@ class JournalApiIT {
         c.await("the followers' journalctl stop when they go away", () -> journalctls("m2") == 0);
 
         // a client that reads nothing while chatty writes ~5 KiB/s: cut off after fleetd's write stall, not buffered
-        try (SSLSocket s = (SSLSocket) sslContext().getSocketFactory().createSocket(new Socket(m1.ip(), 49153), m1.ip(), 49153, true)) {
-            s.getOutputStream().write(("GET /ops/v1/units/chatty.service/journal?follow=true HTTP/1.1\r\nHost: " + m1.ip()
+        // a small receive window, so the kernel's buffers do not absorb minutes of chatter before fleetd's writes block
+        Socket raw = new Socket();
+        raw.setReceiveBufferSize(4096);
+        raw.connect(new java.net.InetSocketAddress(m1.ip(), 49153), 5000);
+        try (SSLSocket s = (SSLSocket) sslContext().getSocketFactory().createSocket(raw, m1.ip(), 49153, true)) {
+            s.getOutputStream().write(("GET /ops/v1/units/chatty.service/journal?follow=true&lines=20000 HTTP/1.1\r\nHost: " + m1.ip()
                     + "\r\nAuthorization: Bearer " + secure.readToken + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             c.await("the stalled follower's journalctl runs", () -> journalctls("m2") == 1);
