@@ -48,11 +48,7 @@ public final class PemTls {
             ssl.setKeyStorePassword(new String(STORE_PASSWORD));
             ssl.setEndpointIdentificationAlgorithm(null);
             if (caFile.isPresent()) {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(null, null);
-                int i = 0;
-                for (Certificate ca : certificates(caFile.get(), "listen_cafile")) trust.setCertificateEntry("ca-" + i++, ca);
-                ssl.setTrustStore(trust);
+                ssl.setTrustStore(trustStore(caFile.get()));
                 if (clientCertOptional) {
                     ssl.setWantClientAuth(true);
                 } else {
@@ -82,16 +78,21 @@ public final class PemTls {
             ssl.setKeyStore(keyStore);
             ssl.setKeyStorePassword(new String(STORE_PASSWORD));
             if (caFile.isPresent()) {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(null, null);
-                int i = 0;
-                for (Certificate ca : certificates(caFile.get(), "listen_cafile")) trust.setCertificateEntry("ca-" + i++, ca);
-                ssl.setTrustStore(trust);
+                ssl.setTrustStore(trustStore(caFile.get()));
             }
             return ssl;
         } catch (GeneralSecurityException | IOException e) {
             throw new ApiServerException("cannot set up TLS for calls to other fleetds from listen_certfile " + certFile + ": " + e, e);
         }
+    }
+
+    /** The CA bundle {@code listen_cafile} as a trust store. */
+    private static KeyStore trustStore(Path caFile) throws GeneralSecurityException, IOException, ApiServerException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        int i = 0;
+        for (Certificate ca : certificates(caFile, "listen_cafile")) trust.setCertificateEntry("ca-" + i++, ca);
+        return trust;
     }
 
     static List<Certificate> certificates(Path file, String option) throws ApiServerException {

@@ -75,7 +75,11 @@ public final class HttpExchange {
     /** Sends a GET and reads the response up to its body, which the caller then streams (journal -f). */
     public static StreamHead stream(Connection connection, String target, String host, String authorization) throws IOException {
         send(connection, "GET", target, host, null, null, authorization);
-        InputStream in = new BufferedInputStream(connection.input(), 16 * 1024);
+        return readHead(new BufferedInputStream(connection.input(), 16 * 1024));
+    }
+
+    /** The status line and headers of the first final (non-1xx) response; the body is left in {@code in}. */
+    private static StreamHead readHead(InputStream in) throws IOException {
         while (true) {
             String statusLine = readLine(in);
             if (statusLine == null) throw new EOFException("connection closed before a response arrived");
@@ -180,46 +184,28 @@ public final class HttpExchange {
     }
 
     static HttpResponse read(InputStream in, boolean headOnly) throws IOException {
-        while (true) {
-            String statusLine = readLine(in);
-            if (statusLine == null) throw new EOFException("connection closed before a response arrived");
-            if (!statusLine.startsWith("HTTP/1.")) throw new IOException("malformed HTTP status line: " + statusLine);
-            String[] parts = statusLine.split(" ", 3);
-            int status;
+        StreamHead head = readHead(in);
+        int status = head.status();
+        Map<String, String> headers = head.headers();
+        byte[] body;
+        if (headOnly || status == 204 || status == 304) {
+            body = new byte[0];
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            body = readChunked(in);
+        } else if (headers.containsKey("content-length")) {
+            long length;
             try {
-                status = Integer.parseInt(parts[1]);
-            } catch (RuntimeException e) {
-                throw new IOException("malformed HTTP status line: " + statusLine, e);
+                length = Long.parseLong(headers.get("content-length"));
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed Content-Length: " + headers.get("content-length"), e);
             }
-            Map<String, String> headers = new HashMap<>();
-            String line;
-            while ((line = readLine(in)) != null && !line.isEmpty()) {
-                int colon = line.indexOf(':');
-                if (colon <= 0) throw new IOException("malformed HTTP header: " + line);
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            if (line == null) throw new EOFException("connection closed inside the response headers");
-            if (status >= 100 && status < 200) continue;
-            byte[] body;
-            if (headOnly || status == 204 || status == 304) {
-                body = new byte[0];
-            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                body = readChunked(in);
-            } else if (headers.containsKey("content-length")) {
-                long length;
-                try {
-                    length = Long.parseLong(headers.get("content-length"));
-                } catch (NumberFormatException e) {
-                    throw new IOException("malformed Content-Length: " + headers.get("content-length"), e);
-                }
-                if (length < 0 || length > Integer.MAX_VALUE - 8) throw new IOException("unsupported Content-Length " + length);
-                body = in.readNBytes((int) length);
-                if (body.length != length) throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
-            } else {
-                body = in.readAllBytes();
-            }
-            return new HttpResponse(status, parts.length > 2 ? parts[2] : "", headers, body);
+            if (length < 0 || length > Integer.MAX_VALUE - 8) throw new IOException("unsupported Content-Length " + length);
+            body = in.readNBytes((int) length);
+            if (body.length != length) throw new EOFException("connection closed after " + body.length + " of " + length + " body bytes");
+        } else {
+            body = in.readAllBytes();
         }
+        return new HttpResponse(status, head.reason(), headers, body);
     }
 
     private static byte[] readChunked(InputStream in) throws IOException {
