@@ -33,7 +33,7 @@ final class CreateAndTarget {
         }
         List<String> waiting = new ArrayList<>();
         for (ApiUnit u : triggered) {
-            if (UnitOptions.isGlobal(u.options())) session.out().println("Triggered global unit " + u.name() + " " + command);
+            if (UnitOptions.isGlobal(u)) session.out().println("Triggered global unit " + u.name() + " " + command);
             else waiting.add(u.name());
         }
         for (String name : replaced) if (!waiting.contains(name)) waiting.add(name);

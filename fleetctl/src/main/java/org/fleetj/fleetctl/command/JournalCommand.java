@@ -48,7 +48,7 @@ public final class JournalCommand extends FleetCommand {
             return 1;
         }
         ApiUnit unit = found.get();
-        if (UnitOptions.isGlobal(unit.options())) {
+        if (UnitOptions.isGlobal(unit)) {
             session.err().println("Unable to retrieve journal of global unit " + name + ".");
             return 1;
         }

@@ -56,7 +56,7 @@ public final class ListUnitFilesCommand extends FleetCommand {
         List<UnitFileRow> rows = new ArrayList<>();
         for (ApiUnit u : units) {
             UnitFile file = UnitOptions.toUnitFile(u.options());
-            rows.add(new UnitFileRow(u, file.hash().hex(), UnitOptions.isGlobal(u.options()), file.description().orElse("")));
+            rows.add(new UnitFileRow(u, file.hash().hex(), UnitOptions.isGlobal(u), file.description().orElse("")));
         }
         session.out().print(columns.render(fields, rows, list.full(), list.legend()));
         return 0;

@@ -48,7 +48,7 @@ final class StateWaiter {
                     session.debug("Unit " + name + " not found while waiting for " + state);
                     continue;
                 }
-                boolean global = UnitOptions.isGlobal(unit.options());
+                boolean global = UnitOptions.isGlobal(unit);
                 String reached = global ? unit.desiredState() : unit.currentState();
                 if (state.equals(reached)) {
                     session.out().println(outcome(unit, reached));

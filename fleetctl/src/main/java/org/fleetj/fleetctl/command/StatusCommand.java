@@ -32,7 +32,7 @@ public final class StatusCommand extends UnitCommand {
             String name = UnitLookup.name(arg);
             if (byName.containsKey(name)) continue;
             ApiUnit unit = session.client().unit(name).orElseThrow(() -> new CommandFailedException("Unit " + name + " does not exist."));
-            if (!UnitOptions.isGlobal(unit.options()) && (unit.currentState() == null || unit.currentState().isEmpty()
+            if (!UnitOptions.isGlobal(unit) && (unit.currentState() == null || unit.currentState().isEmpty()
                     || unit.currentState().equals("inactive"))) {
                 throw new CommandFailedException("Unit " + name + " does not appear to be loaded.");
             }
@@ -42,7 +42,7 @@ public final class StatusCommand extends UnitCommand {
         boolean first = true;
         for (ApiUnit unit : byName.values()) {
             List<String> machines = new ArrayList<>();
-            if (UnitOptions.isGlobal(unit.options())) {
+            if (UnitOptions.isGlobal(unit)) {
                 if (states == null) states = session.client().unitStates();
                 for (ApiUnitState s : states) if (s.name().equals(unit.name())) machines.add(s.machineID());
                 if (machines.isEmpty()) throw new CommandFailedException("Unit " + unit.name() + " does not appear to be loaded.");

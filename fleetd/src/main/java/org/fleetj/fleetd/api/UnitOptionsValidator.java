@@ -22,9 +22,10 @@ final class UnitOptionsValidator {
         List<UnitOption> out = new ArrayList<>(options.size());
         for (int i = 0; i < options.size(); i++) {
             ApiUnitOption o = options.get(i);
-            String where = "option " + (i + 1);
-            if (o == null) throw ApiException.badRequest(where + " is null");
-            String section = require(where, "section", o.section());
+            String where = "options[" + i + "]";
+            if (o == null) throw ApiException.badRequest(where + " is null; each option is an object with section, name and value");
+            // fleet accepts an option without a section (it belongs to no section of the unit file)
+            String section = o.section() == null ? "" : o.section();
             String name = require(where, "name", o.name());
             // fleet leaves empty values out of its JSON, so a missing value is the empty string
             String value = o.value() == null ? "" : o.value();

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLException;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.RegistryUnavailableException;
+import org.fleetj.registry.WriteOutcomeUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,14 +118,16 @@ final class EtcdGateway implements AutoCloseable {
         } catch (TimeoutException e) {
             future.cancel(true);
             failedToReach();
-            throw new RegistryUnavailableException("etcd at " + config.endpointList() + " did not answer (" + op + ") within "
-                    + timeout.toMillis() + " ms");
+            RegistryUnavailableException timedOut = new RegistryUnavailableException("etcd at " + config.endpointList()
+                    + " did not answer (" + op + ") within " + timeout.toMillis() + " ms");
+            throw outcomeUnknownIfWrite(op, timedOut);
         } catch (ExecutionException e) {
             RegistryException mapped = translate(op, e.getCause());
             if (mapped instanceof LeaseNotFoundException) {
                 succeeded(); // etcd answered: it just no longer knows the lease
-            } else if (mapped instanceof RegistryUnavailableException) {
+            } else if (mapped instanceof RegistryUnavailableException unavailable) {
                 failedToReach();
+                throw outcomeUnknownIfWrite(op, unavailable);
             }
             throw mapped;
         } catch (InterruptedException e) {
@@ -134,6 +137,19 @@ final class EtcdGateway implements AutoCloseable {
         } finally {
             metrics.record(op, System.nanoTime() - start, failed);
         }
+    }
+
+    /** Requests that change etcd: once sent, a missing answer does not mean they were not applied. */
+    private static final java.util.Set<String> WRITES = java.util.Set.of("txn", "put", "delete");
+
+    /**
+     * A write that was handed to etcd and then timed out or lost its connection may have been applied: say so
+     * ({@link WriteOutcomeUnknownException}) rather than let a caller report "not done" for a change that happened.
+     */
+    static RegistryUnavailableException outcomeUnknownIfWrite(String op, RegistryUnavailableException e) {
+        if (!WRITES.contains(op) || e instanceof WriteOutcomeUnknownException) return e;
+        return new WriteOutcomeUnknownException(e.getMessage() + "; the change may have been applied: read it back before"
+                + " retrying", e);
     }
 
     RegistryException translate(String op, Throwable cause) {

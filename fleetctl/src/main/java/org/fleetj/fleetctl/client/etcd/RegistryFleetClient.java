@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.fleetj.api.ApiMachine;
 import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnits;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.FleetClientException;
@@ -142,17 +143,12 @@ public final class RegistryFleetClient implements FleetClient {
     }
 
     private static ApiUnit toApi(Job job, Map<String, Map<String, UnitState>> states) {
-        List<org.fleetj.api.ApiUnitOption> options = UnitOptions.toApi(job.unit());
-        if (UnitOptions.isGlobal(options)) {
-            return new ApiUnit(job.name(), options, job.desiredState().wireName(), null, null);
-        }
-        String machine = job.targetMachine().orElse(null);
-        TargetState current = TargetState.INACTIVE;
-        if (machine != null) {
-            UnitState state = states.getOrDefault(job.name(), Map.of()).get(machine);
-            if (state != null) current = state.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED;
-        }
-        return new ApiUnit(job.name(), options, job.desiredState().wireName(), current.wireName(), machine);
+        List<org.fleetj.api.ApiUnitOption> options = ApiUnits.toOptions(job.unit());
+        boolean global = ApiUnits.isGlobal(job.name(), options);
+        Optional<String> machine = global ? Optional.empty() : job.targetMachine();
+        Optional<TargetState> applied = machine.map(m -> states.getOrDefault(job.name(), Map.of()).get(m)).map(UnitState::applied);
+        return new ApiUnit(job.name(), options, job.desiredState().wireName(), ApiUnits.currentState(global, machine, applied),
+                machine.orElse(null));
     }
 
     private static TargetState desired(ApiUnit unit) {

@@ -1,5 +1,7 @@
 package org.fleetj.api;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -9,6 +11,7 @@ import java.util.List;
  */
 public record ApiUnit(String name, List<ApiUnitOption> options, String desiredState, String currentState, String machineID) {
     public ApiUnit {
-        options = options == null ? List.of() : List.copyOf(options);
+        // a null element is kept (unmodifiable), so that the API can refuse it naming its position
+        options = options == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(options));
     }
 }
