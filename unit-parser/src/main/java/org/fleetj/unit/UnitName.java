@@ -75,7 +75,7 @@ public final class UnitName {
             if (!isAllowed(c)) {
                 throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.CHARACTERS,
                         "character " + describe(c) + " at position " + (i + 1)
-                                + " is not allowed; only A-Z a-z 0-9 : _ . @ - may precede the type suffix");
+                                + " is not allowed; only A-Z a-z 0-9 : _ . @ - \\ may precede the type suffix");
             }
         }
         if (name.charAt(0) == '@') {
@@ -172,7 +172,8 @@ public final class UnitName {
 
     private static boolean isAllowed(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == ':' || c == '_' || c == '.' || c == '@' || c == '-';
+                || c == ':' || c == '_' || c == '.' || c == '@' || c == '-'
+                || c == '\\'; // systemd's escapes ("a\\x2db.service"), which fleet and systemd accept
     }
 
     private static String describe(char c) {

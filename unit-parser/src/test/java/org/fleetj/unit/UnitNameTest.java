@@ -49,9 +49,13 @@ class UnitNameTest {
                 Arguments.of("foo/bar.service", Rule.CHARACTERS, "'/'"),
                 Arguments.of("foo%i.service", Rule.CHARACTERS, "'%'"),
                 Arguments.of("grüße.service", Rule.CHARACTERS, "'ü'"),
-                Arguments.of("a\\x2d.service", Rule.CHARACTERS, "'\\'"),
                 Arguments.of("@foo.service", Rule.STARTS_WITH_AT, "start with '@'"),
                 Arguments.of("@.service", Rule.STARTS_WITH_AT, "start with '@'"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void systemdEscapedNamesAreValidAsInFleet() throws InvalidUnitNameException {
+        assertEquals("cf-esc\\x2d:a_b.service", UnitName.of("cf-esc\\x2d:a_b.service").full());
     }
 
     @ParameterizedTest

@@ -33,9 +33,13 @@ record ApiRequest(String method, String path, Map<String, List<String>> query, L
         return Optional.of(values.get(0));
     }
 
-    /** Every non-empty value of query parameter {@code name}: fleet treats {@code machineID=} as no filter. */
-    List<String> all(String name) {
-        return query.getOrDefault(name, List.of()).stream().filter(v -> !v.isEmpty()).toList();
+    /**
+     * A filter as fleet reads it: the first value of query parameter {@code name} (later repetitions are ignored),
+     * empty when not given or empty ({@code machineID=} is no filter).
+     */
+    Optional<String> filter(String name) {
+        List<String> values = query.getOrDefault(name, List.of());
+        return values.isEmpty() || values.get(0).isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
     /**

@@ -2,16 +2,15 @@ package org.fleetj.fleetd.api;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.UnitState;
 
 /**
  * {@code /state}: a page of what the agents report, optionally filtered by {@code machineID} and {@code unitName}
- * (each may be repeated: any of the values matches; an empty value is no filter; both filters must match), and
+ * (as in fleet, only the first value of each counts, an empty value is no filter, and both must match), and
  * {@code /state/<name>}: one unit's state (the first machine's, by machine id, for a global unit), 404 when no
  * machine reports one. Only GET, as in fleet.
  */
@@ -43,12 +42,12 @@ final class StateResource implements Resource {
     }
 
     private ApiResponse list(ApiRequest request) throws ApiException {
-        Set<String> machines = new HashSet<>(request.all("machineID"));
-        Set<String> units = new HashSet<>(request.all("unitName"));
+        Optional<String> machine = request.filter("machineID");
+        Optional<String> unit = request.filter("unitName");
         String token = request.single("nextPageToken", PageToken.TOO_MANY).orElse(null);
         List<UnitState> states = new ArrayList<>();
         for (UnitState s : registry.unitStates()) {
-            if ((machines.isEmpty() || machines.contains(s.machineId())) && (units.isEmpty() || units.contains(s.name()))) {
+            if (machine.map(s.machineId()::equals).orElse(true) && unit.map(s.name()::equals).orElse(true)) {
                 states.add(s);
             }
         }

@@ -24,8 +24,8 @@ final class UnitOptionsValidator {
             ApiUnitOption o = options.get(i);
             String where = "options[" + i + "]";
             if (o == null) throw ApiException.badRequest(where + " is null; each option is an object with section, name and value");
-            // fleet accepts an option without a section (it belongs to no section of the unit file)
-            String section = o.section() == null ? "" : o.section();
+            // fleet stored an option without a section, which no unit file can hold: refused (README, "Where we differ")
+            String section = require(where, "section", o.section());
             String name = require(where, "name", o.name());
             // fleet leaves empty values out of its JSON, so a missing value is the empty string
             String value = o.value() == null ? "" : o.value();
