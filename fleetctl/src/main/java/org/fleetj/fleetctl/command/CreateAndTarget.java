@@ -23,7 +23,7 @@ final class CreateAndTarget {
      */
     static List<String> apply(Session session, List<String> units, CreateOptions create, BlockOptions block,
                               String command, String state, String failing) {
-        if (block.attempts() >= 0) Templates.refuseWaitingFor(units, command);
+        Templates.refuseActivating(units, command);
         List<String> replaced = new UnitCreator(session, command).createMissing(units, create.replace());
         List<ApiUnit> triggered;
         try {

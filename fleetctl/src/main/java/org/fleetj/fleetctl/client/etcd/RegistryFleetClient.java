@@ -49,7 +49,7 @@ public final class RegistryFleetClient implements FleetClient {
         return call(() -> {
             Map<String, Map<String, UnitState>> states = statesByUnit();
             List<ApiUnit> out = new ArrayList<>();
-            for (Job job : registry.jobs()) out.add(toApi(job, states));
+            for (Job job : registry.jobs()) out.add(toApi(job, states, true));
             return out;
         });
     }
@@ -59,7 +59,7 @@ public final class RegistryFleetClient implements FleetClient {
         return call(() -> {
             Optional<Job> job = registry.job(name);
             if (job.isEmpty()) return Optional.empty();
-            return Optional.of(toApi(job.get(), statesByUnit()));
+            return Optional.of(toApi(job.get(), statesByUnit(), false));
         });
     }
 
@@ -142,12 +142,14 @@ public final class RegistryFleetClient implements FleetClient {
         return byUnit;
     }
 
-    private static ApiUnit toApi(Job job, Map<String, Map<String, UnitState>> states) {
+    /** As fleetd's API answers: {@code listed} as in {@code GET /units}, else as in {@code GET /units/<name>}. */
+    private static ApiUnit toApi(Job job, Map<String, Map<String, UnitState>> states, boolean listed) {
         List<org.fleetj.api.ApiUnitOption> options = ApiUnits.toOptions(job.unit());
         boolean global = ApiUnits.isGlobal(job.name(), options);
         Optional<String> machine = global ? Optional.empty() : job.targetMachine();
         Optional<TargetState> applied = machine.map(m -> states.getOrDefault(job.name(), Map.of()).get(m)).map(UnitState::applied);
-        return new ApiUnit(job.name(), options, job.desiredState().wireName(), ApiUnits.currentState(global, machine, applied),
+        String current = listed ? ApiUnits.listedCurrentState(global, machine, applied) : ApiUnits.currentState(global, machine, applied);
+        return new ApiUnit(job.name(), options, job.desiredState().wireName(), current,
                 machine.orElse(null));
     }
 
