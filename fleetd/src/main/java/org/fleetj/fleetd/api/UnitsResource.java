@@ -10,6 +10,7 @@ import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.WriteOutcomeUnknownException;
 import org.fleetj.unit.InvalidUnitNameException;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
@@ -80,7 +81,16 @@ final class UnitsResource implements Resource {
     }
 
     private ApiResponse delete(String name) throws ApiException {
-        if (!registry.destroyJob(name)) throw ApiException.notFound("unit does not exist");
+        boolean destroyed;
+        try {
+            destroyed = registry.destroyJob(name);
+        } catch (WriteOutcomeUnknownException e) {
+            // etcd did not confirm in time: read it back, so that a destroy that happened is answered as done
+            if (registry.job(name).isPresent()) throw e;
+            LOG.info("API: destroy of unit {} was not confirmed in time, but the unit is gone", name);
+            destroyed = true;
+        }
+        if (!destroyed) throw ApiException.notFound("unit does not exist");
         LOG.info("API: destroyed unit {}", name);
         return ApiResponse.noContent(204);
     }
@@ -113,7 +123,7 @@ final class UnitsResource implements Resource {
                     }
                 }
                 if (given.isEmpty()) throw new ApiException(409, "must provide DesiredState to update existing unit");
-                if (registry.setDesiredState(name, desired)) {
+                if (setDesiredState(name, desired)) {
                     LOG.info("API: unit {} desired state set to {}", name, desired);
                     return ApiResponse.noContent(204);
                 }
@@ -129,6 +139,16 @@ final class UnitsResource implements Resource {
             }
         }
         throw new ApiException(409, "unit " + GoQuote.q(name) + " was changed concurrently; retry the request");
+    }
+
+    /** Sets the desired state; a write etcd did not confirm in time is read back, and answered as done if it was. */
+    private boolean setDesiredState(String name, TargetState desired) {
+        try {
+            return registry.setDesiredState(name, desired);
+        } catch (WriteOutcomeUnknownException e) {
+            if (registry.job(name).map(j -> j.desiredState() == desired).orElse(false)) return true;
+            throw e;
+        }
     }
 
     /** Empty when not given; fleet's three words otherwise (400 naming the value). */
