@@ -46,7 +46,10 @@ final class SystemdApplier {
     }
 
     Outcome execute(List<AgentTask> tasks, Map<String, DesiredUnit> desired) {
-        if (tasks.isEmpty()) return new Outcome(false, false);
+        if (tasks.isEmpty()) {
+            retries.retainOnly(Set.of());
+            return new Outcome(false, false);
+        }
         Set<String> neverLoaded = neverLoadedBySystemd(tasks);
         boolean reloadNeeded = false;
         boolean reloadFailed = false;
@@ -107,9 +110,8 @@ final class SystemdApplier {
             }
         }
         if (reloadNeeded || !fresh.isEmpty()) reloadFailed |= !makeSystemdSeeFiles(reloadNeeded, fresh);
-        Set<String> concerned = new HashSet<>(desired.keySet());
-        concerned.addAll(local.keySet());
-        retries.retainOnly(concerned);
+        // only units whose failed task is still wanted keep waiting; the others start afresh next time
+        retries.retainOnly(held);
         return new Outcome(reloadFailed || busDown, unloaded);
     }
 
