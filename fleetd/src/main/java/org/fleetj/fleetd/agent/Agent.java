@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * restarts nothing: the agent recovers what it runs from its units directory and systemd.
  *
  * <p>All state is confined to one thread ("agent"); registry watches, systemd signals and timers only
- * post work to it.
+ * post work to it. This class holds the lifecycle, the pass and the registry-trouble policy; the pass's parts
+ * each have their own class: {@link DesiredStateReader} (what must run here), {@link AgentReconciler} (the diff),
+ * {@link SystemdApplier} (doing it, with per-unit backoff and repair of the agent's own files),
+ * {@link UnitStatePublisher} (states to the registry), {@link LocalUnitRecovery} (after a fleetd restart).
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
