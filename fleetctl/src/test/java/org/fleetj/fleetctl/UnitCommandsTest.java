@@ -222,6 +222,20 @@ class UnitCommandsTest {
         assertEquals("loaded", desired("a.service"));
     }
 
+    /** Issue 17 item 5: a unit destroyed by someone else while fleetctl waits for it ends the wait with a message. */
+    @Test
+    void aUnitDestroyedWhileWaitedForEndsTheWaitWithAMessage() {
+        String a = unit("a.service", M1);
+        m1.freeze();
+        Cli.Running start = f.ctlAsync("start", a);
+        SimFleet.await(() -> start.out().contains("Unit a.service inactive"), "a created, start waiting for it");
+        assertFalse(start.isDone(), "start waits for a");
+        f.ctl("destroy", "--no-block", "a").is(0, "Destroyed a.service\n", "");
+        start.await().is(1, "Unit a.service inactive\n",
+                "Error waiting for units: unit a.service was destroyed while waiting for it to report state launched\n");
+        m1.thaw();
+    }
+
     @Test
     void blockAttemptsGiveUpAndFail() {
         String a = unit("a.service", M1);

@@ -14,8 +14,11 @@ import java.util.Set;
  * everything between the first {@code @} and the last {@code .}, as in fleet.
  */
 public final class UnitName {
-    /** fleet accepts names of 1..256 characters. */
-    public static final int MAX_LENGTH = 256;
+    /**
+     * Names of 1..255 characters: systemd refuses longer ones (its UNIT_NAME_MAX of 256 counts the terminating
+     * NUL), so a longer name could be stored but never run. fleet accepted 256 and the unit then never started.
+     */
+    public static final int MAX_LENGTH = 255;
 
     /** The unit types fleet accepts. */
     public static final Set<String> TYPES = Set.of("automount", "busname", "device", "mount", "path", "scope",
@@ -43,7 +46,7 @@ public final class UnitName {
     public static UnitName of(String name) throws InvalidUnitNameException {
         if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
             throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.LENGTH,
-                    "must be 1 to " + MAX_LENGTH + " characters long (has "
+                    "must be 1 to " + MAX_LENGTH + " characters long, systemd's limit for unit names (has "
                             + (name == null ? 0 : name.length()) + ")");
         }
         int dot = name.lastIndexOf('.');

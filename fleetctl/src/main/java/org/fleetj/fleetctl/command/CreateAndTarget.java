@@ -24,7 +24,7 @@ final class CreateAndTarget {
     static List<String> apply(Session session, List<String> units, CreateOptions create, BlockOptions block,
                               String command, String state, String failing) {
         Templates.refuseActivating(units, command);
-        List<String> replaced = new UnitCreator(session, command).createMissing(units, create.replace());
+        List<String> replaced = new UnitCreator(session, command).createMissing(units, create.replace(), block.attempts());
         List<ApiUnit> triggered;
         try {
             triggered = TargetStates.set(session, units, state);

@@ -73,7 +73,9 @@ public final class UnitFileStore {
         Path target = writePath(name);
         try {
             createDirectory();
-            Path tmp = Files.createTempFile(writeDirectory, "." + name + ".", ".tmp");
+            // the temporary name must not grow with the unit's: ".<255-character name>.<random>.tmp" is over the
+            // file system's 255-byte limit, and a unit systemd accepts could then never be written
+            Path tmp = Files.createTempFile(writeDirectory, ".fleet-", ".tmp");
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {

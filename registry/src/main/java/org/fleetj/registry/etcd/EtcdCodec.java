@@ -7,12 +7,17 @@ import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.fleetj.registry.MachineState;
-import org.fleetj.registry.RegistryException;
+import java.util.Objects;
+import java.util.function.Function;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.UnitState;
+import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.unit.TargetState;
 
-/** The JSON values stored in etcd. Unknown fields are ignored so newer writers stay readable. */
+/**
+ * The JSON values stored in etcd. Unknown fields are ignored so newer writers stay readable; a value that is
+ * not JSON or lacks a required field throws {@link UnreadableRecordException} naming the key.
+ */
 final class EtcdCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,12 +50,15 @@ final class EtcdCodec {
     }
 
     static JobValue job(ByteSequence value, String key) {
-        return read(value, JobValue.class, key);
+        return read(value, JobValue.class, key, v -> {
+            Objects.requireNonNull(v.hash(), "hash");
+            v.desired();
+            return v;
+        });
     }
 
     static ScheduledUnit scheduled(String name, ByteSequence value, String key) {
-        JobValue v = job(value, key);
-        return new ScheduledUnit(name, v.hash(), v.desired());
+        return read(value, JobValue.class, key, v -> new ScheduledUnit(name, v.hash(), v.desired()));
     }
 
     static ByteSequence machine(MachineState s, String hostname) {
@@ -58,7 +66,10 @@ final class EtcdCodec {
     }
 
     static MachineValue machine(ByteSequence value, String key) {
-        return read(value, MachineValue.class, key);
+        return read(value, MachineValue.class, key, v -> {
+            v.state();
+            return v;
+        });
     }
 
     static ByteSequence state(UnitState s) {
@@ -66,8 +77,8 @@ final class EtcdCodec {
     }
 
     static UnitState state(String name, String machineId, ByteSequence value, String key) {
-        StateValue v = read(value, StateValue.class, key);
-        return new UnitState(name, machineId, v.hash(), v.loadState(), v.activeState(), v.subState(), TargetState.fromWire(v.applied()));
+        return read(value, StateValue.class, key, v -> new UnitState(name, machineId, v.hash(), v.loadState(), v.activeState(),
+                v.subState(), TargetState.fromWire(v.applied())));
     }
 
     private static ByteSequence write(Object value) {
@@ -78,12 +89,23 @@ final class EtcdCodec {
         }
     }
 
-    private static <T> T read(ByteSequence value, Class<T> type, String key) {
+    /** Decodes and converts in one step, so a missing or invalid field is reported like bad JSON. */
+    private static <T, R> R read(ByteSequence value, Class<T> type, String key, Function<T, R> convert) {
         try {
-            return JSON.readValue(value.getBytes(), type);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new RegistryException("etcd key " + key + " holds a value that is not a valid " + type.getSimpleName() + ": "
-                    + value.toString(StandardCharsets.UTF_8), e);
+            T v = JSON.readValue(value.getBytes(), type);
+            if (v == null) throw new IllegalArgumentException("null");
+            return convert.apply(v);
+        } catch (java.io.IOException | RuntimeException e) {
+            String text = value.toString(StandardCharsets.UTF_8);
+            if (text.length() > 200) text = text.substring(0, 200) + "...";
+            throw new UnreadableRecordException(key, "etcd key " + key + " holds a value that is not a valid "
+                    + type.getSimpleName() + " (" + reason(e) + "): " + text, e);
         }
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
     }
 }

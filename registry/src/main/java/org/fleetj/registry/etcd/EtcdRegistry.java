@@ -69,6 +69,7 @@ public final class EtcdRegistry implements Registry {
 
     private final EtcdConfig config;
     private final RegistryMetrics metrics = new RegistryMetrics();
+    private final UnreadableRecords unreadable;
     private final EtcdRuntime rt;
     private final EtcdKv kv;
     private final UnitBodies bodies;
@@ -91,10 +92,11 @@ public final class EtcdRegistry implements Registry {
         ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("etcd-registry-" + n + "-callbacks"));
         this.rt = new EtcdRuntime(gateway, new EtcdKeys(config.keyPrefix()), timers, watchLoop, callbacks);
         this.kv = new EtcdKv(gateway);
-        this.bodies = new UnitBodies(kv, rt.keys());
-        this.jobs = new JobStore(kv, rt.keys(), bodies);
-        this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS);
-        this.machines = new MachineDirectory(rt, kv);
+        this.unreadable = new UnreadableRecords(metrics);
+        this.bodies = new UnitBodies(kv, rt.keys(), unreadable);
+        this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
+        this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
+        this.machines = new MachineDirectory(rt, kv, unreadable);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -234,7 +236,8 @@ public final class EtcdRegistry implements Registry {
             if (slash <= 0 || slash == rest.length() - 1) {
                 continue;
             }
-            out.add(EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(), EtcdKeys.text(k.getKey())));
+            unreadable.skipUnreadable(k, () -> EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(),
+                    EtcdKeys.text(k.getKey()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId));
         return out;

@@ -31,7 +31,10 @@ final class MachineDirectory {
     private final EtcdKv kv;
     private final EtcdKeys keys;
 
-    MachineDirectory(EtcdRuntime rt, EtcdKv kv) {
+    private final UnreadableRecords unreadable;
+
+    MachineDirectory(EtcdRuntime rt, EtcdKv kv, UnreadableRecords unreadable) {
+        this.unreadable = unreadable;
         this.rt = rt;
         this.kv = kv;
         this.keys = rt.keys();
@@ -92,7 +95,9 @@ final class MachineDirectory {
         Map<String, MachineState> byId = new TreeMap<>();
         for (KeyValue k : read.get(0)) {
             String id = keys.nameAfter(EtcdKeys.MACHINE, k.getKey());
-            MachineState s = EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state();
+            var decoded = unreadable.skipUnreadable(k, () -> EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state());
+            if (decoded.isEmpty()) continue;
+            MachineState s = decoded.get();
             Map<String, String> merged = new TreeMap<>(s.metadata());
             merged.putAll(dynamic.getOrDefault(id, Map.of()));
             byId.put(id, new MachineState(id, s.publicIp(), merged, s.version()));

@@ -33,8 +33,10 @@ final class ScheduleStore {
     private final EtcdKv kv;
     private final EtcdKeys keys;
     private final int maxOpsPerTxn;
+    private final UnreadableRecords unreadable;
 
-    ScheduleStore(EtcdKv kv, EtcdKeys keys, int maxOpsPerTxn) {
+    ScheduleStore(EtcdKv kv, EtcdKeys keys, int maxOpsPerTxn, UnreadableRecords unreadable) {
+        this.unreadable = unreadable;
         this.kv = kv;
         this.keys = keys;
         this.maxOpsPerTxn = maxOpsPerTxn;
@@ -138,7 +140,8 @@ final class ScheduleStore {
         for (KeyValue k : kv.range(keys.scheduleOf(machineId))) {
             Entry e = parse(keys, k.getKey());
             if (e != null && e.machineId().equals(machineId)) {
-                out.add(EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())));
+                unreadable.skipUnreadable(k, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
+                        .ifPresent(out::add);
             }
         }
         out.sort(java.util.Comparator.comparing(ScheduledUnit::name));
@@ -150,8 +153,8 @@ final class ScheduleStore {
         for (KeyValue k : kv.range(keys.of(EtcdKeys.SCHEDULE))) {
             Entry e = parse(keys, k.getKey());
             if (e != null) {
-                out.computeIfAbsent(e.machineId(), m -> new ArrayList<>())
-                        .add(EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())));
+                unreadable.skipUnreadable(k, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
+                        .ifPresent(s -> out.computeIfAbsent(e.machineId(), m -> new ArrayList<>()).add(s));
             }
         }
         out.values().forEach(l -> l.sort(java.util.Comparator.comparing(ScheduledUnit::name)));
