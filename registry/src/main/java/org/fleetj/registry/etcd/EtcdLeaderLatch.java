@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.support.Backoff;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdLeaderLatch implements LeaderLatch {
     private static final Logger log = LoggerFactory.getLogger(EtcdLeaderLatch.class);
-    private static final long RETRY_MIN_MILLIS = 250;
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
 
     private final EtcdRuntime rt;
     private final EtcdKv kv;
@@ -46,7 +47,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
     private ResumableWatch watch;
     private ScheduledFuture<?> safety;
     private ScheduledFuture<?> retry;
-    private long retryMillis = RETRY_MIN_MILLIS;
+    private final Backoff retryBackoff;
     private String lastSeenLeader = "";
     private volatile Leadership current;
 
@@ -55,6 +56,8 @@ final class EtcdLeaderLatch implements LeaderLatch {
         this.kv = kv;
         this.machineId = machineId;
         this.ttl = ttl;
+        // at most one TTL between attempts: a leader key left by a dead engine expires within that
+        this.retryBackoff = new Backoff(RETRY_FIRST, ttl);
         this.checks = new CoalescingNotifier("engine election of " + machineId, this::check, rt.timers());
     }
 
@@ -153,7 +156,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
                 verify("the leader key changed");
             }
             synchronized (this) {
-                retryMillis = RETRY_MIN_MILLIS;
+                retryBackoff.reset();
                 if (current == null) {
                     suspended = false;
                 }
@@ -171,8 +174,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
                 if (retry != null) {
                     retry.cancel(false);
                 }
-                retry = rt.later(checks::signal, retryMillis);
-                retryMillis = Math.min(retryMillis * 2, Math.max(RETRY_MIN_MILLIS, ttl.toMillis()));
+                retry = rt.later(checks::signal, retryBackoff.next().toMillis());
             }
         }
     }

@@ -9,6 +9,7 @@ import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.RegistryUnavailableException;
+import org.fleetj.registry.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdPresence implements MachinePresence {
     private static final Logger log = LoggerFactory.getLogger(EtcdPresence.class);
-    private static final long RETRY_MIN_MILLIS = 250;
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
 
     private final EtcdRuntime rt;
     private final MachineDirectory directory;
@@ -34,7 +35,7 @@ final class EtcdPresence implements MachinePresence {
     private boolean suspended;
     private boolean closed;
     private boolean abandoned;
-    private long retryMillis = RETRY_MIN_MILLIS;
+    private final Backoff reannounceBackoff;
 
     private EtcdPresence(EtcdRuntime rt, MachineDirectory directory, MachineState self, String hostname, Duration ttl) {
         this.rt = rt;
@@ -42,6 +43,8 @@ final class EtcdPresence implements MachinePresence {
         this.self = self;
         this.hostname = hostname;
         this.ttl = ttl;
+        // at most half the TTL between attempts, so a recovered etcd sees the machine again well within one TTL
+        this.reannounceBackoff = new Backoff(RETRY_FIRST, ttl.dividedBy(2));
     }
 
     /** Announces {@code self} (refusing a duplicate) and starts keeping the lease alive. */
@@ -188,7 +191,7 @@ final class EtcdPresence implements MachinePresence {
 
     private void resume() {
         suspended = false;
-        retryMillis = RETRY_MIN_MILLIS;
+        reannounceBackoff.reset();
         listeners.forEach(l -> rt.callback(l::rejoined));
     }
 
@@ -221,8 +224,7 @@ final class EtcdPresence implements MachinePresence {
         } catch (RegistryException e) {
             log.debug("machine {}: announcing again failed ({}); retrying", facts.id(), e.getMessage());
             synchronized (this) {
-                delay = retryMillis;
-                retryMillis = Math.min(retryMillis * 2, Math.max(RETRY_MIN_MILLIS, ttl.toMillis() / 2));
+                delay = reannounceBackoff.next().toMillis();
             }
         }
         rt.later(this::reannounce, delay);
