@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * writes stay fenced); leadership is lost only when etcd says the lease is gone or the key no longer carries
  * this token. A slow safety check (every two ttls) re-reads the key in case a watch event was missed.
  */
-final class EtcdLeaderLatch implements LeaderLatch {
+final class EtcdLeaderLatch implements LeaderLatch, LeaseEvents.Holder {
     private static final Logger log = LoggerFactory.getLogger(EtcdLeaderLatch.class);
     private static final Duration RETRY_FIRST = Duration.ofMillis(250);
 
@@ -211,7 +211,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
             lease = mine;
             current = won;
             suspended = false;
-            mine.start(new LeaseEvents(mine));
+            mine.start(new LeaseEvents(mine, this));
         }
         log.info("engine: {} is now the leader (fencing token {})", machineId, won.token());
         listeners.forEach(x -> rt.callback(() -> x.isLeader(won)));
@@ -268,34 +268,32 @@ final class EtcdLeaderLatch implements LeaderLatch {
         checks.signal(); // campaign again
     }
 
-    private final class LeaseEvents implements KeptLease.Listener {
-        private final KeptLease mine;
+    // ---- the leader lease's events (LeaseEvents calls these under this object's monitor) --------
 
-        LeaseEvents(KeptLease mine) {
-            this.mine = mine;
+    @Override
+    public boolean holds(KeptLease mine) {
+        return lease == mine && !closed && !abandoned;
+    }
+
+    @Override
+    public Runnable leaseUnreachable(KeptLease mine, String why) {
+        if (suspended) {
+            return null;
         }
-
-        @Override
-        public void unreachable(String why) {
-            synchronized (EtcdLeaderLatch.this) {
-                if (lease != mine || closed || abandoned || suspended) {
-                    return;
-                }
-                suspended = true;
-            }
+        suspended = true;
+        return () -> {
             log.warn("engine: {} cannot renew its leader lease ({}); suspended, writes stay fenced", machineId, why);
             listeners.forEach(x -> rt.callback(x::suspended));
-        }
+        };
+    }
 
-        @Override
-        public void confirmed(boolean afterTrouble) {
-            Leadership still;
-            synchronized (EtcdLeaderLatch.this) {
-                if (lease != mine || closed || abandoned || !suspended) {
-                    return;
-                }
-                still = current;
-            }
+    @Override
+    public Runnable leaseConfirmed(KeptLease mine) {
+        if (!suspended) {
+            return null;
+        }
+        Leadership still = current;
+        return () -> {
             try {
                 verify("the leader key changed during the suspension");
             } catch (RegistryException e) {
@@ -309,15 +307,13 @@ final class EtcdLeaderLatch implements LeaderLatch {
             }
             log.info("engine: {} still leads after the suspension (token {})", machineId, still.token());
             listeners.forEach(x -> rt.callback(() -> x.isLeader(still)));
-        }
+        };
+    }
 
-        @Override
-        public void lost() {
-            Leadership which = current;
-            if (which != null) {
-                lose(which, "its lease expired or was revoked", false);
-            }
-        }
+    @Override
+    public Runnable leaseLost(KeptLease mine) {
+        Leadership which = current;
+        return which == null ? null : () -> lose(which, "its lease expired or was revoked", false);
     }
 
     @Override

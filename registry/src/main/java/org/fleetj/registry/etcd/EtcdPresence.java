@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * machine is announced again under a new lease as soon as etcd can be reached, and then they hear
  * {@code rejoined}. Unit states go under the current lease, so they vanish with it.
  */
-final class EtcdPresence implements MachinePresence {
+final class EtcdPresence implements MachinePresence, LeaseEvents.Holder {
     private static final Logger log = LoggerFactory.getLogger(EtcdPresence.class);
     private static final Duration RETRY_FIRST = Duration.ofMillis(250);
 
@@ -53,7 +53,7 @@ final class EtcdPresence implements MachinePresence {
         KeptLease lease = directory.announce(self, hostname, ttl);
         synchronized (p) {
             p.lease = lease;
-            lease.start(p.new LeaseEvents(lease));
+            lease.start(new LeaseEvents(lease, p));
         }
         log.info("machine {} joined the cluster (hostname {}, IP {}, lease {} s)", self.id(), hostname,
                 self.publicIp().isEmpty() ? "-" : self.publicIp(), KeptLease.ttlSeconds(ttl));
@@ -136,50 +136,36 @@ final class EtcdPresence implements MachinePresence {
         }
     }
 
-    // ---- lease events (timer threads) ---------------------------------------------------------
+    // ---- the lease's events (LeaseEvents calls these under this object's monitor) ---------------
 
-    private final class LeaseEvents implements KeptLease.Listener {
-        private final KeptLease mine;
+    @Override
+    public boolean holds(KeptLease mine) {
+        return lease == mine && !closed && !abandoned;
+    }
 
-        LeaseEvents(KeptLease mine) {
-            this.mine = mine;
+    @Override
+    public Runnable leaseUnreachable(KeptLease mine, String why) {
+        log.warn("machine {}: cannot renew its presence lease ({}); units keep running, retrying", self.id(), why);
+        suspend();
+        return null;
+    }
+
+    @Override
+    public Runnable leaseConfirmed(KeptLease mine) {
+        if (suspended) {
+            log.info("machine {}: presence lease renewed again; still in the cluster", self.id());
+            resume();
         }
+        return null;
+    }
 
-        @Override
-        public void unreachable(String why) {
-            synchronized (EtcdPresence.this) {
-                if (lease != mine || closed || abandoned) {
-                    return;
-                }
-                log.warn("machine {}: cannot renew its presence lease ({}); units keep running, retrying", self.id(), why);
-                suspend();
-            }
-        }
-
-        @Override
-        public void confirmed(boolean afterTrouble) {
-            synchronized (EtcdPresence.this) {
-                if (lease != mine || closed || abandoned || !suspended) {
-                    return;
-                }
-                log.info("machine {}: presence lease renewed again; still in the cluster", self.id());
-                resume();
-            }
-        }
-
-        @Override
-        public void lost() {
-            synchronized (EtcdPresence.this) {
-                if (lease != mine || closed || abandoned) {
-                    return;
-                }
-                log.warn("machine {}: presence lease {} is gone (expired or revoked); announcing the machine again",
-                        self.id(), Long.toHexString(mine.id()));
-                lease = null;
-                suspend();
-            }
-            reannounce();
-        }
+    @Override
+    public Runnable leaseLost(KeptLease mine) {
+        log.warn("machine {}: presence lease {} is gone (expired or revoked); announcing the machine again",
+                self.id(), Long.toHexString(mine.id()));
+        lease = null;
+        suspend();
+        return this::reannounce;
     }
 
     private void suspend() {
@@ -213,7 +199,7 @@ final class EtcdPresence implements MachinePresence {
                     return;
                 }
                 lease = fresh;
-                fresh.start(new LeaseEvents(fresh));
+                fresh.start(new LeaseEvents(fresh, this));
                 log.info("machine {} announced again under a new lease", facts.id());
                 resume();
             }
