@@ -60,7 +60,7 @@ final class JettyApiHandler extends Handler.Abstract {
             response.write(true, ByteBuffer.wrap(answer.body()), callback);
         }
         metrics.apiRequests(methodLabel(method), answer.status()).inc();
-        metrics.apiRequestDuration.observeSince(start);
+        metrics.apiRequestServed(start);
         return true;
     }
 

@@ -2,7 +2,6 @@ package org.fleetj.fleetd.api;
 
 import java.nio.charset.StandardCharsets;
 import org.fleetj.fleetd.metrics.FleetMetrics;
-import org.fleetj.fleetd.metrics.MetricsRegistry;
 
 /** {@code /metrics}: every fleetd metric in Prometheus text format. */
 final class MetricsResource implements Resource {
@@ -15,6 +14,6 @@ final class MetricsResource implements Resource {
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
         if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
-        return new ApiResponse(200, MetricsRegistry.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        return new ApiResponse(200, FleetMetrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }
