@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * etcd), a failed unit. Samples are made up here; the clock is a test clock.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InvariantCheckerTest {
+class InvariantCheckerIT {
     private static final String M1_ID = "11111111111111111111111111111111";
     private static final String M2_ID = "22222222222222222222222222222222";
     private EtcdServer etcd;
