@@ -173,7 +173,7 @@ public final class SshConnection implements AutoCloseable {
         Signal signal = cmd.getExitSignal();
         if (signal != null) {
             try {
-                err.write(("Remote command on " + address + " was killed by signal " + signal + "\n").getBytes());
+                err.write(("Remote command on " + address + " was killed by signal " + signal + "\n").getBytes(java.nio.charset.Charset.defaultCharset()));
                 err.flush();
             } catch (IOException e) {
                 // stderr is gone; the exit status still tells

@@ -51,11 +51,12 @@ public final class FleetDaemon implements AutoCloseable {
     private final FleetMetrics metrics = new FleetMetrics();
     private volatile FleetConfig config;
     private volatile boolean closing;
-    private Registry registry;
+    // written once by start(); read by close() and signal handlers on other threads
+    private volatile Registry registry;
     private ApiServer api;
     private SystemdManager systemd;
-    private MachinePresence presence;
-    private Agent agent;
+    private volatile MachinePresence presence;
+    private volatile Agent agent;
     private Engine engine;
     private String publicIp;
 

@@ -268,15 +268,15 @@ final class EtcdLeaderLatch implements LeaderLatch, LeaseEvents.Holder {
         checks.signal(); // campaign again
     }
 
-    // ---- the leader lease's events (LeaseEvents calls these under this object's monitor) --------
+    // ---- the leader lease's events (LeaseEvents holds this object's monitor already) -------------
 
     @Override
-    public boolean holds(KeptLease mine) {
+    public synchronized boolean holds(KeptLease mine) {
         return lease == mine && !closed && !abandoned;
     }
 
     @Override
-    public Runnable leaseUnreachable(KeptLease mine, String why) {
+    public synchronized Runnable leaseUnreachable(KeptLease mine, String why) {
         if (suspended) {
             return null;
         }
@@ -288,7 +288,7 @@ final class EtcdLeaderLatch implements LeaderLatch, LeaseEvents.Holder {
     }
 
     @Override
-    public Runnable leaseConfirmed(KeptLease mine) {
+    public synchronized Runnable leaseConfirmed(KeptLease mine) {
         if (!suspended) {
             return null;
         }
@@ -311,7 +311,7 @@ final class EtcdLeaderLatch implements LeaderLatch, LeaseEvents.Holder {
     }
 
     @Override
-    public Runnable leaseLost(KeptLease mine) {
+    public synchronized Runnable leaseLost(KeptLease mine) {
         Leadership which = current;
         return which == null ? null : () -> lose(which, "its lease expired or was revoked", false);
     }

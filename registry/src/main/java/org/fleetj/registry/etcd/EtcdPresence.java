@@ -136,22 +136,22 @@ final class EtcdPresence implements MachinePresence, LeaseEvents.Holder {
         }
     }
 
-    // ---- the lease's events (LeaseEvents calls these under this object's monitor) ---------------
+    // ---- the lease's events (LeaseEvents holds this object's monitor already; synchronized says so) --
 
     @Override
-    public boolean holds(KeptLease mine) {
+    public synchronized boolean holds(KeptLease mine) {
         return lease == mine && !closed && !abandoned;
     }
 
     @Override
-    public Runnable leaseUnreachable(KeptLease mine, String why) {
+    public synchronized Runnable leaseUnreachable(KeptLease mine, String why) {
         log.warn("machine {}: cannot renew its presence lease ({}); units keep running, retrying", self.id(), why);
         suspend();
         return null;
     }
 
     @Override
-    public Runnable leaseConfirmed(KeptLease mine) {
+    public synchronized Runnable leaseConfirmed(KeptLease mine) {
         if (suspended) {
             log.info("machine {}: presence lease renewed again; still in the cluster", self.id());
             resume();
@@ -160,7 +160,7 @@ final class EtcdPresence implements MachinePresence, LeaseEvents.Holder {
     }
 
     @Override
-    public Runnable leaseLost(KeptLease mine) {
+    public synchronized Runnable leaseLost(KeptLease mine) {
         log.warn("machine {}: presence lease {} is gone (expired or revoked); announcing the machine again",
                 self.id(), Long.toHexString(mine.id()));
         lease = null;
