@@ -63,8 +63,9 @@ public final class Fleetctl implements Callable<Integer> {
         CommandLine cl = new CommandLine(root);
         addCommands(cl, argv);
         FleetHelp.install(cl);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        // the terminal's encoding, as the PrintStreams around them use
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, java.nio.charset.Charset.defaultCharset()), true));
         cl.setOverwrittenOptionsAllowed(true);
         cl.setExitCodeExceptionMapper(e -> 1);
         int fromEnvironment = argv.length - args.length;

@@ -10,7 +10,7 @@ import org.fleetj.unit.UnitFile;
 /**
  * The cluster's shared state: the one seam between fleet's parts and its storage. Two implementations
  * pass one contract suite: {@code EtcdRegistry} (etcd v3 through jetcd) and {@code InMemoryRegistry}
- * (fast logic tests).
+ * (fast logic tests; it lives in the registry's test jar).
  *
  * <p>Who writes what: users (API / fleetctl) write jobs and their desired state; only the elected
  * engine writes the schedule, fenced by its {@link Leadership}; each agent writes its own presence and

@@ -56,25 +56,40 @@ public abstract class RegistryContract {
         return ttl().multipliedBy(4);
     }
 
-    /** How long to wait to be fairly sure a callback does not come. */
+    /**
+     * The watch delivery window: how long a change takes at most to reach a watch callback when nothing is
+     * wrong (etcd: a watch event over gRPC plus the coalescing notifier's hop). "Nothing happens" checks watch
+     * for this long.
+     */
     protected Duration quietPeriod() {
         return Duration.ofMillis(300);
     }
 
-    /** Waits until the lease of a crashed fleetd has surely expired (real stores: its ttl and then some). */
-    protected void letCrashedLeasesExpire() {
-        pause(ttl().plusSeconds(1));
+    /** How long a crashed fleetd's lease lives on (real stores: its ttl, and etcd's one-second granularity). */
+    protected Duration crashedLeaseExpiry() {
+        return ttl().plusSeconds(1);
     }
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    protected static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    /**
+     * Checks that {@code counter} stays at {@code expected} for the watch delivery window ({@link #quietPeriod()}):
+     * a wake that was going to come would have come by then.
+     */
+    protected void staysAtForTheWatchDeliveryWindow(AtomicInteger counter, int expected, String what) {
+        await(what).during(quietPeriod()).atMost(quietPeriod().plus(patience()))
+                .until(() -> counter.get() == expected);
+    }
+
+    /**
+     * Waits until {@code counter} has stopped moving: unchanged over one watch delivery window, so the wakes a
+     * change caused (one or, coalesced, a few) have all arrived. Returns the settled value.
+     */
+    protected int settled(AtomicInteger counter) {
+        AtomicInteger seen = new AtomicInteger(-1);
+        await("wakes settle").pollInterval(quietPeriod()).atMost(patience())
+                .until(() -> seen.getAndSet(counter.get()) == counter.get());
+        return counter.get();
     }
 
     protected static UnitFile unit(String text) {
@@ -323,9 +338,9 @@ public abstract class RegistryContract {
 
         // the old process dies; its lease ends, the new registration stays
         crash(old, before);
-        letCrashedLeasesExpire();
-        assertTrue(after.isAlive());
-        assertEquals(List.of(machine(machineId(1), "10.0.0.1", Map.of("v", "new"))), registry().machines());
+        await("the new registration outlives the old lease").during(crashedLeaseExpiry())
+                .atMost(crashedLeaseExpiry().plus(patience()))
+                .until(() -> after.isAlive() && registry().machines().equals(List.of(machine(machineId(1), "10.0.0.1", Map.of("v", "new")))));
     }
 
     @Test
@@ -405,8 +420,8 @@ public abstract class RegistryContract {
         first.start();
         await().atMost(patience()).until(() -> first.leadership().isPresent());
         second.start();
-        pause(quietPeriod());
-        assertTrue(second.leadership().isEmpty());
+        await("a second candidate stays a follower").during(quietPeriod()).atMost(quietPeriod().plus(patience()))
+                .until(() -> second.leadership().isEmpty());
         assertEquals(Optional.of(machineId(1)), registry().engineLeader());
 
         first.close();
@@ -474,23 +489,20 @@ public abstract class RegistryContract {
         Subscription s = registry().watchSchedule(machineId(1), m1Wakes::incrementAndGet);
         Leadership leader = leadOnce(otherClient(), machineId(9));
         String hash = service("/bin/true").hash().hex();
-        pause(quietPeriod());
-        m1Wakes.set(0);
+        int initial = settled(m1Wakes);
 
         otherClient().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(2), hash, TargetState.LAUNCHED, "m2")));
         otherClient().createJob("x.service", service("/bin/x"), TargetState.LAUNCHED);
-        pause(quietPeriod());
-        assertEquals(0, m1Wakes.get());
+        staysAtForTheWatchDeliveryWindow(m1Wakes, initial, "another machine's schedule and a job do not wake m1");
 
         otherClient().applySchedule(leader, List.of(ScheduleChange.assign("b.service", machineId(1), hash, TargetState.LAUNCHED, "m1")));
-        await().atMost(patience()).until(() -> m1Wakes.get() >= 1);
+        await().atMost(patience()).until(() -> m1Wakes.get() > initial);
         assertEquals(List.of(new ScheduledUnit("b.service", hash, TargetState.LAUNCHED)), registry().scheduleOf(machineId(1)));
 
         s.close();
-        int before = m1Wakes.get();
+        int before = settled(m1Wakes);
         otherClient().applySchedule(leader, List.of(ScheduleChange.unassign("b.service", machineId(1), "m1")));
-        pause(quietPeriod());
-        assertEquals(before, m1Wakes.get());
+        staysAtForTheWatchDeliveryWindow(m1Wakes, before, "a closed watch does not wake");
     }
 
     @Test
@@ -499,24 +511,20 @@ public abstract class RegistryContract {
         registry().watchGlobalJobs(wakes::incrementAndGet);
         otherClient().createJob("n.service", service("/bin/n"), TargetState.LAUNCHED);
         otherClient().setDesiredState("n.service", TargetState.LOADED);
-        pause(quietPeriod());
-        assertEquals(0, wakes.get());
+        staysAtForTheWatchDeliveryWindow(wakes, 0, "a non-global job does not wake the global watch");
 
         otherClient().createJob("g.service", globalService("/bin/g"), TargetState.LOADED);
         await().atMost(patience()).until(() -> wakes.get() >= 1);
-        pause(quietPeriod());
-        int afterCreate = wakes.get();
+        int afterCreate = settled(wakes);
 
         otherClient().setDesiredState("g.service", TargetState.LAUNCHED);
         await().atMost(patience()).until(() -> wakes.get() > afterCreate);
-        pause(quietPeriod());
-        int afterStart = wakes.get();
+        int afterStart = settled(wakes);
 
         otherClient().destroyJob("g.service");
         await().atMost(patience()).until(() -> wakes.get() > afterStart);
         assertEquals(List.of(), registry().globalJobs());
-        pause(quietPeriod());
-        int afterDestroy = wakes.get();
+        int afterDestroy = settled(wakes);
 
         // which global units a machine runs depends on its metadata: a change made through the API wakes it too
         otherClient().setMachineMetadata("0123456789abcdef0123456789abcdef", "disk", "ssd");
@@ -530,32 +538,27 @@ public abstract class RegistryContract {
 
         otherClient().createJob("a.service", service("/bin/a"), TargetState.LAUNCHED);
         await().atMost(patience()).until(() -> wakes.get() >= 1);
-        pause(quietPeriod());
 
-        int before = wakes.get();
+        int before = settled(wakes);
         MachinePresence p = otherClient().join(machine(machineId(1), "", Map.of()), "host1", ttl());
         await().atMost(patience()).until(() -> wakes.get() > before);
-        pause(quietPeriod());
 
-        int beforeDesired = wakes.get();
+        int beforeDesired = settled(wakes);
         otherClient().setDesiredState("a.service", TargetState.LOADED);
         await().atMost(patience()).until(() -> wakes.get() > beforeDesired);
-        pause(quietPeriod());
 
-        int beforeMeta = wakes.get();
+        int beforeMeta = settled(wakes);
         otherClient().setMachineMetadata(machineId(1), "disk", "ssd");
         await().atMost(patience()).until(() -> wakes.get() > beforeMeta);
-        pause(quietPeriod());
 
         // what agents publish and what the engine itself writes do not wake the engine
-        int quiet = wakes.get();
+        int quiet = settled(wakes);
         otherClient().publishUnitState(p, new UnitState("a.service", machineId(1), "h", "loaded", "active", "running", TargetState.LAUNCHED));
         Leadership leader = leadOnce(otherClient(), machineId(2));
         otherClient().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(1),
                 service("/bin/a").hash().hex(), TargetState.LAUNCHED, "test")));
         otherClient().removeUnitState(p, "a.service");
-        pause(quietPeriod());
-        assertEquals(quiet, wakes.get(), "unit states and the schedule must not wake the cluster watch");
+        staysAtForTheWatchDeliveryWindow(wakes, quiet, "unit states and the schedule must not wake the cluster watch");
 
         int beforeDestroy = wakes.get();
         otherClient().destroyJob("a.service");

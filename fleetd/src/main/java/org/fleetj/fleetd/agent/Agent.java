@@ -19,6 +19,7 @@ import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.support.Backoff;
 import org.fleetj.unit.TargetState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration DEBOUNCE = Duration.ofMillis(5);
-    private static final Duration RETRY_MIN = Duration.ofMillis(250);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
+    private static final Duration RETRY_CAP = Duration.ofSeconds(5);
 
     /**
      * @param safetyInterval         how often to re-read everything even without events (a safety net)
@@ -68,7 +69,7 @@ public final class Agent implements AutoCloseable {
     private final SystemdApplier applier;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
-    private Duration retryDelay = RETRY_MIN;
+    private final Backoff retryBackoff = new Backoff(RETRY_FIRST, RETRY_CAP);
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> unitRetry;
     private long disconnectedSinceNanos = -1;
@@ -245,13 +246,12 @@ public final class Agent implements AutoCloseable {
             disconnectedSinceNanos = -1;
             stoppedForDisconnect = false;
         }
-        retryDelay = RETRY_MIN;
+        retryBackoff.reset();
     }
 
     private void scheduleRetry() {
         if (closed || (retry != null && !retry.isDone())) return;
-        long ms = retryDelay.toMillis();
-        retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retryDelay.multipliedBy(2);
+        long ms = retryBackoff.next().toMillis();
         // the task forgets itself first: a retry that fails again must be able to schedule the next one
         retry = loop.schedule(() -> {
             retry = null;

@@ -107,7 +107,7 @@ final class JettyApiHandler extends Handler.Abstract {
             response.write(true, ByteBuffer.wrap(answer.body()), callback);
         }
         metrics.apiRequests(methodLabel(request.getMethod()), answer.status()).inc();
-        metrics.apiRequestDuration.observeSince(start);
+        metrics.apiRequestServed(start);
     }
 
     /**

@@ -23,6 +23,7 @@ import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.support.Backoff;
 import org.fleetj.scheduler.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,8 @@ public final class FleetDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetDaemon.class);
     /** How often the agent re-reads everything without an event: a safety net, not the way work arrives. */
     static final Duration AGENT_SAFETY_INTERVAL = Duration.ofSeconds(30);
-    private static final Duration JOIN_RETRY_MIN = Duration.ofMillis(250);
-    private static final Duration JOIN_RETRY_MAX = Duration.ofSeconds(5);
+    private static final Duration JOIN_RETRY_FIRST = Duration.ofMillis(250);
+    private static final Duration JOIN_RETRY_CAP = Duration.ofSeconds(5);
 
     private final MachineIdentity identity;
     private final RegistryOpener registryOpener;
@@ -50,11 +51,12 @@ public final class FleetDaemon implements AutoCloseable {
     private final FleetMetrics metrics = new FleetMetrics();
     private volatile FleetConfig config;
     private volatile boolean closing;
-    private Registry registry;
+    // written once by start(); read by close() and signal handlers on other threads
+    private volatile Registry registry;
     private ApiServer api;
     private SystemdManager systemd;
-    private MachinePresence presence;
-    private Agent agent;
+    private volatile MachinePresence presence;
+    private volatile Agent agent;
     private Engine engine;
     private String publicIp;
 
@@ -164,7 +166,7 @@ public final class FleetDaemon implements AutoCloseable {
     }
 
     private MachinePresence joinWithRetry(MachineState self, Duration ttl) throws FleetdStartException {
-        Duration delay = JOIN_RETRY_MIN;
+        Backoff backoff = new Backoff(JOIN_RETRY_FIRST, JOIN_RETRY_CAP);
         long since = System.nanoTime();
         boolean warned = false;
         while (!closing) {
@@ -184,8 +186,7 @@ public final class FleetDaemon implements AutoCloseable {
                     log.debug("join retry failed: {}", e.getMessage());
                 }
             }
-            sleep(delay);
-            delay = delay.multipliedBy(2).compareTo(JOIN_RETRY_MAX) > 0 ? JOIN_RETRY_MAX : delay.multipliedBy(2);
+            sleep(backoff.next());
         }
         return null;
     }

@@ -392,8 +392,8 @@ class UnitsApiTest {
         http.get("/fleet/v1/units");
         http.send("POST", "/fleet/v1/units/a.service", null, null);
         String scrape = http.get("/metrics").text();
-        assertTrue(scrape.contains("fleet_api_request_count_total{method=\"GET\",code=\"200\"} 1\n"), scrape);
-        assertTrue(scrape.contains("fleet_api_request_count_total{method=\"POST\",code=\"405\"} 1\n"), scrape);
+        assertTrue(scrape.contains("fleet_api_request_count_total{code=\"200\",method=\"GET\"} 1.0\n"), scrape);
+        assertTrue(scrape.contains("fleet_api_request_count_total{code=\"405\",method=\"POST\"} 1.0\n"), scrape);
         assertNull(http.get("/metrics").header("Content-Length") == null ? "missing length" : null);
     }
 }

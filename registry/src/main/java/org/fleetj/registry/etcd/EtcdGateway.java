@@ -17,6 +17,10 @@ import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.RegistryUnavailableException;
 import org.fleetj.registry.WriteOutcomeUnknownException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import org.fleetj.registry.tls.PemFileException;
+import org.fleetj.registry.tls.PemFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,12 +272,22 @@ final class EtcdGateway implements AutoCloseable {
         config.password().ifPresent(p -> b.password(EtcdKeys.bytes(p)));
         if (config.tls()) {
             try {
+                // read here rather than by Netty, so etcd's files take the same key formats as fleetd's and fleetctl's
+                X509Certificate[] trusted = config.caFile().isEmpty() ? null
+                        : PemFiles.certificates(config.caFile().get(), "etcd CA file").toArray(new X509Certificate[0]);
+                PrivateKey key = config.keyFile().isEmpty() ? null : PemFiles.privateKey(config.keyFile().get(), "etcd key file");
+                X509Certificate[] chain = config.certFile().isEmpty() ? null
+                        : PemFiles.certificates(config.certFile().get(), "etcd certificate file").toArray(new X509Certificate[0]);
                 b.sslContext(ssl -> {
-                    config.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
-                    if (config.certFile().isPresent() && config.keyFile().isPresent()) {
-                        ssl.keyManager(config.certFile().get().toFile(), config.keyFile().get().toFile());
+                    if (trusted != null) {
+                        ssl.trustManager(trusted);
+                    }
+                    if (key != null && chain != null) {
+                        ssl.keyManager(key, chain);
                     }
                 });
+            } catch (PemFileException e) {
+                throw new RegistryException("cannot set up TLS for etcd: " + e.getMessage(), e);
             } catch (SSLException e) {
                 throw new RegistryException("cannot set up TLS for etcd with the given CA/certificate/key files: " + e.getMessage(), e);
             }

@@ -53,19 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class EtcdRegistry implements Registry {
     private static final Logger log = LoggerFactory.getLogger(EtcdRegistry.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    /**
-     * gRPC and Netty log through java.util.logging, which prints INFO lines (e.g. "Epoll available ...") on
-     * stderr; fleetctl's stderr is for its own messages and fleetd logs through slf4j. Held strongly: JUL keeps
-     * only weak references to loggers, and a collected logger would lose its level.
-     */
-    private static final List<java.util.logging.Logger> QUIET_JUL = List.of(
-            quiet("io.grpc"), quiet("io.netty"), quiet("io.etcd"), quiet("io.vertx"));
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
-        l.setLevel(java.util.logging.Level.WARNING);
-        return l;
-    }
 
     private final EtcdConfig config;
     private final RegistryMetrics metrics = new RegistryMetrics();

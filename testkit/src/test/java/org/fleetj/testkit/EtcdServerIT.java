@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Real etcd (Debian's etcd-server): start, put/get, outage controls, cleanup. */
-class EtcdServerTest {
+class EtcdServerIT {
 
     @Test
     void storesKeysThatAnIndependentClientReadsBack() {

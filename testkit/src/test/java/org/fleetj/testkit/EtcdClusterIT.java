@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A real 3-member etcd cluster: replication between members, and surviving the loss of one member. */
-class EtcdClusterTest {
+class EtcdClusterIT {
 
     @Test
     void replicatesAndKeepsQuorumWithOneMemberDown() {
