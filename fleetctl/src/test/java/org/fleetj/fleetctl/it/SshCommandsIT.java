@@ -199,9 +199,10 @@ class SshCommandsIT {
 
     @Test
     void windowSizeChangesReachTheRemoteTerminal() throws Exception {
-        // The resize happens only once the remote shell said it is up (a marker file: the machines share the host's
-        // file system outside /tmp and /run), and the remote side polls its size until it follows: no fixed sleeps.
-        String ready = c.cluster.stateDir().resolve("resize-ready-" + System.nanoTime()).toString();
+        // The resize happens only once the remote shell said it is up (a marker file in the checkout, which every
+        // machine shares with the host: docs/local-cluster.md), and the remote side polls its size until it
+        // follows: no fixed sleeps.
+        String ready = c.work.resolve("resize-ready-" + System.nanoTime()).toString();
         Process p = c.onTerminal(Map.of(), "stty cols 100 rows 30\n"
                 + "(for i in $(seq 600); do [ -e " + SshTestCluster.quote(ready) + " ] && break; sleep 0.1; done; "
                 + "stty cols 123 rows 45 </dev/tty) &\n"
