@@ -141,6 +141,10 @@ class MachineIsolationIT {
             Files.writeString(unitFile, "[Unit]\nDescription=on a cgroup v2 host\n\n[Service]\nExecStart=/bin/sleep infinity\n\n[X-Fleet]\nGlobal=true\n");
             v2user.fleetctl("start", unitFile.toString()).ok();
             Path root = cgroup2Root().resolve(v2.settings().get("CGROUP"));
+            if (hybrid) {
+                // the script took the pure v2 path: nothing of this cluster in the v1 name=systemd hierarchy
+                assertFalse(Files.exists(Path.of("/sys/fs/cgroup/systemd").resolve(v2.settings().get("CGROUP"))));
+            }
             for (Machine m : v2.machines()) {
                 FleetCluster.await(unit + " active on " + m.name(), FleetCluster.PATIENCE,
                         () -> v2.sh(m.name(), "systemctl", "is-active", unit).trimmed().equals("active"));
