@@ -1,6 +1,8 @@
 # Sourced by scripts/test and scripts/demo: installs what the project needs, idempotently and quietly.
 # Debian packages: a JDK 17 and Maven to build; etcd, sshd and iproute2 for the real-part tests and
-# the local cluster.
+# the local cluster, whose machines are booted by systemd-nspawn (systemd-container) on an overlay
+# whose private directories are marked opaque with setfattr (attr). This is the one list: the local
+# cluster script sources it too.
 fleet_install_deps() {
   local need=()
   command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -15,6 +17,8 @@ fleet_install_deps() {
   command -v flock >/dev/null 2>&1 || need+=(util-linux)
   [ -x /usr/lib/systemd/systemd ] || need+=(systemd)
   [ -e /usr/bin/dbus-daemon ] || need+=(dbus)
+  command -v systemd-nspawn >/dev/null 2>&1 || need+=(systemd-container)
+  command -v setfattr >/dev/null 2>&1 || need+=(attr)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}" >&2
     if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install ${need[*]}" >&2; return 1; fi
