@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The filters that judge one unit on one machine of the working placement, with the reason in words:
- * MachineID, MachineMetadata, MachineOf, and Conflicts/Replaces against the units now there; plus the
+ * MachineID, MachineMetadata, MachineOf, Conflicts/Replaces against the units now there, then
+ * {@link MachineLimits} (cordon, capacity, MaxPerMachine); plus the
  * Replaces relations between units (who replaces whom, rings). {@link ExclusionCheck} answers the same
  * Conflicts/Replaces question without building a reason, for the ranker's scan.
  */
@@ -39,7 +40,8 @@ final class Exclusions {
                 return why;
             }
         }
-        return exclusionOn(u, m, absent);
+        String why = exclusionOn(u, m, absent);
+        return why != null ? why : MachineLimits.rejection(u, m, absent);
     }
 
     /** Conflicts (both ways) and Replaces between {@code u} and the units now on {@code m}; null when none. */

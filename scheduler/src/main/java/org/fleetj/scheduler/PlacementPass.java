@@ -7,7 +7,8 @@ package org.fleetj.scheduler;
  * gone, inactive, no longer eligible, MachineOf broken, conflicting with a neighbour); (2) {@link PlacePhase}:
  * place every unit that wants a machine and has none, MachineOf peers and replacing units first, each by
  * {@link UnitPlacer} onto the first machine that passes the filters ({@link Exclusions}) in least-loaded order
- * ({@link LoadOrders}); (3) {@link PlanBuilder}: turn the difference between snapshot and result into tasks.
+ * ({@link LoadOrders}, {@link Ranking}); (3) {@link DrainPhase}: move a few units off draining machines;
+ * (4) {@link PlanBuilder}: turn the difference between snapshot and result into tasks.
  * All of them work on one {@link WorkingPlacement}. Everything iterates in name/id order, so the same snapshot
  * always gives the same plan.
  */
@@ -28,26 +29,38 @@ final class PlacementPass {
     private final WorkingPlacement placement;
     private final KeepPhase keep;
     private final PlacePhase place;
+    private final DrainPhase drain;
 
     PlacementPass(ClusterSnapshot snapshot) {
-        this(snapshot, MAX_INDEXED_FILTERS, MAX_INDEXED_GLOBS);
+        this(snapshot, SchedulerSettings.DEFAULT);
+    }
+
+    PlacementPass(ClusterSnapshot snapshot, SchedulerSettings settings) {
+        this(snapshot, settings, MAX_INDEXED_FILTERS, MAX_INDEXED_GLOBS);
+    }
+
+    PlacementPass(ClusterSnapshot snapshot, int maxIndexedFilters, int maxIndexedGlobs) {
+        this(snapshot, SchedulerSettings.DEFAULT, maxIndexedFilters, maxIndexedGlobs);
     }
 
     /**
      * A pass that indexes at most {@code maxIndexedFilters} metadata filters and {@code maxIndexedGlobs}
      * globs. The indexes only save time: tests check that any bounds, 0 included, give the same plan.
      */
-    PlacementPass(ClusterSnapshot snapshot, int maxIndexedFilters, int maxIndexedGlobs) {
+    PlacementPass(ClusterSnapshot snapshot, SchedulerSettings settings, int maxIndexedFilters, int maxIndexedGlobs) {
         this.placement = new WorkingPlacement(snapshot, maxIndexedGlobs);
         Exclusions exclusions = new Exclusions(placement);
-        LoadOrders loadOrders = new LoadOrders(placement.slots, maxIndexedFilters);
+        LoadOrders loadOrders = new LoadOrders(placement.slots, maxIndexedFilters, settings.ranking());
+        UnitPlacer placer = new UnitPlacer(placement, exclusions, loadOrders, settings.ranking());
         this.keep = new KeepPhase(placement, exclusions);
-        this.place = new PlacePhase(placement, exclusions, new UnitPlacer(placement, exclusions, loadOrders));
+        this.place = new PlacePhase(placement, exclusions, placer);
+        this.drain = new DrainPhase(placement, placer, settings.drainMovesPerPass());
     }
 
     Plan run() {
         keep.run();
         place.run();
+        drain.run();
         return PlanBuilder.build(placement.units);
     }
 }

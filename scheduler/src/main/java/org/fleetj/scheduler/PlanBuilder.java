@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Phase 3 of a pass: turns the difference between the snapshot and the working placement into tasks
- * (unschedules first, then moves and new placements in decision order) and lists the units left waiting.
+ * (unschedules first, then moves and new placements in decision order) and lists the units left waiting
+ * (for a machine, or to leave a draining one).
  */
 final class PlanBuilder {
 
@@ -24,6 +25,8 @@ final class PlanBuilder {
             MachineSlot now = u.current;
             if (now == null && u.spec.wantsMachine()) {
                 unplaced.add(new Unplaced(u.name, Objects.requireNonNullElse(u.unplacedReason, "not placed")));
+            } else if (now != null && u.drainBlockedReason != null) {
+                unplaced.add(new Unplaced(u.name, u.drainBlockedReason));
             }
             if (original == null) {
                 if (now != null) {

@@ -2,26 +2,35 @@ package org.fleetj.scheduler;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
+import org.fleetj.unit.Resources;
 
 /**
  * Finds one unit a machine: the machine of a unit it replaces, its MachineOf peers' machine, the machine its
- * MachineID names, or else the least-loaded machine passing every filter. Records why it went there, or why
- * it could not go anywhere.
+ * MachineID names, or else the first machine in {@link Ranking} order passing every filter (with SpreadBy: within
+ * the metadata value that holds fewest of the template's instances). Records why it went there, or why it could
+ * not go anywhere ({@link WhyUnplaced}).
  */
 final class UnitPlacer {
 
     private final WorkingPlacement placement;
     private final Exclusions exclusions;
     private final LoadOrders loadOrders;
+    private final Ranking ranking;
+    /** Per unit filter, the filter plus one SpreadBy value ("key\0value"), so equal filters share a load order. */
+    private final Map<MetadataFilter, Map<String, MetadataFilter>> spreadFilters = new HashMap<>();
     /** Units that lost their machine while placing others (displaced by Replaces, or following them). */
     private final Deque<PlannedUnit> displaced = new ArrayDeque<>();
     private boolean evictedWhilePlacing;
 
-    UnitPlacer(WorkingPlacement placement, Exclusions exclusions, LoadOrders loadOrders) {
+    UnitPlacer(WorkingPlacement placement, Exclusions exclusions, LoadOrders loadOrders, Ranking ranking) {
         this.placement = placement;
+        this.ranking = ranking;
         this.exclusions = exclusions;
         this.loadOrders = loadOrders;
     }
@@ -155,7 +164,7 @@ final class UnitPlacer {
             candidates.add(exact);
         } else {
             candidates.addAll(placement.slotsWithShortId(machineId));
-            candidates.sort(MachineSlot.LEAST_LOADED);
+            candidates.sort(ranking.order);
         }
         if (candidates.isEmpty()) {
             u.unplacedReason = "MachineID " + machineId + " is not in the cluster";
@@ -175,51 +184,60 @@ final class UnitPlacer {
     }
 
     private void placeLeastLoaded(PlannedUnit u) {
-        int machines = placement.slots.length;
-        if (machines == 0) {
+        if (placement.slots.length == 0) {
             u.unplacedReason = "no machines in the cluster";
             return;
         }
-        MetadataFilter filter = u.rules.metadata();
+        var spreadBy = u.spec.xfleet().placement().spreadBy();
+        MachineSlot chosen = spreadBy.isPresent() ? firstAcceptableSpread(u, spreadBy.get()) : firstAcceptable(u, u.rules.metadata());
+        if (chosen == null) {
+            u.unplacedReason = WhyUnplaced.of(u, placement, exclusions);
+            return;
+        }
+        int load = chosen.load();
+        u.placementReason = "placed on " + (ranking == Ranking.SPREAD ? "least-loaded" : "most-loaded fitting") + " machine "
+                + chosen.shortId + " (" + load + (load == 1 ? " unit" : " units")
+                + (chosen.share() > 0 ? ", " + chosen.share() / 10_000 + "% reserved" : "") + ")"
+                + spreadBy.map(k -> "; spread by " + k + "=" + chosen.machine.metadata().get(k)).orElse("");
+        placement.assign(u, chosen);
+    }
+
+    /** The first machine in ranking order among those passing {@code filter} that takes {@code u}, or null. */
+    private MachineSlot firstAcceptable(PlannedUnit u, MetadataFilter filter) {
         NavigableSet<MachineSlot> candidates = loadOrders.passing(filter);
         boolean prefiltered = candidates != null;
         if (!prefiltered) {
             candidates = loadOrders.all();
         }
-        int metadataRejects = prefiltered ? machines - candidates.size() : 0;
-        int exclusionRejects = 0;
-        String firstExclusion = null;
-        MachineSlot chosen = null;
         ExclusionCheck check = exclusions.checkFor(u);
         for (MachineSlot m : candidates) {
             if (!prefiltered && !filter.passes(m.machine.metadata())) {
-                metadataRejects++;
                 continue;
             }
-            if (check.excludes(m)) {
-                exclusionRejects++;
-                if (firstExclusion == null) {
-                    firstExclusion = exclusions.exclusionOn(u, m, null); // only the first reason is reported
-                }
+            if (check.excludes(m) || MachineLimits.atLimit(u, m) || !m.fits(u.request, Resources.NONE)) {
                 continue;
             }
-            chosen = m;
-            break;
+            return m;
         }
-        if (chosen != null) {
-            int load = chosen.load();
-            u.placementReason = "placed on least-loaded machine " + chosen.shortId + " (" + load
-                    + (load == 1 ? " unit)" : " units)");
-            placement.assign(u, chosen);
-            return;
+        return null;
+    }
+
+    /**
+     * SpreadBy: the values of the key in order of how few of the template's instances they hold (ties by value),
+     * and within the first value that has a machine taking {@code u}, that machine in ranking order.
+     */
+    private MachineSlot firstAcceptableSpread(PlannedUnit u, String key) {
+        List<String> values = new ArrayList<>(placement.valuesOf(key));
+        TemplateTally tally = u.tally;
+        values.sort(Comparator.comparingInt((String v) -> tally.withValue(key, v)).thenComparing(v -> v));
+        Map<String, MetadataFilter> byValue = spreadFilters.computeIfAbsent(u.rules.metadata(), f -> new HashMap<>());
+        for (String v : values) {
+            MetadataFilter filter = byValue.computeIfAbsent(key + "\0" + v, k -> u.rules.metadata().and(key, v));
+            MachineSlot m = firstAcceptable(u, filter);
+            if (m != null) {
+                return m;
+            }
         }
-        StringBuilder why = new StringBuilder("no machine can run it (" + machines + " checked)");
-        if (metadataRejects > 0) {
-            why.append("; ").append(metadataRejects).append(" fail MachineMetadata ").append(u.rules.metadataDescription());
-        }
-        if (exclusionRejects > 0) {
-            why.append("; ").append(exclusionRejects).append(" excluded by Conflicts/Replaces, e.g. ").append(firstExclusion);
-        }
-        u.unplacedReason = why.toString();
+        return null;
     }
 }

@@ -27,6 +27,7 @@ final class WorkingPlacement {
     /** MachineOf reverse index: peer name to the units that must sit with it. */
     private final Map<String, List<PlannedUnit>> followers = new HashMap<>();
     private int decisions;
+    private final Map<String, List<String>> metadataValues = new HashMap<>();
 
     WorkingPlacement(ClusterSnapshot snapshot, int maxIndexedGlobs) {
         List<UnitSpec> specs = snapshot.units();
@@ -52,6 +53,64 @@ final class WorkingPlacement {
             slotsByShortId.computeIfAbsent(s.shortId, k -> new ArrayList<>(1)).add(s);
         }
         this.globPresence = new GlobPresence(units, slots.length, maxIndexedGlobs);
+        reserveForGlobalUnits();
+        buildTemplateTallies();
+    }
+
+    /**
+     * Global units run on every machine they match, whatever the engine decides: what they request is taken
+     * from each such machine before anything is placed. Counted where MachineID and MachineMetadata let them
+     * run (a global unit kept off a machine by a Conflicts still counts there: a safe over-estimate).
+     */
+    private void reserveForGlobalUnits() {
+        for (PlannedUnit u : units) {
+            UnitSpec s = u.spec;
+            if (!s.xfleet().global() || u.request.isNone() || s.isTemplate()
+                    || s.desiredState() == org.fleetj.unit.TargetState.INACTIVE) {
+                continue;
+            }
+            Optional<String> id = s.xfleet().machineId();
+            for (MachineSlot m : slots) {
+                if ((id.isEmpty() || m.answersTo(id.get())) && u.rules.metadataMismatch(m.machine.metadata()) == null
+                        && m.machine.availability() != Machine.Availability.DRAINING_WITH_GLOBAL_UNITS) {
+                    m.reserve(1, u.request);
+                }
+            }
+        }
+    }
+
+    /** A {@link TemplateTally} for every template one of whose instances states MaxPerMachine or SpreadBy. */
+    private void buildTemplateTallies() {
+        Map<String, TemplateTally> tallies = new HashMap<>();
+        for (PlannedUnit u : units) {
+            var p = u.spec.xfleet().placement();
+            if (u.template != null && (p.maxPerMachine() > 0 || p.spreadBy().isPresent())) {
+                TemplateTally t = tallies.computeIfAbsent(u.template, k -> new TemplateTally(k, slots.length));
+                p.spreadBy().ifPresent(t::spreadBy);
+            }
+        }
+        if (tallies.isEmpty()) {
+            return;
+        }
+        for (PlannedUnit u : units) {
+            if (u.template != null) {
+                u.tally = tallies.get(u.template);
+            }
+        }
+    }
+
+    /** The distinct values machines have for metadata {@code key}, sorted. */
+    List<String> valuesOf(String key) {
+        return metadataValues.computeIfAbsent(key, k -> {
+            java.util.TreeSet<String> values = new java.util.TreeSet<>();
+            for (MachineSlot m : slots) {
+                String v = m.machine.metadata().get(k);
+                if (v != null) {
+                    values.add(v);
+                }
+            }
+            return List.copyOf(values);
+        });
     }
 
     /** The unit named {@code name}, or null. */
@@ -96,7 +155,10 @@ final class WorkingPlacement {
     }
 
     void assign(PlannedUnit u, MachineSlot m) {
-        m.changeLoad(1);
+        m.changeLoad(1, u.request);
+        if (u.tally != null) {
+            u.tally.moved(m, 1);
+        }
         m.units.add(u);
         if (u.rules.excludesAny()) {
             m.excluders.add(u);
@@ -106,9 +168,12 @@ final class WorkingPlacement {
         u.decision = ++decisions;
     }
 
-    private void release(PlannedUnit u) {
+    void release(PlannedUnit u) {
         MachineSlot m = u.current;
-        m.changeLoad(-1);
+        m.changeLoad(-1, u.request);
+        if (u.tally != null) {
+            u.tally.moved(m, -1);
+        }
         m.units.remove(u);
         if (u.rules.excludesAny()) {
             m.excluders.remove(u);
