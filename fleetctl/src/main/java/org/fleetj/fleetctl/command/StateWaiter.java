@@ -39,7 +39,9 @@ final class StateWaiter {
     void awaitState(List<String> names, String state, int attempts) {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
+        long started = System.nanoTime();
         long deadline = deadline(attempts);
+        WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             for (String name : new ArrayList<>(pending)) {
@@ -56,7 +58,10 @@ final class StateWaiter {
                 }
             }
             if (pending.isEmpty()) return;
+            boolean placing = !"inactive".equals(state);
+            if (placing && System.nanoTime() - started > WaitReasonNotes.FIRST_NOTE_NANOS) notes.noteOnce(pending);
             if (System.nanoTime() > deadline) {
+                if (placing) notes.noteAll(pending);
                 throw new CommandFailedException("Error waiting for units: timed out waiting for "
                         + (pending.size() == 1 ? "unit " + pending.iterator().next() : "units " + UnitLookup.goList(new ArrayList<>(pending)))
                         + " to report state " + state);
@@ -73,7 +78,9 @@ final class StateWaiter {
     void awaitSystemdActive(List<String> names, int attempts) {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
+        long started = System.nanoTime();
         long deadline = deadline(attempts);
+        WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             Map<String, List<ApiUnitState>> states = new HashMap<>();
