@@ -41,18 +41,9 @@ public class SchedulerRulesBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        BenchCluster cluster = BenchCluster.generate(units, SchedulerBenchmark.SEED, true);
-        empty = cluster.empty();
-        Plan first = scheduler.plan(empty);
-        if (!first.unplaced().isEmpty() || first.tasks().size() != units) {
-            throw new IllegalStateException("placing " + units + " units with placement rules gave " + first.tasks().size()
-                    + " tasks and " + first.unplaced().size() + " unplaced, e.g. " + first.unplaced().stream().limit(3).toList());
-        }
-        placed = BenchCluster.apply(empty, first);
-        Plan again = scheduler.plan(placed);
-        if (!again.isEmpty() || !again.unplaced().isEmpty()) {
-            throw new IllegalStateException("steady state is not steady: " + again.tasks().stream().limit(3).toList());
-        }
+        ClusterSnapshot[] snapshots = SchedulerBenchmark.prepare(scheduler, BenchCluster.generate(units, SchedulerBenchmark.SEED, true), units);
+        empty = snapshots[0];
+        placed = snapshots[1];
     }
 
     @Benchmark
