@@ -55,6 +55,14 @@ final class PlannedUnit {
         this.template = templateOf(spec.name());
     }
 
+    /**
+     * The metadata key its template's instances spread by; empty without SpreadBy, and for a unit that is no
+     * template instance (no tally, nothing to spread among; the parser refuses SpreadBy there).
+     */
+    java.util.Optional<String> spreadBy() {
+        return tally == null ? java.util.Optional.empty() : spec.xfleet().placement().spreadBy();
+    }
+
     /** {@code web@.service} for {@code web@1.service}; null for a name that is not a template instance. */
     static String templateOf(String name) {
         int at = name.indexOf('@');

@@ -188,7 +188,7 @@ final class UnitPlacer {
             u.unplacedReason = "no machines in the cluster";
             return;
         }
-        var spreadBy = u.spec.xfleet().placement().spreadBy();
+        var spreadBy = u.spreadBy();
         MachineSlot chosen = spreadBy.isPresent() ? firstAcceptableSpread(u, spreadBy.get()) : firstAcceptable(u, u.rules.metadata());
         if (chosen == null) {
             u.unplacedReason = WhyUnplaced.of(u, placement, exclusions);

@@ -16,7 +16,7 @@ final class WhyUnplaced {
 
     static String of(PlannedUnit u, WorkingPlacement placement, Exclusions exclusions) {
         MachineSlot[] slots = placement.slots;
-        Optional<String> spreadBy = u.spec.xfleet().placement().spreadBy();
+        Optional<String> spreadBy = u.spreadBy();
         int unavailable = 0;
         int metadata = 0;
         int lackKey = 0;
