@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Cordons a machine and has the engine move its units elsewhere, a few per engine pass and honouring every
- * placement rule; waits, printing each unit as it leaves, until none is left (or, with --include-global, until no
- * global unit runs there either). A unit that cannot move stays running where it is; when the wait ends with units
+ * placement rule; waits, printing each unit as it leaves, until none is left and every moved unit is active on its
+ * new machine (with --include-global, until no global unit runs there either). A unit that cannot move stays running where it is; when the wait ends with units
  * left, their reasons are printed and the exit status is 1.
  */
 @Command(name = "drain", description = {
@@ -37,6 +37,9 @@ public final class DrainCommand extends FleetCommand {
 
     @Option(names = "--no-block", description = "Start the drain and return without waiting.")
     boolean noBlock;
+
+    /** Units that left the drained machine during this command. */
+    private final java.util.Set<String> moved = new java.util.HashSet<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
             description = "Give up waiting after this many seconds (default 600); the drain goes on.")
@@ -59,11 +62,16 @@ public final class DrainCommand extends FleetCommand {
             } else {
                 reportMoves(session, client, before, left);
             }
-            if (left.isEmpty()) {
+            if (left.isEmpty() && movedUnitsRun(client, m.id())) {
                 session.out().println("Machine " + legend + " drained");
                 return 0;
             }
             before = left;
+            if (System.nanoTime() > deadline && left.isEmpty()) {
+                session.err().println("Error: timed out after " + timeoutSeconds + " s: units moved off " + legend
+                        + " are not all active yet: " + new TreeSet<>(moved));
+                return 1;
+            }
             if (System.nanoTime() > deadline) {
                 session.err().println("Error: timed out after " + timeoutSeconds + " s with " + left.size() + " unit"
                         + (left.size() == 1 ? "" : "s") + " left on " + legend + " (the drain goes on):");
@@ -80,6 +88,27 @@ public final class DrainCommand extends FleetCommand {
                 throw new CommandFailedException("interrupted while draining", e);
             }
         }
+    }
+
+    /**
+     * Whether every unit that left the machine is active on its new machine (systemd's state as its agent
+     * reports it): the drain is done when the units run elsewhere, not when the engine has decided it.
+     */
+    private boolean movedUnitsRun(FleetClient client, String drained) {
+        Map<String, String> targets = new TreeMap<>();
+        for (ApiUnit u : client.units()) {
+            if (moved.contains(u.name()) && u.machineID() != null && !u.machineID().isEmpty() && "launched".equals(u.desiredState())) {
+                targets.put(u.name(), u.machineID());
+            }
+        }
+        if (targets.isEmpty()) return true;
+        int running = 0;
+        for (ApiUnitState s : client.unitStates()) {
+            if (s.machineID().equals(targets.get(s.name())) && !drained.equals(s.machineID()) && "active".equals(s.systemdActiveState())) {
+                running++;
+            }
+        }
+        return running == targets.size();
     }
 
     /** Units the engine still has on the machine, and with --include-global the global units running there. */
@@ -101,7 +130,7 @@ public final class DrainCommand extends FleetCommand {
         return out;
     }
 
-    private static void reportMoves(Session session, FleetClient client, TreeSet<String> before, TreeSet<String> left) {
+    private void reportMoves(Session session, FleetClient client, TreeSet<String> before, TreeSet<String> left) {
         if (before.equals(left)) return;
         Map<String, String> where = new TreeMap<>();
         for (ApiUnit u : client.units()) {
@@ -109,6 +138,7 @@ public final class DrainCommand extends FleetCommand {
         }
         for (String gone : before) {
             if (left.contains(gone)) continue;
+            moved.add(gone);
             String to = where.get(gone);
             session.out().println("Unit " + gone + (to == null || to.isEmpty() ? " left" : " moved to " + MachineLegend.of(to, session.machines(), false))
                     + " (" + left.size() + " left)");

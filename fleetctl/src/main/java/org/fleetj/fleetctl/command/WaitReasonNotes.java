@@ -17,6 +17,8 @@ final class WaitReasonNotes {
 
     private final Session session;
     private final Set<String> noted = new HashSet<>();
+    /** When {@link #noteOnce} last asked the server; it asks at most once per {@link #FIRST_NOTE_NANOS}. */
+    private long lastAsked = Long.MIN_VALUE;
 
     WaitReasonNotes(Session session) {
         this.session = session;
@@ -43,6 +45,9 @@ final class WaitReasonNotes {
         Set<String> fresh = new HashSet<>(units);
         fresh.removeAll(noted);
         if (fresh.isEmpty()) return;
+        long now = System.nanoTime();
+        if (lastAsked != Long.MIN_VALUE && now - lastAsked < FIRST_NOTE_NANOS) return;
+        lastAsked = now;
         reasons(fresh).forEach((u, r) -> {
             session.err().println("Unit " + u + " waits: " + r);
             noted.add(u);
