@@ -48,20 +48,18 @@ public final class DrainCommand extends FleetCommand {
     @Override
     protected int run(Session session) {
         ApiMachine m = MachineAvailabilityChange.machine(session, machine);
+        FleetClient client = session.client();
+        // read before draining: the engine starts moving units as soon as the state is set
+        TreeSet<String> before = noBlock ? new TreeSet<>() : unitsOn(client, m.id());
         MachineAvailabilityChange.set(session, m, includeGlobal ? "draining-all" : "draining");
         String legend = MachineLegend.of(m.id(), session.machines(), false);
         session.out().println("Machine " + legend + " cordoned; draining" + (includeGlobal ? " (global units included)" : ""));
         if (noBlock) return 0;
-        FleetClient client = session.client();
+        session.out().println(before.size() + " unit" + (before.size() == 1 ? "" : "s") + " to move off " + legend);
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        TreeSet<String> before = null;
         while (true) {
             TreeSet<String> left = unitsOn(client, m.id());
-            if (before == null) {
-                session.out().println(left.size() + " unit" + (left.size() == 1 ? "" : "s") + " to move off " + legend);
-            } else {
-                reportMoves(session, client, before, left);
-            }
+            reportMoves(session, client, before, left);
             if (left.isEmpty() && movedUnitsRun(client, m.id())) {
                 session.out().println("Machine " + legend + " drained");
                 return 0;
