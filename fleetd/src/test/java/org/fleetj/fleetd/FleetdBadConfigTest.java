@@ -87,7 +87,14 @@ class FleetdBadConfigTest {
                 Arguments.of("machine_id_file", "/nonexistent/machine-id", ""),
                 Arguments.of("machine_id_file", "@PEM@", ""),
                 Arguments.of("machine_id_file", "machine-id", ""),
-                Arguments.of("dbus_address", "not a bus address", ""));
+                Arguments.of("dbus_address", "not a bus address", ""),
+                Arguments.of("capacity_cpu", "many", ""),
+                Arguments.of("capacity_cpu", "-2", ""),
+                Arguments.of("capacity_memory", "1Q", ""),
+                Arguments.of("reserved_cpu", "0.0001", ""),
+                Arguments.of("reserved_memory", "lots", ""),
+                Arguments.of("placement_ranking", "random", ""),
+                Arguments.of("drain_batch_size", "0", ""));
     }
 
     @ParameterizedTest(name = "{0}={1}")

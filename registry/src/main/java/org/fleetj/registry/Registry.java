@@ -72,6 +72,23 @@ public interface Registry extends AutoCloseable {
     /** Dynamic metadata of every machine that has some (live or not). */
     Map<String, Map<String, String>> machineMetadata();
 
+    /**
+     * Cordons, drains or uncordons a machine (live or not; persists across leave and rejoin). Wakes
+     * {@link #watchCluster} and {@link #watchGlobalJobs}; {@link #machines()} carries it.
+     */
+    void setMachineAvailability(String machineId, MachineAvailability availability);
+
+    // ---- why units wait (written by the engine) ----------------------------------------------
+
+    /**
+     * Publishes why units wait: a reason per unit name; a null reason removes the unit's entry. The engine
+     * writes only what changed since its last publication.
+     */
+    void publishWaitReasons(Map<String, String> changes);
+
+    /** The published reason of every unit that waits, by unit name. */
+    Map<String, String> waitReasons();
+
     // ---- unit states (written by agents) -----------------------------------------------------
 
     void publishUnitState(MachinePresence presence, UnitState state);

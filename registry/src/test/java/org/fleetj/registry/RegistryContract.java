@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitParseException;
@@ -359,6 +360,47 @@ public abstract class RegistryContract {
         registry().setMachineMetadata(machineId(1), "rack", null);
         assertEquals(Map.of("region", "eu"), registry().machines().get(0).metadata());
         assertEquals(Map.of(), registry().machineMetadata());
+    }
+
+    @Test
+    void capacityIsAnnouncedAndAvailabilitySurvivesLeavingAndRejoiningAndWakesTheWatches() {
+        AtomicInteger clusterWakes = new AtomicInteger();
+        AtomicInteger globalWakes = new AtomicInteger();
+        registry().watchCluster(clusterWakes::incrementAndGet);
+        registry().watchGlobalJobs(globalWakes::incrementAndGet);
+        Resources capacity = new Resources(1500, 2L << 30);
+        MachineState announced = new MachineState(machineId(1), "", Map.of(), "v", capacity, MachineAvailability.SCHEDULABLE);
+        MachinePresence p = registry().join(announced, "host1", ttl());
+        assertEquals(List.of(announced), registry().machines());
+        await().atMost(patience()).until(() -> clusterWakes.get() >= 1);
+        pause(quietPeriod());
+
+        int cluster = clusterWakes.get();
+        int global = globalWakes.get();
+        otherClient().setMachineAvailability(machineId(1), MachineAvailability.DRAINING);
+        assertEquals(MachineAvailability.DRAINING, registry().machines().get(0).availability());
+        await().atMost(patience()).until(() -> clusterWakes.get() > cluster && globalWakes.get() > global);
+
+        p.close();
+        registry().join(announced, "host1", ttl());
+        assertEquals(List.of(announced.withAvailability(MachineAvailability.DRAINING)), registry().machines());
+        registry().setMachineAvailability(machineId(1), MachineAvailability.SCHEDULABLE);
+        assertEquals(List.of(announced), registry().machines());
+    }
+
+    @Test
+    void waitReasonsArePublishedChangedAndRemoved() {
+        assertEquals(Map.of(), registry().waitReasons());
+        Map<String, String> first = new java.util.HashMap<>();
+        first.put("a.service", "no machine can run it (1 checked); 1 cordoned or draining");
+        first.put("b.service", "MachineOf peer x.service is not scheduled");
+        registry().publishWaitReasons(first);
+        assertEquals(first, otherClient().waitReasons());
+        Map<String, String> change = new java.util.HashMap<>();
+        change.put("a.service", null);
+        change.put("b.service", "changed");
+        registry().publishWaitReasons(change);
+        assertEquals(Map.of("b.service", "changed"), otherClient().waitReasons());
     }
 
     @Test

@@ -30,6 +30,8 @@ import java.util.Set;
  *   <li>Beyond fleet: an empty {@code MachineID}, {@code MachineOf} or {@code Replaces} value and a malformed glob
  *       in {@code Conflicts}/{@code Replaces} are errors (fleet accepted them and then could never place the unit
  *       as meant).</li>
+ *   <li>Beyond fleet: the placement options of {@link PlacementOptionsParser} (RequestCPU, RequestMemory,
+ *       MaxPerMachine, SpreadBy).</li>
  *   <li>Rejected combinations (message names both options): MachineID with MachineOf, Conflicts, Global or
  *       Replaces; Global with MachineOf or Replaces; a MachineOf peer that matches a Conflicts or Replaces
  *       glob ("unresolvable requirements").</li>
@@ -121,8 +123,9 @@ public final class XFleetParser {
         }
 
         XFleet x = new XFleet(machineId, List.copyOf(machineOf), List.copyOf(metadata), List.copyOf(conflicts),
-                global, List.copyOf(replaces));
+                global, List.copyOf(replaces), PlacementOptionsParser.parse(name, (n, key) -> values(unit, n, key)));
         validateCombinations(x);
+        PlacementOptionsParser.validate(x);
         return x;
     }
 
@@ -140,7 +143,9 @@ public final class XFleetParser {
             if (!o.section().equals(SECTION)) continue;
             String kind = KEYS.get(o.name());
             if (kind == null) {
-                unknown.add(o.name());
+                if (!PlacementOptionsParser.KEYS.contains(o.name())) {
+                    unknown.add(o.name());
+                }
             } else if (kind.equals(MACHINE_ID)) {
                 machineIds += splitMultiValue(o.value()).size();
             } else if (kind.equals(MACHINE_METADATA)) {

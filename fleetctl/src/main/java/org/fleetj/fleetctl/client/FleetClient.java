@@ -40,6 +40,12 @@ public interface FleetClient extends AutoCloseable {
     /** Removes the unit; false when it did not exist. */
     boolean destroyUnit(String name);
 
+    /** Beyond fleet: machines' capacity and availability, and why units wait (fleet's own API has none of it). */
+    PlacementView placement();
+
+    /** Beyond fleet: cordons, drains or uncordons a machine ({@code schedulable}, {@code cordoned}, {@code draining}, {@code draining-all}). */
+    void setMachineAvailability(String machineId, String availability);
+
     @Override
     void close();
 }

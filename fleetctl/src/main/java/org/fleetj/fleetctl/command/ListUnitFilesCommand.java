@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "list-unit-files", description = {
         "List the units that exist in the cluster, sorted by name.",
-        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit (default \""
+        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit; beyond fleet: reason (why a unit waits) (default \""
                 + ListColumns.UNIT_FILE_DEFAULT + "\")."})
 public final class ListUnitFilesCommand extends FleetCommand {
     @Mixin
@@ -31,7 +31,8 @@ public final class ListUnitFilesCommand extends FleetCommand {
     protected int run(Session session) {
         boolean json = list.json();
         Map<String, ApiMachine> machines = new HashMap<>();
-        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines);
+        Map<String, String> waitReasons = new HashMap<>();
+        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines, waitReasons);
         List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.UNIT_FILE_DEFAULT));
         if (fields.contains("tmachine")) {
             session.err().println("WARNING: The \"tmachine\" field is deprecated. Use \"target\" instead");
@@ -53,6 +54,14 @@ public final class ListUnitFilesCommand extends FleetCommand {
         boolean needsMachines = false;
         for (ApiUnit u : units) needsMachines |= u.machineID() != null && !u.machineID().isEmpty();
         if (needsMachines && (fields.contains("target") || fields.contains("tmachine"))) machines.putAll(session.machines());
+        if (fields.contains("reason")) {
+            try {
+                waitReasons.putAll(session.client().placement().waiting());
+            } catch (FleetClientException e) {
+                session.err().println("Error retrieving why units wait: " + e.getMessage());
+                return 1;
+            }
+        }
         List<UnitFileRow> rows = new ArrayList<>();
         for (ApiUnit u : units) {
             UnitFile file = UnitOptions.toUnitFile(u.options());

@@ -42,7 +42,9 @@ final class StateWaiter {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
         List<String> gone = new ArrayList<>();
+        long started = System.nanoTime();
         long deadline = deadline(attempts);
+        WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             for (String name : new ArrayList<>(pending)) {
@@ -63,7 +65,10 @@ final class StateWaiter {
                 disappeared(gone, "to report state " + state);
                 return;
             }
+            boolean placing = !"inactive".equals(state);
+            if (placing && System.nanoTime() - started > WaitReasonNotes.FIRST_NOTE_NANOS) notes.noteOnce(pending);
             if (System.nanoTime() > deadline) {
+                if (placing) notes.noteAll(pending);
                 throw new CommandFailedException("Error waiting for units: timed out waiting for "
                         + (pending.size() == 1 ? "unit " + pending.iterator().next() : "units " + UnitLookup.goList(new ArrayList<>(pending)))
                         + " to report state " + state);
@@ -81,7 +86,9 @@ final class StateWaiter {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
         List<String> gone = new ArrayList<>();
+        long started = System.nanoTime();
         long deadline = deadline(attempts);
+        WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             Map<String, List<ApiUnitState>> states = new HashMap<>();

@@ -34,6 +34,7 @@ public final class StatusCommand extends UnitCommand {
             ApiUnit unit = session.client().unit(name).orElseThrow(() -> new CommandFailedException("Unit " + name + " does not exist."));
             if (!UnitOptions.isGlobal(unit) && (unit.currentState() == null || unit.currentState().isEmpty()
                     || unit.currentState().equals("inactive"))) {
+                new WaitReasonNotes(session).noteAll(List.of(name));
                 throw new CommandFailedException("Unit " + name + " does not appear to be loaded.");
             }
             byName.put(name, unit);

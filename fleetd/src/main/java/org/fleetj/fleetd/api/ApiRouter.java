@@ -28,6 +28,7 @@ final class ApiRouter {
                 UnitsResource.COLLECTION, new UnitsResource(registry, tokenLimit),
                 StateResource.COLLECTION, new StateResource(registry, tokenLimit),
                 MachinesResource.COLLECTION, new MachinesResource(registry, tokenLimit),
+                PlacementResource.COLLECTION, new PlacementResource(registry),
                 "discovery", new DiscoveryResource());
         this.metrics = new MetricsResource(metrics);
     }

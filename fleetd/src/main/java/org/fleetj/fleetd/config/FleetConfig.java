@@ -37,7 +37,8 @@ public record FleetConfig(
         Optional<Path> listenCaFile,
         Optional<Duration> stopOnDisconnectAfter,
         Path machineIdFile,
-        Optional<String> dbusAddress) {
+        Optional<String> dbusAddress,
+        PlacementConfig placement) {
 
     public FleetConfig {
         etcdServers = List.copyOf(etcdServers);
@@ -53,6 +54,7 @@ public record FleetConfig(
                 + " units_directory=" + unitsDirectory + " disable_engine=" + disableEngine + " systemd_user=" + systemdUser
                 + " api_socket=" + apiSocket + " listen=" + listen
                 + " etcd_username=" + etcdUsername.orElse("-") + " etcd_password=" + (etcdPassword.isPresent() ? "(set)" : "-")
-                + " stop_on_disconnect_after=" + stopOnDisconnectAfter.map(d -> d.toMillis() + "ms").orElse("never");
+                + " stop_on_disconnect_after=" + stopOnDisconnectAfter.map(d -> d.toMillis() + "ms").orElse("never")
+                + placement.describe();
     }
 }

@@ -15,16 +15,19 @@ import org.fleetj.fleetd.api.ApiServerException;
 import org.fleetj.fleetd.config.FleetConfig;
 import org.fleetj.fleetd.engine.Engine;
 import org.fleetj.fleetd.engine.EngineReconciler;
+import org.fleetj.fleetd.machine.CapacityDetector;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 import org.fleetj.fleetd.systemd.SystemdException;
 import org.fleetj.fleetd.systemd.SystemdManager;
 import org.fleetj.registry.DuplicateMachineException;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.support.Backoff;
 import org.fleetj.scheduler.Scheduler;
+import org.fleetj.scheduler.SchedulerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,11 +138,12 @@ public final class FleetDaemon implements AutoCloseable {
             log.info("engine disabled on this machine (disable_engine=true): it never runs for leader");
         } else {
             engine = new Engine(registry, identity.machineId(), c.engineReconcileInterval(),
-                    new EngineReconciler(registry, Scheduler.leastLoaded(), MetricsStats.engine(metrics), machineLossGrace(c.agentTtl())));
+                    new EngineReconciler(registry, Scheduler.of(new SchedulerSettings(c.placement().ranking(), c.placement().drainMovesPerPass())),
+                            MetricsStats.engine(metrics), machineLossGrace(c.agentTtl())));
             engine.start();
         }
-        log.info("fleetd ready: machine {} ({}) publicIP={} metadata={}", shortId(), identity.hostname(),
-                publicIp.isEmpty() ? "-" : publicIp, new TreeMap<>(c.metadata()));
+        log.info("fleetd ready: machine {} ({}) publicIP={} metadata={} capacity for units: {}", shortId(), identity.hostname(),
+                publicIp.isEmpty() ? "-" : publicIp, new TreeMap<>(c.metadata()), self.capacity());
     }
 
     /**
@@ -162,7 +166,8 @@ public final class FleetDaemon implements AutoCloseable {
     }
 
     private MachineState machineState(FleetConfig c, String ip) {
-        return new MachineState(identity.machineId(), ip, c.metadata(), Version.VERSION);
+        return new MachineState(identity.machineId(), ip, c.metadata(), Version.VERSION,
+                new CapacityDetector().capacity(c.placement()), MachineAvailability.SCHEDULABLE);
     }
 
     private MachinePresence joinWithRetry(MachineState self, Duration ttl) throws FleetdStartException {

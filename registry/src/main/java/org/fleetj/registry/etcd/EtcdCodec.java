@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
 import java.util.Objects;
 import java.util.function.Function;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.UnreadableRecordException;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 
 /**
@@ -31,9 +33,12 @@ final class EtcdCodec {
 
     /** {@code machine/<id>}: the machine as announced, plus the hostname used for duplicate detection. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record MachineValue(String id, String publicIp, Map<String, String> metadata, String version, String hostname) {
+    record MachineValue(String id, String publicIp, Map<String, String> metadata, String version, String hostname,
+                        Long cpuMillis, Long memoryBytes) {
         MachineState state() {
-            return new MachineState(id, publicIp, metadata, version);
+            Resources capacity = new Resources(cpuMillis == null ? 0 : cpuMillis, memoryBytes == null ? 0 : memoryBytes);
+            return new MachineState(id, publicIp, metadata, version, capacity.isNone() ? Resources.NONE : capacity,
+                    MachineAvailability.SCHEDULABLE);
         }
     }
 
@@ -62,7 +67,9 @@ final class EtcdCodec {
     }
 
     static ByteSequence machine(MachineState s, String hostname) {
-        return write(new MachineValue(s.id(), s.publicIp(), s.metadata(), s.version(), hostname));
+        Resources c = s.capacity();
+        return write(new MachineValue(s.id(), s.publicIp(), s.metadata(), s.version(), hostname,
+                c.cpuMillis() == 0 ? null : c.cpuMillis(), c.memoryBytes() == 0 ? null : c.memoryBytes()));
     }
 
     static MachineValue machine(ByteSequence value, String key) {

@@ -12,6 +12,10 @@ final class EtcdKeys {
     static final String MACHINE = "machine/";
     static final String MACHINE_META = "machine-meta/";
     static final String STATE = "state/";
+    /** {@code machine-control/<id>}: cordon/drain state, persistent (beyond fleet). */
+    static final String MACHINE_CONTROL = "machine-control/";
+    /** {@code wait-reason/<unit>}: why the engine could not place a unit, persistent (beyond fleet). */
+    static final String WAIT_REASON = "wait-reason/";
     static final String LEADER = "engine/leader";
 
     private final String prefix;
@@ -58,6 +62,14 @@ final class EtcdKeys {
 
     ByteSequence machineMeta(String machineId, String key) {
         return of(MACHINE_META + machineId + "/" + key);
+    }
+
+    ByteSequence machineControl(String machineId) {
+        return of(MACHINE_CONTROL + machineId);
+    }
+
+    ByteSequence waitReason(String unit) {
+        return of(WAIT_REASON + unit);
     }
 
     ByteSequence state(String name, String machineId) {

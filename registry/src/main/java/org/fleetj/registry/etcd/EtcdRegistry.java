@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
@@ -63,6 +64,7 @@ public final class EtcdRegistry implements Registry {
     private final JobStore jobs;
     private final ScheduleStore schedule;
     private final MachineDirectory machines;
+    private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
     private final Set<EtcdLeaderLatch> latches = ConcurrentHashMap.newKeySet();
     private final Set<ResumableWatch> watches = ConcurrentHashMap.newKeySet();
@@ -84,6 +86,7 @@ public final class EtcdRegistry implements Registry {
         this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
         this.machines = new MachineDirectory(rt, kv, unreadable);
+        this.waitReasons = new WaitReasonStore(rt, kv);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -187,6 +190,21 @@ public final class EtcdRegistry implements Registry {
         return machines.metadata();
     }
 
+    @Override
+    public void setMachineAvailability(String machineId, MachineAvailability availability) {
+        machines.setAvailability(machineId, availability);
+    }
+
+    @Override
+    public void publishWaitReasons(Map<String, String> changes) {
+        waitReasons.publish(changes);
+    }
+
+    @Override
+    public Map<String, String> waitReasons() {
+        return waitReasons.read();
+    }
+
     // ---- unit states ------------------------------------------------------------------------
 
     @Override
@@ -280,12 +298,14 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchGlobalJobs(Runnable onChange) {
         // which global units a machine runs also depends on its metadata, which the API may change
-        return watch("global jobs", onChange, rt.keys().of(EtcdKeys.GLOBAL), rt.keys().of(EtcdKeys.MACHINE_META));
+        return watch("global jobs", onChange, rt.keys().of(EtcdKeys.GLOBAL), rt.keys().of(EtcdKeys.MACHINE_META),
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
     }
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META));
+        return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META),
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
     }
 
     /**

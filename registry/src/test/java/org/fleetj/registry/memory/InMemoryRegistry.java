@@ -25,6 +25,7 @@ import org.fleetj.registry.Job;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.LeadershipLostException;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.NoSuchUnitException;
@@ -108,6 +109,8 @@ public final class InMemoryRegistry implements Registry {
     private final Map<Long, Lease> leases = new HashMap<>();
     private final TreeMap<String, MachineEntry> machines = new TreeMap<>();
     private final TreeMap<String, TreeMap<String, String>> dynamicMetadata = new TreeMap<>();
+    private final Map<String, MachineAvailability> availability = new HashMap<>();
+    private final TreeMap<String, String> waitReasons = new TreeMap<>();
     private final Map<List<String>, StateEntry> unitStates = new HashMap<>();
     private final List<MemoryLeaderLatch> candidates = new ArrayList<>();
     private final List<MemoryPresence> presences = new ArrayList<>();
@@ -491,7 +494,8 @@ public final class InMemoryRegistry implements Registry {
             machines.forEach((id, e) -> {
                 Map<String, String> merged = new TreeMap<>(e.state().metadata());
                 merged.putAll(dynamicMetadata.getOrDefault(id, new TreeMap<>()));
-                out.add(new MachineState(id, e.state().publicIp(), merged, e.state().version()));
+                out.add(new MachineState(id, e.state().publicIp(), merged, e.state().version(), e.state().capacity(),
+                        availability.getOrDefault(id, MachineAvailability.SCHEDULABLE)));
             });
             return out;
         });
@@ -513,6 +517,40 @@ public final class InMemoryRegistry implements Registry {
             touched("machine-meta/" + machineId + "/" + key);
             return null;
         });
+    }
+
+    @Override
+    public void setMachineAvailability(String machineId, MachineAvailability a) {
+        NameRules.machineId(machineId);
+        op(a == MachineAvailability.SCHEDULABLE ? "delete" : "put", () -> {
+            if (a == MachineAvailability.SCHEDULABLE) {
+                availability.remove(machineId);
+            } else {
+                availability.put(machineId, a);
+            }
+            touched("machine-control/" + machineId);
+            return null;
+        });
+    }
+
+    @Override
+    public void publishWaitReasons(Map<String, String> changes) {
+        op("txn", () -> {
+            changes.forEach((unit, reason) -> {
+                if (reason == null) {
+                    waitReasons.remove(unit);
+                } else {
+                    waitReasons.put(unit, reason);
+                }
+                touched("wait-reason/" + unit);
+            });
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> waitReasons() {
+        return op("range", () -> Map.copyOf(waitReasons));
     }
 
     @Override
@@ -692,12 +730,12 @@ public final class InMemoryRegistry implements Registry {
 
     @Override
     public Subscription watchGlobalJobs(Runnable onChange) {
-        return watch("global jobs", onChange, "global/", "machine-meta/");
+        return watch("global jobs", onChange, "global/", "machine-meta/", "machine-control/");
     }
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch("cluster", onChange, "job/", "machine/", "machine-meta/");
+        return watch("cluster", onChange, "job/", "machine/", "machine-meta/", "machine-control/");
     }
 
     /** Watches every prefix through one coalescing notifier (a change touching several wakes the caller once). */

@@ -11,8 +11,10 @@ import org.fleetj.api.ApiUnits;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.PlacementView;
 import org.fleetj.fleetctl.client.UnitOptions;
 import org.fleetj.registry.Job;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.Registry;
@@ -127,6 +129,29 @@ public final class RegistryFleetClient implements FleetClient {
      * which a fleetctl about to exit need not wait for (the process ends the connection anyway); an in-process
      * caller still gets everything released moments later. Nothing is written at close (no lease, no latch).
      */
+    @Override
+    public PlacementView placement() {
+        return call(() -> {
+            Map<String, PlacementView.Machine> machines = new HashMap<>();
+            for (MachineState m : registry.machines()) {
+                machines.put(m.id(), new PlacementView.Machine(m.capacity().cpuMillis(), m.capacity().memoryBytes(),
+                        m.availability().wireName()));
+            }
+            return new PlacementView(machines, registry.waitReasons());
+        });
+    }
+
+    @Override
+    public void setMachineAvailability(String machineId, String availability) {
+        MachineAvailability a = java.util.Arrays.stream(MachineAvailability.values())
+                .filter(v -> v.wireName().equals(availability)).findFirst()
+                .orElseThrow(() -> new FleetClientException("unknown machine availability " + availability));
+        call(() -> {
+            registry.setMachineAvailability(machineId, a);
+            return null;
+        });
+    }
+
     @Override
     public void close() {
         Thread closer = new Thread(registry::close, "etcd-driver-close");
