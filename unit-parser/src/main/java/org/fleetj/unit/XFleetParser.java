@@ -125,6 +125,7 @@ public final class XFleetParser {
         XFleet x = new XFleet(machineId, List.copyOf(machineOf), List.copyOf(metadata), List.copyOf(conflicts),
                 global, List.copyOf(replaces));
         validateCombinations(x);
+        FailurePolicy.from(unit); // beyond fleet: a bad failure policy is refused at submission, like a bad requirement
         return x;
     }
 
@@ -142,7 +143,7 @@ public final class XFleetParser {
             if (!o.section().equals(SECTION)) continue;
             String kind = KEYS.get(o.name());
             if (kind == null) {
-                unknown.add(o.name());
+                if (!FailurePolicy.KEYS.contains(o.name())) unknown.add(o.name());
             } else if (kind.equals(MACHINE_ID)) {
                 machineIds += splitMultiValue(o.value()).size();
             } else if (kind.equals(MACHINE_METADATA)) {

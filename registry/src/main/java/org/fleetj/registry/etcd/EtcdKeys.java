@@ -13,6 +13,7 @@ final class EtcdKeys {
     static final String MACHINE_META = "machine-meta/";
     static final String STATE = "state/";
     static final String LEADER = "engine/leader";
+    static final String FAILURES = "failures/";
 
     private final String prefix;
 
@@ -62,6 +63,10 @@ final class EtcdKeys {
 
     ByteSequence state(String name, String machineId) {
         return of(STATE + name + "/" + machineId);
+    }
+
+    ByteSequence failures(String unit) {
+        return of(FAILURES + unit);
     }
 
     ByteSequence leader() {

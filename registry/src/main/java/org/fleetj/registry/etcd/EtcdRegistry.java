@@ -28,6 +28,7 @@ import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.Subscription;
+import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.fleetj.registry.support.NameRules;
@@ -74,6 +75,7 @@ public final class EtcdRegistry implements Registry {
     private final UnitBodies bodies;
     private final JobStore jobs;
     private final ScheduleStore schedule;
+    private final FailureStore failures;
     private final MachineDirectory machines;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
     private final Set<EtcdLeaderLatch> latches = ConcurrentHashMap.newKeySet();
@@ -94,6 +96,7 @@ public final class EtcdRegistry implements Registry {
         this.bodies = new UnitBodies(kv, rt.keys());
         this.jobs = new JobStore(kv, rt.keys(), bodies);
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS);
+        this.failures = new FailureStore(kv, rt.keys());
         this.machines = new MachineDirectory(rt, kv);
     }
 
@@ -277,6 +280,23 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Map<String, List<ScheduledUnit>> schedule() {
         return schedule.schedule();
+    }
+
+    // ---- failure policy ----------------------------------------------------------------------
+
+    @Override
+    public Map<String, UnitFailures> unitFailures() {
+        return failures.all();
+    }
+
+    @Override
+    public void putUnitFailures(Leadership leadership, UnitFailures f) {
+        failures.put(leadership, f);
+    }
+
+    @Override
+    public void removeUnitFailures(Leadership leadership, String unit) {
+        failures.remove(leadership, unit);
     }
 
     // ---- watches ----------------------------------------------------------------------------
