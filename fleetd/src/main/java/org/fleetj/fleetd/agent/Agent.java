@@ -237,6 +237,7 @@ public final class Agent implements AutoCloseable {
                 case START -> run(t, () -> {
                     systemd.startUnit(t.unit());
                     local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
+                    forgetStaleFailure(t.unit());
                 });
             };
             if (ok && t.kind() == AgentTask.Kind.LOAD) {
@@ -321,6 +322,16 @@ public final class Agent implements AutoCloseable {
             stats.task(t.kind(), false);
             return false;
         }
+    }
+
+    /**
+     * A unit started again after it failed (the engine's failure policy restarts it in place) is still "failed"
+     * in our last status until systemd reports the new run; publishing that next to applied=launched would look
+     * like a new failure. Its state is published again on systemd's next report (or the safety pass).
+     */
+    private void forgetStaleFailure(String name) {
+        SystemdUnitStatus s = statuses.get(name);
+        if (s != null && "failed".equals(s.activeState())) statuses.remove(name);
     }
 
     private void load(DesiredUnit d) {

@@ -46,6 +46,7 @@ public final class EngineReconciler {
     private final Set<String> reportedInvalid = new HashSet<>();
 
     private final MachineLossGrace lossGrace;
+    private final FailureRecovery failureRecovery;
     /** Machines reported as waiting for, so the log says it once per disappearance. */
     private final Set<String> reportedWaiting = new HashSet<>();
 
@@ -67,6 +68,7 @@ public final class EngineReconciler {
         this.scheduler = scheduler;
         this.stats = stats;
         this.lossGrace = new MachineLossGrace(machineLossGrace, nanoClock);
+        this.failureRecovery = new FailureRecovery(registry, scheduler, java.time.Clock.systemUTC());
     }
 
     /** When a pass must run even without an event: a missing machine's grace period ends. */
@@ -88,6 +90,7 @@ public final class EngineReconciler {
         try {
             List<ScheduleChange> changes = decide();
             apply(leadership, changes);
+            failureRecovery.commit(leadership);
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
@@ -168,7 +171,7 @@ public final class EngineReconciler {
                 }
             }
         }
-        return changes;
+        return failureRecovery.review(new FailureRecovery.Pass(jobsByName, specs, snapshotMachines, schedule), changes);
     }
 
     /**
