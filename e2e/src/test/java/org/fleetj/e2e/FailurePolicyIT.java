@@ -65,8 +65,19 @@ class FailurePolicyIT {
         String record = c.local().etcd().get(c.local().keyPrefix() + "failures/crasher.service").orElseThrow();
         assertTrue(record.contains("\"failures\":3"), record);
         assertTrue(record.contains(c.machine(first).machineId()), record);
-        String status = String.join("\n", c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit,state,target").ok().lines());
-        assertTrue(status.contains("crasher.service\tlaunched\t" + c.machine(second).machineId().substring(0, 8)), status);
+        String files = String.join("\n", c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit,state,target").ok().lines());
+        assertTrue(files.contains("crasher.service\tlaunched\t" + c.machine(second).machineId().substring(0, 8)), files);
+        // the count and the last failure in fleetctl status, through either driver (the API one reads /fleet/v1/failures)
+        FleetctlProcess etcdDriver = FleetctlProcess.in(FleetctlProcess.repoRoot(), c.env());
+        FleetctlProcess apiDriver = etcdDriver.withEnv(java.util.Map.of("FLEETCTL_DRIVER", "api", "FLEETCTL_ENDPOINT", c.machine(second).apiUrl()));
+        for (FleetctlProcess user : List.of(etcdDriver, apiDriver)) {
+            FleetCluster.Run status = user.fleetctl("status", "crasher.service").ok();
+            String line = status.lines().get(0);
+            assertTrue(line.startsWith("Failure policy: 3 failure(s), last at "), status.out());
+            assertTrue(line.contains(" on " + c.machine(first).machineId().substring(0, 8) + "... (failed/failed)"), line);
+            assertTrue(line.endsWith("; moved away from " + c.machine(first).machineId().substring(0, 8) + "..."), line);
+            assertTrue(status.lines().get(1).startsWith("● crasher.service"), status.out());
+        }
         FleetCluster.figure("failure_policy_restart_twice_then_move", t);
         c.fleetctl("destroy", "crasher.service").ok();
     }

@@ -25,6 +25,7 @@ final class ApiRouter {
                 UnitsResource.COLLECTION, new UnitsResource(registry, tokenLimit),
                 StateResource.COLLECTION, new StateResource(registry, tokenLimit),
                 MachinesResource.COLLECTION, new MachinesResource(registry, tokenLimit),
+                FailuresResource.COLLECTION, new FailuresResource(registry),
                 "discovery", new DiscoveryResource());
         this.metrics = new MetricsResource(metrics);
     }
