@@ -127,6 +127,22 @@ class FailureRecoveryTest {
     }
 
     @Test
+    void aNewEngineGoesOnCountingWhereTheOldOneStopped() throws Exception {
+        UnitFile f = unit("RestartOnFailure=1\nRescheduleOnFailure=true");
+        registry.createJob("crash.service", f, TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        String first = where("crash.service");
+        failAndGetRestarted(first, "crash.service", f);
+
+        // failover: a fresh engine (no memory of its own) reads the record the old one wrote
+        engine = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE);
+        report(first, "crash.service", f, "failed", TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        assertNotEquals(first, where("crash.service"), "the restart used before the failover counts: moved");
+        assertEquals(2, registry.unitFailures().get("crash.service").failures());
+    }
+
+    @Test
     void withoutReschedulingAFailedUnitStaysWhereItIs() throws Exception {
         UnitFile f = unit("RestartOnFailure=1");
         registry.createJob("once.service", f, TargetState.LAUNCHED);
