@@ -124,6 +124,17 @@ public interface Registry extends AutoCloseable {
     /** Jobs whose unit has {@code Global=true}, sorted by name (agents place these themselves). */
     List<Job> globalJobs();
 
+    // ---- failure policy (beyond fleet; engine-written, fenced) --------------------------------
+
+    /** The failure records of units with a failure policy, by unit name (sorted). */
+    Map<String, UnitFailures> unitFailures();
+
+    /** Writes (replaces) a unit's failure record, guarded by the engine's leadership. */
+    void putUnitFailures(Leadership leadership, UnitFailures failures) throws LeadershipLostException;
+
+    /** Removes a unit's failure record (its job was destroyed), guarded by the engine's leadership. */
+    void removeUnitFailures(Leadership leadership, String unit) throws LeadershipLostException;
+
     // ---- watches ----------------------------------------------------------------------------
     // Level-triggered: the callback means "re-read"; it runs on a registry thread, must not block long,
     // and is called again after a reconnect. Watches resume from the last revision seen, so nothing is missed.

@@ -523,6 +523,43 @@ public abstract class RegistryContract {
         assertEquals(Map.of(), registry().schedule());
     }
 
+    // ---- failure records (beyond fleet) ------------------------------------------------------
+
+    @Test
+    void failureRecordsRoundTripAndAreSeenByOtherClients() {
+        Leadership leader = leadOnce(registry(), machineId(1));
+        assertEquals(Map.of(), registry().unitFailures());
+        java.time.Instant at = java.time.Instant.ofEpochMilli(1_700_000_000_123L);
+        UnitFailures f = new UnitFailures("a@1.service", 3, List.of(at.minusSeconds(5), at), at, machineId(2), "failed/failed",
+                List.of(machineId(3)));
+        registry().putUnitFailures(leader, f);
+        assertEquals(Map.of("a@1.service", f), otherClient().unitFailures());
+        UnitFailures later = new UnitFailures("a@1.service", 4, List.of(), at.plusSeconds(1), machineId(3), "failed/failed", List.of());
+        registry().putUnitFailures(leader, later);
+        assertEquals(Map.of("a@1.service", later), registry().unitFailures());
+        registry().removeUnitFailures(leader, "a@1.service");
+        assertEquals(Map.of(), otherClient().unitFailures());
+    }
+
+    @Test
+    void aDeposedLeaderCannotWriteFailureRecords() {
+        LeaderLatch first = registry().leaderLatch(machineId(1), ttl());
+        first.start();
+        await().atMost(patience()).until(() -> first.leadership().isPresent());
+        Leadership stale = first.leadership().orElseThrow();
+        LeaderLatch second = otherClient().leaderLatch(machineId(2), ttl());
+        second.start();
+        first.close();
+        await().atMost(patience()).until(() -> second.leadership().isPresent());
+        UnitFailures f = new UnitFailures("a.service", 1, List.of(), java.time.Instant.EPOCH, machineId(1), "failed/failed", List.of());
+        LeadershipLostException e = assertThrows(LeadershipLostException.class, () -> registry().putUnitFailures(stale, f));
+        assertTrue(e.getMessage().contains("failure record of a.service"), e.getMessage());
+        assertEquals(Map.of(), registry().unitFailures());
+        registry().putUnitFailures(second.leadership().orElseThrow(), f);
+        assertThrows(LeadershipLostException.class, () -> registry().removeUnitFailures(stale, "a.service"));
+        assertEquals(Map.of("a.service", f), registry().unitFailures());
+    }
+
     // ---- watches ----------------------------------------------------------------------------
 
     @Test

@@ -126,6 +126,7 @@ public final class XFleetParser {
                 global, List.copyOf(replaces), PlacementOptionsParser.parse(name, (n, key) -> values(unit, n, key)));
         validateCombinations(x);
         PlacementOptionsParser.validate(x);
+        FailurePolicy.from(unit); // beyond fleet: a bad failure policy is refused at submission, like a bad requirement
         return x;
     }
 
@@ -143,9 +144,7 @@ public final class XFleetParser {
             if (!o.section().equals(SECTION)) continue;
             String kind = KEYS.get(o.name());
             if (kind == null) {
-                if (!PlacementOptionsParser.KEYS.contains(o.name())) {
-                    unknown.add(o.name());
-                }
+                if (!PlacementOptionsParser.KEYS.contains(o.name()) && !FailurePolicy.KEYS.contains(o.name())) unknown.add(o.name());
             } else if (kind.equals(MACHINE_ID)) {
                 machineIds += splitMultiValue(o.value()).size();
             } else if (kind.equals(MACHINE_METADATA)) {

@@ -25,6 +25,9 @@ public interface FleetClient extends AutoCloseable {
     /** Every unit state reported by the machines, sorted by unit name then machine id. */
     List<ApiUnitState> unitStates();
 
+    /** Beyond fleet: the failure record of a unit with a failure policy; empty when it has none. */
+    Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name);
+
     /** Creates a unit ({@code options} and {@code desiredState} required); fails if it exists with other options. */
     void createUnit(ApiUnit unit);
 

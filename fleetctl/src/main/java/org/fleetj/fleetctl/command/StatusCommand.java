@@ -54,6 +54,8 @@ public final class StatusCommand extends UnitCommand {
                 // this extra newline matches systemctl status's own output for several units
                 if (!first) session.out().println();
                 first = false;
+                // beyond fleet: only units with a failure record (a failure policy that acted) get this extra line
+                session.client().unitFailures(unit.name()).ifPresent(f -> session.out().println(f.summary()));
                 int exit = MachineCommands.run(session, machineId, RemoteCommand.status(unit.name()), sshPort);
                 if (exit != 0) return exit;
             }

@@ -84,6 +84,7 @@ final class SystemdApplier {
                 case START -> () -> {
                     systemd.startUnit(t.unit());
                     local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
+                    publisher.forgetStaleFailure(t.unit());
                 };
             });
             if (failure.isPresent() && failure.get().busDown()) {

@@ -59,6 +59,16 @@ final class UnitStatePublisher {
     }
 
     /** The unit left this machine: its state goes from the registry too. */
+    /**
+     * A unit started again after it failed (the engine's failure policy restarts it in place) is still "failed"
+     * in our last status until systemd reports the new run; publishing that next to applied=launched would look
+     * like a new failure. Its state is published again on systemd's next report (or the safety pass).
+     */
+    void forgetStaleFailure(String name) {
+        SystemdUnitStatus s = statuses.get(name);
+        if (s != null && "failed".equals(s.activeState())) statuses.remove(name);
+    }
+
     void remove(String name) {
         statuses.remove(name);
         published.remove(name);

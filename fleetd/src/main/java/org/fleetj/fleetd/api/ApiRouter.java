@@ -29,6 +29,7 @@ final class ApiRouter {
                 StateResource.COLLECTION, new StateResource(registry, tokenLimit),
                 MachinesResource.COLLECTION, new MachinesResource(registry, tokenLimit),
                 PlacementResource.COLLECTION, new PlacementResource(registry),
+                FailuresResource.COLLECTION, new FailuresResource(registry),
                 "discovery", new DiscoveryResource());
         this.metrics = new MetricsResource(metrics);
     }

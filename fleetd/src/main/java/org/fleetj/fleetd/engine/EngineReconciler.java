@@ -48,6 +48,7 @@ public final class EngineReconciler {
     private final Set<String> reportedInvalid = new HashSet<>();
 
     private final MachineLossGrace lossGrace;
+    private final FailureRecovery failureRecovery;
     /** Machines reported as waiting for, so the log says it once per disappearance. */
     private final Set<String> reportedWaiting = new HashSet<>();
 
@@ -70,6 +71,7 @@ public final class EngineReconciler {
         this.stats = stats;
         this.lossGrace = new MachineLossGrace(machineLossGrace, nanoClock);
         this.waitReasons = new WaitReasons(registry);
+        this.failureRecovery = new FailureRecovery(registry, scheduler, java.time.Clock.systemUTC());
     }
 
     /** When a pass must run even without an event: a missing machine's grace period ends. */
@@ -93,6 +95,7 @@ public final class EngineReconciler {
             List<ScheduleChange> changes = decide();
             apply(leadership, changes);
             waitReasons.publish();
+            failureRecovery.commit(leadership);
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
@@ -174,7 +177,7 @@ public final class EngineReconciler {
                 }
             }
         }
-        return changes;
+        return failureRecovery.review(new FailureRecovery.Pass(jobsByName, specs, snapshotMachines, schedule), changes);
     }
 
     /**

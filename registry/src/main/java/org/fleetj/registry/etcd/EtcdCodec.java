@@ -11,6 +11,7 @@ import org.fleetj.registry.MachineState;
 import java.util.Objects;
 import java.util.function.Function;
 import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.unit.Resources;
@@ -45,6 +46,12 @@ final class EtcdCodec {
     /** {@code state/<name>/<machine>}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record StateValue(String hash, String loadState, String activeState, String subState, String applied) {
+    }
+
+    /** {@code failures/<name>}: times as epoch milliseconds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record FailuresValue(int failures, java.util.List<Long> restarts, long lastFailureAt, String lastFailureMachine,
+                         String lastFailure, java.util.List<String> gaveUpOn) {
     }
 
     private EtcdCodec() {
@@ -86,6 +93,19 @@ final class EtcdCodec {
     static UnitState state(String name, String machineId, ByteSequence value, String key) {
         return read(value, StateValue.class, key, v -> new UnitState(name, machineId, v.hash(), v.loadState(), v.activeState(),
                 v.subState(), TargetState.fromWire(v.applied())));
+    }
+
+    static ByteSequence failures(UnitFailures f) {
+        return write(new FailuresValue(f.failures(), f.restarts().stream().map(java.time.Instant::toEpochMilli).toList(),
+                f.lastFailureAt().toEpochMilli(), f.lastFailureMachine(), f.lastFailure(), f.gaveUpOn()));
+    }
+
+    static UnitFailures failures(String unit, ByteSequence value, String key) {
+        FailuresValue v = read(value, FailuresValue.class, key);
+        return new UnitFailures(unit, v.failures(),
+                v.restarts() == null ? java.util.List.of() : v.restarts().stream().map(java.time.Instant::ofEpochMilli).toList(),
+                java.time.Instant.ofEpochMilli(v.lastFailureAt()), v.lastFailureMachine(), v.lastFailure(),
+                v.gaveUpOn() == null ? java.util.List.of() : v.gaveUpOn());
     }
 
     private static ByteSequence write(Object value) {

@@ -17,6 +17,7 @@ final class EtcdKeys {
     /** {@code wait-reason/<unit>}: why the engine could not place a unit, persistent (beyond fleet). */
     static final String WAIT_REASON = "wait-reason/";
     static final String LEADER = "engine/leader";
+    static final String FAILURES = "failures/";
 
     private final String prefix;
 
@@ -74,6 +75,10 @@ final class EtcdKeys {
 
     ByteSequence state(String name, String machineId) {
         return of(STATE + name + "/" + machineId);
+    }
+
+    ByteSequence failures(String unit) {
+        return of(FAILURES + unit);
     }
 
     ByteSequence leader() {

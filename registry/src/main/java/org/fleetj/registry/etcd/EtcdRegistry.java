@@ -29,6 +29,7 @@ import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.Subscription;
+import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.fleetj.registry.support.NameRules;
@@ -63,6 +64,7 @@ public final class EtcdRegistry implements Registry {
     private final UnitBodies bodies;
     private final JobStore jobs;
     private final ScheduleStore schedule;
+    private final FailureStore failures;
     private final MachineDirectory machines;
     private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
@@ -87,6 +89,7 @@ public final class EtcdRegistry implements Registry {
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
+        this.failures = new FailureStore(kv, rt.keys());
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -285,6 +288,23 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Map<String, List<ScheduledUnit>> schedule() {
         return schedule.schedule();
+    }
+
+    // ---- failure policy ----------------------------------------------------------------------
+
+    @Override
+    public Map<String, UnitFailures> unitFailures() {
+        return failures.all();
+    }
+
+    @Override
+    public void putUnitFailures(Leadership leadership, UnitFailures f) {
+        failures.put(leadership, f);
+    }
+
+    @Override
+    public void removeUnitFailures(Leadership leadership, String unit) {
+        failures.remove(leadership, unit);
     }
 
     // ---- watches ----------------------------------------------------------------------------

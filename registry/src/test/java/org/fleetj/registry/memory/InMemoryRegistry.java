@@ -37,6 +37,7 @@ import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.Subscription;
 import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.fleetj.registry.support.GlobalUnits;
@@ -112,6 +113,7 @@ public final class InMemoryRegistry implements Registry {
     private final Map<String, MachineAvailability> availability = new HashMap<>();
     private final TreeMap<String, String> waitReasons = new TreeMap<>();
     private final Map<List<String>, StateEntry> unitStates = new HashMap<>();
+    private final Map<String, UnitFailures> failures = new TreeMap<>();
     private final List<MemoryLeaderLatch> candidates = new ArrayList<>();
     private final List<MemoryPresence> presences = new ArrayList<>();
     private LeaderEntry leader;
@@ -684,12 +686,7 @@ public final class InMemoryRegistry implements Registry {
             NameRules.unitName(c.unit());
             NameRules.machineId(c.machineId());
         }
-        op("txn", () -> {
-            if (leader == null || !leader.leadership().equals(leadership)) {
-                throw new LeadershipLostException("engine leadership of " + leadership.machineId() + " (token " + leadership.token()
-                        + ") is lost; schedule not written (leader now: "
-                        + (leader == null ? "none" : leader.leadership().machineId()) + ")");
-            }
+        fencedWrite(leadership, "schedule", () -> {
             for (ScheduleChange c : changes) {
                 if (c.kind() == ScheduleChange.Kind.ASSIGN) {
                     schedule.computeIfAbsent(c.machineId(), k -> new TreeMap<>())
@@ -702,6 +699,41 @@ public final class InMemoryRegistry implements Registry {
                 }
                 touched("schedule/" + c.machineId() + "/" + c.unit());
             }
+        });
+    }
+
+    @Override
+    public Map<String, UnitFailures> unitFailures() {
+        return op("range", () -> java.util.Collections.unmodifiableMap(new TreeMap<>(failures)));
+    }
+
+    @Override
+    public void putUnitFailures(Leadership leadership, UnitFailures f) {
+        NameRules.unitName(f.unit());
+        fencedWrite(leadership, "failure record of " + f.unit(), () -> {
+            failures.put(f.unit(), f);
+            touched("failures/" + f.unit());
+        });
+    }
+
+    @Override
+    public void removeUnitFailures(Leadership leadership, String unit) {
+        NameRules.unitName(unit);
+        fencedWrite(leadership, "failure record of " + unit, () -> {
+            if (failures.remove(unit) != null) touched("failures/" + unit);
+        });
+    }
+
+    /** The engine fence: a write by anyone but the current leader (same token) fails and changes nothing. */
+    private void fencedWrite(Leadership leadership, String what, Runnable write) {
+        Objects.requireNonNull(leadership, "leadership");
+        op("txn", () -> {
+            if (leader == null || !leader.leadership().equals(leadership)) {
+                throw new LeadershipLostException("engine leadership of " + leadership.machineId() + " (token " + leadership.token()
+                        + ") is lost; " + what + " not written (leader now: "
+                        + (leader == null ? "none" : leader.leadership().machineId()) + ")");
+            }
+            write.run();
             return null;
         });
     }

@@ -69,6 +69,19 @@ public final class ApiFleetClient implements FleetClient {
     }
 
     @Override
+    public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
+        String path = "/failures/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        HttpResponse response = request("GET", path, null);
+        if (isFleetNotFound(response)) return Optional.empty();
+        expect(response, "GET", path, 200);
+        try {
+            return Optional.of(ApiJson.unitFailures(parse(response, "GET", path)));
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<ApiUnitState> unitStates() {
         return pages("/state", "states", ApiJson::unitState);
     }

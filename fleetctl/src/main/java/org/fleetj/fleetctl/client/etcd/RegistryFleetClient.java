@@ -66,6 +66,11 @@ public final class RegistryFleetClient implements FleetClient {
     }
 
     @Override
+    public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
+        return call(() -> Optional.ofNullable(registry.unitFailures().get(name)).map(org.fleetj.api.ApiUnitFailures::of));
+    }
+
+    @Override
     public List<ApiUnitState> unitStates() {
         return call(() -> {
             List<ApiUnitState> out = new ArrayList<>();
