@@ -26,3 +26,11 @@ fleet_install_deps() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 }
+
+# lintian, to check the Debian packages (packaging/target/*.deb): only for whoever checks them.
+fleet_install_lintian() {
+  command -v lintian >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install lintian" >&2; return 1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian >/dev/null
+}

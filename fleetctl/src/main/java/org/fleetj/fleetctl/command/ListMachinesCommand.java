@@ -20,6 +20,15 @@ public final class ListMachinesCommand extends FleetCommand {
     @Mixin
     ListOptions list;
 
+    /** For picocli, which fills {@link #list}. */
+    public ListMachinesCommand() {
+    }
+
+    /** For the quick path, with options parsed without picocli. */
+    public ListMachinesCommand(ListOptions list) {
+        this.list = list;
+    }
+
     @Override
     protected int run(Session session) {
         boolean json = list.json();

@@ -27,6 +27,15 @@ public final class ListUnitFilesCommand extends FleetCommand {
     @Mixin
     ListOptions list;
 
+    /** For picocli, which fills {@link #list}. */
+    public ListUnitFilesCommand() {
+    }
+
+    /** For the quick path, with options parsed without picocli. */
+    public ListUnitFilesCommand(ListOptions list) {
+        this.list = list;
+    }
+
     @Override
     protected int run(Session session) {
         boolean json = list.json();
