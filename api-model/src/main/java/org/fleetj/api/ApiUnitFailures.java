@@ -20,12 +20,6 @@ public record ApiUnitFailures(String name, int failures, int restartsInWindow, S
         gaveUpOn = gaveUpOn == null ? List.of() : List.copyOf(gaveUpOn);
     }
 
-    /** From the registry's record. */
-    public static ApiUnitFailures of(org.fleetj.registry.UnitFailures f) {
-        return new ApiUnitFailures(f.unit(), f.failures(), f.restarts().size(), f.lastFailureAt().toString(),
-                f.lastFailureMachine(), f.lastFailure(), f.gaveUpOn());
-    }
-
     /** One line for {@code fleetctl status}. */
     public String summary() {
         String m = lastFailureMachine.length() > 8 ? lastFailureMachine.substring(0, 8) + "..." : lastFailureMachine;

@@ -27,4 +27,10 @@ public record UnitFailures(String unit, int failures, List<Instant> restarts, In
         lastFailure = lastFailure == null ? "" : lastFailure;
         gaveUpOn = List.copyOf(gaveUpOn);
     }
+
+    /** As the API serves it ({@code /fleet/v1/failures/<name>}). */
+    public org.fleetj.api.ApiUnitFailures toApi() {
+        return new org.fleetj.api.ApiUnitFailures(unit(), failures(), restarts().size(), lastFailureAt().toString(),
+                lastFailureMachine(), lastFailure(), gaveUpOn());
+    }
 }

@@ -373,10 +373,8 @@ public abstract class RegistryContract {
         MachinePresence p = registry().join(announced, "host1", ttl());
         assertEquals(List.of(announced), registry().machines());
         await().atMost(patience()).until(() -> clusterWakes.get() >= 1);
-        pause(quietPeriod());
-
-        int cluster = clusterWakes.get();
-        int global = globalWakes.get();
+        int cluster = settled(clusterWakes);
+        int global = settled(globalWakes);
         otherClient().setMachineAvailability(machineId(1), MachineAvailability.DRAINING);
         assertEquals(MachineAvailability.DRAINING, registry().machines().get(0).availability());
         await().atMost(patience()).until(() -> clusterWakes.get() > cluster && globalWakes.get() > global);

@@ -114,7 +114,7 @@ public final class DrainCommand extends FleetCommand {
         TreeSet<String> out = new TreeSet<>();
         List<String> globals = new ArrayList<>();
         for (ApiUnit u : client.units()) {
-            if (UnitOptions.isGlobal(u.options())) {
+            if (UnitOptions.isGlobal(u)) {
                 globals.add(u.name());
             } else if (machineId.equals(u.machineID())) {
                 out.add(u.name());

@@ -24,6 +24,6 @@ final class FailuresResource implements Resource {
         if (name.isEmpty() || name.contains("/")) throw ApiException.notFound("resource not found: " + GoQuote.q(name));
         UnitFailures f = registry.unitFailures().get(name);
         if (f == null) throw ApiException.notFound("no failures recorded for unit " + GoQuote.q(name));
-        return ApiResponse.json(200, ApiUnitFailures.of(f));
+        return ApiResponse.json(200, f.toApi());
     }
 }

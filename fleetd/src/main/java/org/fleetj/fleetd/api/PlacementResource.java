@@ -41,7 +41,7 @@ final class PlacementResource implements Resource {
         if (!request.method().equals("PUT")) throw ApiException.methodNotAllowed("only PUT supported against this resource");
         String machineId = request.path().substring(MACHINES.length());
         NameRules.machineId(machineId);
-        request.requireJson(ApiJson.CONTENT_TYPE);
+        request.requireJson();
         JsonNode body = JsonBodies.read(request.body().read(), JsonNode.class);
         JsonNode value = body == null ? null : body.get("availability");
         MachineAvailability a = value == null || !value.isTextual() ? null : parse(value.asText());

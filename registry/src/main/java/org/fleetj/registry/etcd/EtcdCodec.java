@@ -101,11 +101,10 @@ final class EtcdCodec {
     }
 
     static UnitFailures failures(String unit, ByteSequence value, String key) {
-        FailuresValue v = read(value, FailuresValue.class, key);
-        return new UnitFailures(unit, v.failures(),
+        return read(value, FailuresValue.class, key, v -> new UnitFailures(unit, v.failures(),
                 v.restarts() == null ? java.util.List.of() : v.restarts().stream().map(java.time.Instant::ofEpochMilli).toList(),
                 java.time.Instant.ofEpochMilli(v.lastFailureAt()), v.lastFailureMachine(), v.lastFailure(),
-                v.gaveUpOn() == null ? java.util.List.of() : v.gaveUpOn());
+                v.gaveUpOn() == null ? java.util.List.of() : v.gaveUpOn()));
     }
 
     private static ByteSequence write(Object value) {

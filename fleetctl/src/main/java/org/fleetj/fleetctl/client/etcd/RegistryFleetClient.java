@@ -67,7 +67,7 @@ public final class RegistryFleetClient implements FleetClient {
 
     @Override
     public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
-        return call(() -> Optional.ofNullable(registry.unitFailures().get(name)).map(org.fleetj.api.ApiUnitFailures::of));
+        return call(() -> Optional.ofNullable(registry.unitFailures().get(name)).map(org.fleetj.registry.UnitFailures::toApi));
     }
 
     @Override
