@@ -103,7 +103,9 @@ public record Resources(long cpuMillis, long memoryBytes) {
             v /= 1024;
             i++;
         }
-        String n = v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+        // whole numbers without a fraction: compare the one-decimal rendering instead of doubles for equality
+        String n = String.format(Locale.ROOT, "%.1f", v);
+        if (n.endsWith(".0")) n = n.substring(0, n.length() - 2);
         return n + " " + units[i];
     }
 

@@ -86,9 +86,7 @@ final class StateWaiter {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
         List<String> gone = new ArrayList<>();
-        long started = System.nanoTime();
         long deadline = deadline(attempts);
-        WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             Map<String, List<ApiUnitState>> states = new HashMap<>();

@@ -43,7 +43,7 @@ final class PlacementResource implements Resource {
         NameRules.machineId(machineId);
         request.requireJson();
         JsonNode body = JsonBodies.read(request.body().read(), JsonNode.class);
-        JsonNode value = body == null ? null : body.get("availability");
+        JsonNode value = body.get("availability");
         MachineAvailability a = value == null || !value.isTextual() ? null : parse(value.asText());
         if (a == null) {
             throw ApiException.badRequest("availability must be one of schedulable, cordoned, draining, draining-all");
