@@ -47,8 +47,10 @@ final class ApiRouter {
                 String collection = slash < 0 ? below : below.substring(0, slash);
                 String rest = slash < 0 ? "" : below.substring(slash + 1);
                 Resource resource = resources.get(collection);
-                // an item is one path segment: "units/" and "units/a/b.service" are not resources, as in fleet
-                if (resource == null || (slash >= 0 && (rest.isEmpty() || rest.indexOf('/') >= 0))) break;
+                // an item is one path segment: "units/" and "units/a/b.service" are not resources, as in fleet;
+                // our own placement resource (beyond fleet) has machines/<id> below it
+                boolean nested = collection.equals(PlacementResource.COLLECTION);
+                if (resource == null || (slash >= 0 && (rest.isEmpty() || (!nested && rest.indexOf('/') >= 0)))) break;
                 return resource.handle(request.below(rest));
             }
             throw ApiException.notFound("resource not found: " + GoQuote.q(fullPath));
