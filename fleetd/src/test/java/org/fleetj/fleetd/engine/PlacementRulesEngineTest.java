@@ -40,8 +40,8 @@ class PlacementRulesEngineTest {
         engine = new EngineReconciler(registry, Scheduler.of(new SchedulerSettings(Ranking.SPREAD, 2)), EngineStats.NONE);
         latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
         latch.start();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (latch.leadership().isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        org.awaitility.Awaitility.await("the in-memory latch elects its only candidate").atMost(Duration.ofSeconds(5))
+                .until(() -> latch.leadership().isPresent());
         leadership = latch.leadership().orElseThrow();
     }
 
