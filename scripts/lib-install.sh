@@ -1,6 +1,9 @@
 # Sourced by scripts/test and scripts/demo: installs what the project needs, idempotently and quietly.
 # Debian packages: a JDK 17 and Maven to build; etcd, sshd and iproute2 for the real-part tests and
-# the local cluster; chromium for the dashboard's browser tests.
+# the local cluster, whose machines are booted by systemd-nspawn (systemd-container) on an overlay
+# whose private directories are marked opaque with setfattr (attr). This is the one list: the local
+# cluster script sources it too. chromium and its driver run the dashboard's browser tests; openssl makes
+# the local cluster's certificates.
 fleet_install_deps() {
   local need=()
   command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -15,6 +18,8 @@ fleet_install_deps() {
   command -v flock >/dev/null 2>&1 || need+=(util-linux)
   [ -x /usr/lib/systemd/systemd ] || need+=(systemd)
   [ -e /usr/bin/dbus-daemon ] || need+=(dbus)
+  command -v systemd-nspawn >/dev/null 2>&1 || need+=(systemd-container)
+  command -v setfattr >/dev/null 2>&1 || need+=(attr)
   [ -x /usr/bin/chromium ] || need+=(chromium)              # the dashboard's browser tests (headless)
   [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)    # scripts/local-cluster-tls
@@ -24,4 +29,12 @@ fleet_install_deps() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
+}
+
+# lintian, to check the Debian packages (packaging/target/*.deb): only for whoever checks them.
+fleet_install_lintian() {
+  command -v lintian >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install lintian" >&2; return 1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian >/dev/null
 }

@@ -46,8 +46,9 @@ class DashboardBrowserIT {
 
     @BeforeAll
     void boot() {
-        secure = SecureApi.make("browser-" + ProcessHandle.current().pid(), SecureApi.subnetFor(0));
-        c = FleetCluster.up(2, secure.options(LocalClusterOptions.defaults().metadata("m1", "role=web,disk=ssd").metadata("m2", "role=worker")));
+        // the local cluster's default API: TLS with access roles
+        c = FleetCluster.up(2, LocalClusterOptions.defaults().metadata("m1", "role=web,disk=ssd").metadata("m2", "role=worker"));
+        secure = SecureApi.of(c);
         m1 = c.machine("m1");
         m2 = c.machine("m2");
         String steady = c.unitFile("steady.service", "[Unit]\nDescription=always on\n[Service]\nExecStart=/bin/sh -c 'while :; do sleep 1; done'\n");
@@ -57,7 +58,6 @@ class DashboardBrowserIT {
     @AfterAll
     void down() {
         if (c != null) c.close();
-        if (secure != null) SecureApi.deleteQuietly(secure.dir);
     }
 
     private WebDriver browser(String profile) {
@@ -130,9 +130,25 @@ class DashboardBrowserIT {
             waiting(d).until(x -> cell(x, "ticker.service", "desired").equals("loaded") && !cell(x, "ticker.service", "systemd").startsWith("active"));
             c.await("ticker stopped on m2", () -> !c.activeState("m2", "ticker.service").equals("active"));
             assertEquals(List.of(), c.runningOn("ticker.service"));
+
+            // a unit no machine can take: the row says why, in the engine's own words (as fleetctl shows them)
+            c.fleetctl(secure.apiEnv(m1, secure.writeToken), "start", "--no-block",
+                    c.unitFile("nowhere.service", "[Service]\nExecStart=/bin/sleep 1000\n[X-Fleet]\nMachineMetadata=role=nowhere\n")).ok();
+            c.await("the engine recorded why nowhere.service waits", () -> !reason("nowhere.service").isEmpty());
+            String why = reason("nowhere.service");
+            waiting(d).until(x -> cell(x, "nowhere.service", "waiting").equals(why));
+            assertTrue(why.contains("role=nowhere"), why);
+            // every machine shows the capacity it announced
+            for (WebElement cap : d.findElements(By.cssSelector("#machines td.capacity"))) assertTrue(cap.getText().contains("CPU"), cap.getText());
         } finally {
             d.quit();
         }
+    }
+
+    /** The wait reason fleetctl shows for a unit (list-unit-files' reason field), "" while none is recorded. */
+    private String reason(String unit) {
+        return c.fleetctl(secure.apiEnv(m1, secure.readToken), "list-unit-files", "--no-legend", "--fields", "unit,reason").ok().lines().stream()
+                .filter(l -> l.startsWith(unit + "\t")).map(l -> l.substring(unit.length() + 1)).filter(r -> !r.equals("-")).findFirst().orElse("");
     }
 
     private static int journalLines(WebDriver d) {

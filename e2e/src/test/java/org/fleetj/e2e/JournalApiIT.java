@@ -44,13 +44,14 @@ class JournalApiIT {
 
     @BeforeAll
     void boot() throws Exception {
-        secure = SecureApi.make("journal-" + ProcessHandle.current().pid(), SecureApi.subnetFor(1));
-        c = FleetCluster.up(2, secure.options(LocalClusterOptions.defaults()));
+        // the local cluster's default API: TLS with access roles
+        c = FleetCluster.up(2, LocalClusterOptions.defaults());
+        secure = SecureApi.of(c);
         m1 = c.machine("m1");
         m2 = c.machine("m2");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        try (InputStream in = Files.newInputStream(secure.caFile())) {
+        try (InputStream in = Files.newInputStream(secure.caFile)) {
             trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -79,7 +80,6 @@ class JournalApiIT {
     @AfterAll
     void down() {
         if (c != null) c.close();
-        if (secure != null) SecureApi.deleteQuietly(secure.dir);
     }
 
     @Test

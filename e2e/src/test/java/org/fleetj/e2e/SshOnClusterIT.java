@@ -163,19 +163,22 @@ class SshOnClusterIT {
         FleetCluster.Run units = viaM1.fleetctl("list-units").ok();
         assertEquals(direct, units.out());
         assertEquals("", units.err());
-        // the API over a forwarded TCP connection to m1's own loopback (nothing listens on the host's 127.0.0.1:49153)
-        FleetctlProcess viaM1Tcp = viaM1.withEnv(Map.of("FLEETCTL_ENDPOINT", "http://127.0.0.1:49153"));
+        // the API over a forwarded TCP connection to m1's own loopback (nothing listens on the host's 127.0.0.1:49153);
+        // TLS with the cluster's CA (its certificate names 127.0.0.1 too) and the write token of `local-cluster env`
+        FleetctlProcess viaM1Tcp = viaM1.withEnv(Map.of("FLEETCTL_ENDPOINT", "https://127.0.0.1:49153",
+                "FLEETCTL_CA_FILE", c.local().apiCredentials().orElseThrow().caFile().toString()));
         assertEquals(user.fleetctl("list-machines", "--full").ok().out(), viaM1Tcp.fleetctl("list-machines", "--full").ok().out());
 
         long acceptedFromM1 = accepted("m3", m1.ip());
-        FleetCluster.Run journal = viaM1.fleetctl("journal", "--lines", "3", "say-m3").ok();
+        // --ssh: the API driver would otherwise read the journal and status through fleetd's API, not over SSH
+        FleetCluster.Run journal = viaM1.fleetctl("journal", "--ssh", "--lines", "3", "say-m3").ok();
         assertTrue(journal.out().contains(" m3 sh[") && journal.out().contains("hello from m3"), journal.out());
         FleetCluster.Run ssh = viaM1.fleetctl("ssh", "say-m3", "echo $SSH_CONNECTION; hostname").ok();
         List<String> lines = ssh.lines();
         assertTrue(lines.get(0).startsWith(m1.ip() + " ") && lines.get(0).endsWith(" " + m3.ip() + " 22"),
                 "m3 saw the connection come from m1: " + lines);
         assertEquals("m3", lines.get(1));
-        FleetCluster.Run status = viaM1Tcp.fleetctl("status", "say-m3").ok();
+        FleetCluster.Run status = viaM1Tcp.fleetctl("status", "--ssh", "say-m3").ok();
         assertTrue(status.out().startsWith("● say-m3.service - Says hello on m3\n"), status.out());
         c.await("journal, ssh and status each logged in to m3 from m1", () -> accepted("m3", m1.ip()) == acceptedFromM1 + 3);
 

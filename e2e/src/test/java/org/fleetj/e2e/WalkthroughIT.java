@@ -59,9 +59,11 @@ class WalkthroughIT {
             assertOutput(GoTable.lines(List.of(row("UNIT", "HASH", "DSTATE", "STATE", "TARGET"),
                     row("helloworld.service", hello, "launched", "launched", where))), user.fleetctl("list-unit-files"));
 
-            // journal over SSH: the Hello World lines of that machine's journal (a few first, so there is something to read)
+            // journal over SSH: the Hello World lines of that machine's journal. The unit's journal also holds
+            // systemd's own "Started ..." line (each machine has its own journal), so wait until the default
+            // last 10 lines are all the unit's output.
             String host = on.get(0);
-            c.await("3 Hello World lines in " + host + "'s journal", () -> journalOf(c, host).stream().filter(l -> l.endsWith("Hello World")).count() >= 3);
+            c.await("10 Hello World lines in " + host + "'s journal", () -> journalOf(c, host).stream().filter(l -> l.endsWith("Hello World")).count() >= 10);
             FleetCluster.Run journal = user.fleetctl("journal", "helloworld").ok();
             assertEquals("", journal.err());
             List<String> lines = journal.lines();

@@ -17,6 +17,9 @@ import org.fleetj.fleetctl.command.SshCommand;
 import org.fleetj.fleetctl.command.StartCommand;
 import org.fleetj.fleetctl.command.StatusCommand;
 import org.fleetj.fleetctl.command.StopCommand;
+import org.fleetj.fleetctl.command.CordonCommand;
+import org.fleetj.fleetctl.command.DrainCommand;
+import org.fleetj.fleetctl.command.UncordonCommand;
 import org.fleetj.fleetctl.command.SubmitCommand;
 import org.fleetj.fleetctl.command.UnloadCommand;
 import org.fleetj.fleetctl.command.VersionCommand;
@@ -35,7 +38,9 @@ public final class CommandRegistry {
     private static final List<Entry> COMMANDS = List.of(
             new Entry("cat", CatCommand.class),
             new Entry("completion", CompletionCommand.class),
+            new Entry("cordon", CordonCommand.class),
             new Entry("destroy", DestroyCommand.class),
+            new Entry("drain", DrainCommand.class),
             new Entry("fd-forward", FdForwardCommand.class),
             new Entry("help", HelpCommand.class),
             new Entry("journal", JournalCommand.class),
@@ -49,6 +54,7 @@ public final class CommandRegistry {
             new Entry("status", StatusCommand.class),
             new Entry("stop", StopCommand.class),
             new Entry("submit", SubmitCommand.class),
+            new Entry("uncordon", UncordonCommand.class),
             new Entry("unload", UnloadCommand.class),
             new Entry("version", VersionCommand.class));
 

@@ -59,12 +59,25 @@ public final class Fleetctl implements Callable<Integer> {
     public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err,
                           ClientFactory clientFactory) {
         String[] argv = EnvironmentOptions.apply(args, env);
+        Integer quick = QuickPath.run(argv, env, in, out, err, clientFactory);
+        if (quick != null) {
+            out.flush();
+            err.flush();
+            return quick;
+        }
+        return runWithPicocli(args, argv, env, in, out, err, clientFactory);
+    }
+
+    /** The whole line through picocli; {@code argv} is {@code args} with the environment's flags in front. */
+    static int runWithPicocli(String[] args, String[] argv, Map<String, String> env, InputStream in, PrintStream out,
+                              PrintStream err, ClientFactory clientFactory) {
         Fleetctl root = new Fleetctl(env, in, out, err, clientFactory);
         CommandLine cl = new CommandLine(root);
         addCommands(cl, argv);
         FleetHelp.install(cl);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        // the terminal's encoding, as the PrintStreams around them use
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.Charset.defaultCharset()), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, java.nio.charset.Charset.defaultCharset()), true));
         cl.setOverwrittenOptionsAllowed(true);
         cl.setExitCodeExceptionMapper(e -> 1);
         int fromEnvironment = argv.length - args.length;
@@ -149,13 +162,18 @@ public final class Fleetctl implements Callable<Integer> {
     }
 
     private int onFailure(Exception e) {
+        return reportFailure(e, err, session != null && session.options().debug());
+    }
+
+    /** Prints what went wrong as fleet words it; returns the exit status 1. */
+    static int reportFailure(Exception e, PrintStream err, boolean debug) {
         if (e instanceof ClientInitException) {
             err.println("Unable to initialize client: " + e.getMessage());
         } else if (e instanceof FleetClientException || e instanceof InvalidFieldsException) {
             err.println(e.getMessage());
         } else {
             err.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            if (session != null && session.options().debug()) e.printStackTrace(err);
+            if (debug) e.printStackTrace(err);
         }
         return 1;
     }

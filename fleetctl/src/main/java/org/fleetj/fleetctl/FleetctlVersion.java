@@ -18,8 +18,13 @@ public final class FleetctlVersion implements IVersionProvider {
         return p.getProperty("version", "unknown");
     }
 
+    /** What {@code fleetctl version} and {@code fleetctl --version} print. */
+    public static String line() {
+        return "fleetctl version " + version();
+    }
+
     @Override
     public String[] getVersion() {
-        return new String[]{"fleetctl version " + version()};
+        return new String[]{line()};
     }
 }

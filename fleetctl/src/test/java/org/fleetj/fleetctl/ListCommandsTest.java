@@ -99,7 +99,7 @@ class ListCommandsTest {
                     + "{\"name\":\"Description\",\"section\":\"Unit\",\"value\":\"Database\"},"
                     + "{\"name\":\"ExecStart\",\"section\":\"Service\",\"value\":\"/bin/sleep 1000\"},"
                     + "{\"name\":\"MachineID\",\"section\":\"X-Fleet\",\"value\":\"" + M3 + "\"}]},"
-                    + "{\"desiredState\":\"launched\",\"name\":\"glob.service\",\"options\":["
+                    + "{\"currentState\":\"inactive\",\"desiredState\":\"launched\",\"name\":\"glob.service\",\"options\":["
                     + "{\"name\":\"ExecStart\",\"section\":\"Service\",\"value\":\"/bin/sleep 1000\"},"
                     + "{\"name\":\"Global\",\"section\":\"X-Fleet\",\"value\":\"true\"}]},"
                     + "{\"currentState\":\"launched\",\"desiredState\":\"launched\",\"machineID\":\"" + M1 + "\",\"name\":\"hello.service\",\"options\":["

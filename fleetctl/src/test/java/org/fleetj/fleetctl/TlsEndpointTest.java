@@ -120,9 +120,9 @@ class TlsEndpointTest {
                 .is(1, "", "Error retrieving list of units from repository: --cert-file and --key-file must be given together\n");
         Cli.Result missing = Cli.run(Map.of(), "--endpoint", endpoint, "--ca-file", file("nosuch.pem"), "list-units");
         assertEquals(1, missing.exit(), missing.toString());
-        assertTrue(missing.err().startsWith("Error retrieving list of units from repository: unable to read " + file("nosuch.pem") + ": "), missing.err());
+        assertTrue(missing.err().startsWith("Error retrieving list of units from repository: cannot read --ca-file " + file("nosuch.pem") + ": "), missing.err());
         Cli.run(Map.of(), "--endpoint", endpoint, "--ca-file", file("ca.pem"), "--cert-file", file("client.pem"), "--key-file", file("client.csr"),
-                "list-units").is(1, "", "Error retrieving list of units from repository: unsupported private key format in " + file("client.csr")
-                + ": use PEM PKCS#8 (openssl pkcs8 -topk8 -nocrypt) or PKCS#1 RSA\n");
+                "list-units").is(1, "", "Error retrieving list of units from repository: --key-file " + file("client.csr")
+                + " holds no PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)\n");
     }
 }

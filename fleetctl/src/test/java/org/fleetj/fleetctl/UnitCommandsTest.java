@@ -222,6 +222,20 @@ class UnitCommandsTest {
         assertEquals("loaded", desired("a.service"));
     }
 
+    /** Issue 17 item 5: a unit destroyed by someone else while fleetctl waits for it ends the wait with a message. */
+    @Test
+    void aUnitDestroyedWhileWaitedForEndsTheWaitWithAMessage() {
+        String a = unit("a.service", M1);
+        m1.freeze();
+        Cli.Running start = f.ctlAsync("start", a);
+        SimFleet.await(() -> start.out().contains("Unit a.service inactive"), "a created, start waiting for it");
+        assertFalse(start.isDone(), "start waits for a");
+        f.ctl("destroy", "--no-block", "a").is(0, "Destroyed a.service\n", "");
+        start.await().is(1, "Unit a.service inactive\n",
+                "Error waiting for units: unit a.service was destroyed while waiting for it to report state launched\n");
+        m1.thaw();
+    }
+
     @Test
     void blockAttemptsGiveUpAndFail() {
         String a = unit("a.service", M1);
@@ -408,15 +422,16 @@ class UnitCommandsTest {
         f.unitFile("web@.service", other);
         f.ctl("submit", dir().resolve("web@4.service").toString()).is(0, "Unit web@4.service inactive\n", "");
         f.ctl("cat", "web@4").is(0, template, "");
-        // templates themselves are never scheduled: waiting for one would never end, so only --no-block sets the state
+        // templates themselves are never scheduled and fleet's API refuses to activate one: refused with or without --no-block
         f.ctl("start", "web@.service").is(1, "", "Unable to start unit web@.service: it is a template, which is never scheduled; "
                 + "start an instance of it instead, such as web@1.service\n");
         f.ctl("load", "--block-attempts=5", "web@").is(1, "", "Unable to load unit web@.service: it is a template, which is never "
                 + "scheduled; load an instance of it instead, such as web@1.service\n");
+        f.ctl("start", "--no-block", "web@.service").is(1, "", "Unable to start unit web@.service: it is a template, which is never "
+                + "scheduled; start an instance of it instead, such as web@1.service\n");
         assertEquals("inactive", desired("web@.service"));
-        f.ctl("start", "--no-block", "web@.service").is(0, "Triggered unit web@.service start\n", "");
         f.ctl("list-unit-files", "--fields", "unit,dstate,state,target", "--no-legend").is(0,
-                "web@.service\tlaunched\tinactive\t-\n"
+                "web@.service\tinactive\tinactive\t-\n"
                         + "web@1.service\tlaunched\tlaunched\t3d1219c7.../10.0.0.1\n"
                         + "web@2.service\tlaunched\tlaunched\t6e1b9fae.../10.0.0.2\n"
                         + "web@3.service\tinactive\tinactive\t-\n"

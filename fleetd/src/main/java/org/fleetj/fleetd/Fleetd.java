@@ -39,6 +39,7 @@ public final class Fleetd {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Logging.routeJavaUtilLogging();
         List<String> argv = Arrays.asList(args);
         if (argv.contains("--version") || argv.contains("-version")) {
             out.println("fleetd version " + Version.VERSION);

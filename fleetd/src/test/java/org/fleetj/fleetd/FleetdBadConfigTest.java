@@ -93,7 +93,14 @@ class FleetdBadConfigTest {
                 Arguments.of("api_tokens", "write-token-0123456789", ""),
                 Arguments.of("api_readonly_cns", "viewer", ""),
                 Arguments.of("cluster_secret", "short-secret", ""),
-                Arguments.of("api_advertise_url", "10.0.0.1:49153", ""));
+                Arguments.of("api_advertise_url", "10.0.0.1:49153", ""),
+                Arguments.of("capacity_cpu", "many", ""),
+                Arguments.of("capacity_cpu", "-2", ""),
+                Arguments.of("capacity_memory", "1Q", ""),
+                Arguments.of("reserved_cpu", "0.0001", ""),
+                Arguments.of("reserved_memory", "lots", ""),
+                Arguments.of("placement_ranking", "random", ""),
+                Arguments.of("drain_batch_size", "0", ""));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -3,30 +3,43 @@ package org.fleetj.registry;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.fleetj.unit.Resources;
 
 /**
  * A live machine as the cluster sees it: id from /etc/machine-id, public IP (may be empty), metadata
- * (config metadata merged with the dynamic metadata set through the API), fleetd's version, and the URL of
- * fleetd's API on that machine as other fleetds reach it (empty when it has no TCP listener; fleetds relay
- * journal and status requests there). Immutable; metadata is kept sorted by key.
+ * (config metadata merged with the dynamic metadata set through the API), fleetd's version, and beyond fleet
+ * the capacity it announces for units (CPU and memory, {@link Resources#NONE} from older announcements), its
+ * {@link MachineAvailability} (cordon/drain), and the URL of fleetd's API on that machine as other fleetds reach
+ * it (empty when it has no TCP listener; fleetds relay journal and status requests there).
+ * Immutable; metadata is kept sorted by key.
  */
-public record MachineState(String id, String publicIp, Map<String, String> metadata, String version, String apiUrl) {
+public record MachineState(String id, String publicIp, Map<String, String> metadata, String version,
+                           Resources capacity, MachineAvailability availability, String apiUrl) {
+
+    /** A machine as fleet announced one: no stated capacity, schedulable, no API address. */
+    public MachineState(String id, String publicIp, Map<String, String> metadata, String version) {
+        this(id, publicIp, metadata, version, Resources.NONE, MachineAvailability.SCHEDULABLE, "");
+    }
+
+    /** A machine that announces no API address. */
+    public MachineState(String id, String publicIp, Map<String, String> metadata, String version,
+                        Resources capacity, MachineAvailability availability) {
+        this(id, publicIp, metadata, version, capacity, availability, "");
+    }
+
     public MachineState {
         Objects.requireNonNull(id, "id");
         publicIp = publicIp == null ? "" : publicIp;
         metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
         version = version == null ? "" : version;
+        capacity = capacity == null ? Resources.NONE : capacity;
+        availability = availability == null ? MachineAvailability.SCHEDULABLE : availability;
         apiUrl = apiUrl == null ? "" : apiUrl;
     }
 
-    /** A machine that announces no API address. */
-    public MachineState(String id, String publicIp, Map<String, String> metadata, String version) {
-        this(id, publicIp, metadata, version, "");
-    }
-
-    /** The same machine with other metadata (dynamic metadata merged over its own). */
-    public MachineState withMetadata(Map<String, String> merged) {
-        return new MachineState(id, publicIp, merged, version, apiUrl);
+    /** The same machine with another availability (the announcement does not carry it; the registry adds it). */
+    public MachineState withAvailability(MachineAvailability a) {
+        return new MachineState(id, publicIp, metadata, version, capacity, a, apiUrl);
     }
 
     /** fleet's short machine id: the first 8 characters. */

@@ -10,7 +10,7 @@ import org.fleetj.unit.UnitFile;
 /**
  * The cluster's shared state: the one seam between fleet's parts and its storage. Two implementations
  * pass one contract suite: {@code EtcdRegistry} (etcd v3 through jetcd) and {@code InMemoryRegistry}
- * (fast logic tests).
+ * (fast logic tests; it lives in the registry's test jar).
  *
  * <p>Who writes what: users (API / fleetctl) write jobs and their desired state; only the elected
  * engine writes the schedule, fenced by its {@link Leadership}; each agent writes its own presence and
@@ -72,6 +72,23 @@ public interface Registry extends AutoCloseable {
     /** Dynamic metadata of every machine that has some (live or not). */
     Map<String, Map<String, String>> machineMetadata();
 
+    /**
+     * Cordons, drains or uncordons a machine (live or not; persists across leave and rejoin). Wakes
+     * {@link #watchCluster} and {@link #watchGlobalJobs}; {@link #machines()} carries it.
+     */
+    void setMachineAvailability(String machineId, MachineAvailability availability);
+
+    // ---- why units wait (written by the engine) ----------------------------------------------
+
+    /**
+     * Publishes why units wait: a reason per unit name; a null reason removes the unit's entry. The engine
+     * writes only what changed since its last publication.
+     */
+    void publishWaitReasons(Map<String, String> changes);
+
+    /** The published reason of every unit that waits, by unit name. */
+    Map<String, String> waitReasons();
+
     // ---- unit states (written by agents) -----------------------------------------------------
 
     void publishUnitState(MachinePresence presence, UnitState state);
@@ -106,6 +123,17 @@ public interface Registry extends AutoCloseable {
 
     /** Jobs whose unit has {@code Global=true}, sorted by name (agents place these themselves). */
     List<Job> globalJobs();
+
+    // ---- failure policy (beyond fleet; engine-written, fenced) --------------------------------
+
+    /** The failure records of units with a failure policy, by unit name (sorted). */
+    Map<String, UnitFailures> unitFailures();
+
+    /** Writes (replaces) a unit's failure record, guarded by the engine's leadership. */
+    void putUnitFailures(Leadership leadership, UnitFailures failures) throws LeadershipLostException;
+
+    /** Removes a unit's failure record (its job was destroyed), guarded by the engine's leadership. */
+    void removeUnitFailures(Leadership leadership, String unit) throws LeadershipLostException;
 
     // ---- watches ----------------------------------------------------------------------------
     // Level-triggered: the callback means "re-read"; it runs on a registry thread, must not block long,

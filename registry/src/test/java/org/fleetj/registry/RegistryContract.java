@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitParseException;
@@ -56,25 +57,40 @@ public abstract class RegistryContract {
         return ttl().multipliedBy(4);
     }
 
-    /** How long to wait to be fairly sure a callback does not come. */
+    /**
+     * The watch delivery window: how long a change takes at most to reach a watch callback when nothing is
+     * wrong (etcd: a watch event over gRPC plus the coalescing notifier's hop). "Nothing happens" checks watch
+     * for this long.
+     */
     protected Duration quietPeriod() {
         return Duration.ofMillis(300);
     }
 
-    /** Waits until the lease of a crashed fleetd has surely expired (real stores: its ttl and then some). */
-    protected void letCrashedLeasesExpire() {
-        pause(ttl().plusSeconds(1));
+    /** How long a crashed fleetd's lease lives on (real stores: its ttl, and etcd's one-second granularity). */
+    protected Duration crashedLeaseExpiry() {
+        return ttl().plusSeconds(1);
     }
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    protected static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    /**
+     * Checks that {@code counter} stays at {@code expected} for the watch delivery window ({@link #quietPeriod()}):
+     * a wake that was going to come would have come by then.
+     */
+    protected void staysAtForTheWatchDeliveryWindow(AtomicInteger counter, int expected, String what) {
+        await(what).during(quietPeriod()).atMost(quietPeriod().plus(patience()))
+                .until(() -> counter.get() == expected);
+    }
+
+    /**
+     * Waits until {@code counter} has stopped moving: unchanged over one watch delivery window, so the wakes a
+     * change caused (one or, coalesced, a few) have all arrived. Returns the settled value.
+     */
+    protected int settled(AtomicInteger counter) {
+        AtomicInteger seen = new AtomicInteger(-1);
+        await("wakes settle").pollInterval(quietPeriod()).atMost(patience())
+                .until(() -> seen.getAndSet(counter.get()) == counter.get());
+        return counter.get();
     }
 
     protected static UnitFile unit(String text) {
@@ -323,9 +339,9 @@ public abstract class RegistryContract {
 
         // the old process dies; its lease ends, the new registration stays
         crash(old, before);
-        letCrashedLeasesExpire();
-        assertTrue(after.isAlive());
-        assertEquals(List.of(machine(machineId(1), "10.0.0.1", Map.of("v", "new"))), registry().machines());
+        await("the new registration outlives the old lease").during(crashedLeaseExpiry())
+                .atMost(crashedLeaseExpiry().plus(patience()))
+                .until(() -> after.isAlive() && registry().machines().equals(List.of(machine(machineId(1), "10.0.0.1", Map.of("v", "new")))));
     }
 
     @Test
@@ -344,6 +360,61 @@ public abstract class RegistryContract {
         registry().setMachineMetadata(machineId(1), "rack", null);
         assertEquals(Map.of("region", "eu"), registry().machines().get(0).metadata());
         assertEquals(Map.of(), registry().machineMetadata());
+    }
+
+    @Test
+    void capacityIsAnnouncedAndAvailabilitySurvivesLeavingAndRejoiningAndWakesTheWatches() {
+        AtomicInteger clusterWakes = new AtomicInteger();
+        AtomicInteger globalWakes = new AtomicInteger();
+        registry().watchCluster(clusterWakes::incrementAndGet);
+        registry().watchGlobalJobs(globalWakes::incrementAndGet);
+        Resources capacity = new Resources(1500, 2L << 30);
+        MachineState announced = new MachineState(machineId(1), "", Map.of(), "v", capacity, MachineAvailability.SCHEDULABLE);
+        MachinePresence p = registry().join(announced, "host1", ttl());
+        assertEquals(List.of(announced), registry().machines());
+        await().atMost(patience()).until(() -> clusterWakes.get() >= 1);
+        int cluster = settled(clusterWakes);
+        int global = settled(globalWakes);
+        otherClient().setMachineAvailability(machineId(1), MachineAvailability.DRAINING);
+        assertEquals(MachineAvailability.DRAINING, registry().machines().get(0).availability());
+        await().atMost(patience()).until(() -> clusterWakes.get() > cluster && globalWakes.get() > global);
+
+        p.close();
+        registry().join(announced, "host1", ttl());
+        assertEquals(List.of(announced.withAvailability(MachineAvailability.DRAINING)), registry().machines());
+        registry().setMachineAvailability(machineId(1), MachineAvailability.SCHEDULABLE);
+        assertEquals(List.of(announced), registry().machines());
+    }
+
+    @Test
+    void theApiUrlAMachineAnnouncesIsWhatOthersReadWithItsMetadataAndAvailability() {
+        MachineState announced = new MachineState(machineId(1), "10.0.0.1", Map.of("role", "web"), "v", Resources.NONE,
+                MachineAvailability.SCHEDULABLE, "https://10.0.0.1:49153");
+        registry().join(announced, "host1", ttl());
+        registry().join(machine(machineId(2), "10.0.0.2", Map.of()), "host2", ttl());
+        otherClient().setMachineMetadata(machineId(1), "disk", "ssd");
+        otherClient().setMachineAvailability(machineId(1), MachineAvailability.CORDONED);
+        MachineState seen = otherClient().machines().stream().filter(m -> m.id().equals(machineId(1))).findFirst().orElseThrow();
+        assertEquals("https://10.0.0.1:49153", seen.apiUrl());
+        assertEquals(Map.of("role", "web", "disk", "ssd"), seen.metadata());
+        assertEquals(MachineAvailability.CORDONED, seen.availability());
+        assertEquals("", otherClient().machines().stream().filter(m -> m.id().equals(machineId(2))).findFirst().orElseThrow().apiUrl(),
+                "a machine without a TCP listener announces no API URL");
+    }
+
+    @Test
+    void waitReasonsArePublishedChangedAndRemoved() {
+        assertEquals(Map.of(), registry().waitReasons());
+        Map<String, String> first = new java.util.HashMap<>();
+        first.put("a.service", "no machine can run it (1 checked); 1 cordoned or draining");
+        first.put("b.service", "MachineOf peer x.service is not scheduled");
+        registry().publishWaitReasons(first);
+        assertEquals(first, otherClient().waitReasons());
+        Map<String, String> change = new java.util.HashMap<>();
+        change.put("a.service", null);
+        change.put("b.service", "changed");
+        registry().publishWaitReasons(change);
+        assertEquals(Map.of("b.service", "changed"), otherClient().waitReasons());
     }
 
     @Test
@@ -405,8 +476,8 @@ public abstract class RegistryContract {
         first.start();
         await().atMost(patience()).until(() -> first.leadership().isPresent());
         second.start();
-        pause(quietPeriod());
-        assertTrue(second.leadership().isEmpty());
+        await("a second candidate stays a follower").during(quietPeriod()).atMost(quietPeriod().plus(patience()))
+                .until(() -> second.leadership().isEmpty());
         assertEquals(Optional.of(machineId(1)), registry().engineLeader());
 
         first.close();
@@ -466,6 +537,43 @@ public abstract class RegistryContract {
         assertEquals(Map.of(), registry().schedule());
     }
 
+    // ---- failure records (beyond fleet) ------------------------------------------------------
+
+    @Test
+    void failureRecordsRoundTripAndAreSeenByOtherClients() {
+        Leadership leader = leadOnce(registry(), machineId(1));
+        assertEquals(Map.of(), registry().unitFailures());
+        java.time.Instant at = java.time.Instant.ofEpochMilli(1_700_000_000_123L);
+        UnitFailures f = new UnitFailures("a@1.service", 3, List.of(at.minusSeconds(5), at), at, machineId(2), "failed/failed",
+                List.of(machineId(3)));
+        registry().putUnitFailures(leader, f);
+        assertEquals(Map.of("a@1.service", f), otherClient().unitFailures());
+        UnitFailures later = new UnitFailures("a@1.service", 4, List.of(), at.plusSeconds(1), machineId(3), "failed/failed", List.of());
+        registry().putUnitFailures(leader, later);
+        assertEquals(Map.of("a@1.service", later), registry().unitFailures());
+        registry().removeUnitFailures(leader, "a@1.service");
+        assertEquals(Map.of(), otherClient().unitFailures());
+    }
+
+    @Test
+    void aDeposedLeaderCannotWriteFailureRecords() {
+        LeaderLatch first = registry().leaderLatch(machineId(1), ttl());
+        first.start();
+        await().atMost(patience()).until(() -> first.leadership().isPresent());
+        Leadership stale = first.leadership().orElseThrow();
+        LeaderLatch second = otherClient().leaderLatch(machineId(2), ttl());
+        second.start();
+        first.close();
+        await().atMost(patience()).until(() -> second.leadership().isPresent());
+        UnitFailures f = new UnitFailures("a.service", 1, List.of(), java.time.Instant.EPOCH, machineId(1), "failed/failed", List.of());
+        LeadershipLostException e = assertThrows(LeadershipLostException.class, () -> registry().putUnitFailures(stale, f));
+        assertTrue(e.getMessage().contains("failure record of a.service"), e.getMessage());
+        assertEquals(Map.of(), registry().unitFailures());
+        registry().putUnitFailures(second.leadership().orElseThrow(), f);
+        assertThrows(LeadershipLostException.class, () -> registry().removeUnitFailures(stale, "a.service"));
+        assertEquals(Map.of("a.service", f), registry().unitFailures());
+    }
+
     // ---- watches ----------------------------------------------------------------------------
 
     @Test
@@ -474,23 +582,20 @@ public abstract class RegistryContract {
         Subscription s = registry().watchSchedule(machineId(1), m1Wakes::incrementAndGet);
         Leadership leader = leadOnce(otherClient(), machineId(9));
         String hash = service("/bin/true").hash().hex();
-        pause(quietPeriod());
-        m1Wakes.set(0);
+        int initial = settled(m1Wakes);
 
         otherClient().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(2), hash, TargetState.LAUNCHED, "m2")));
         otherClient().createJob("x.service", service("/bin/x"), TargetState.LAUNCHED);
-        pause(quietPeriod());
-        assertEquals(0, m1Wakes.get());
+        staysAtForTheWatchDeliveryWindow(m1Wakes, initial, "another machine's schedule and a job do not wake m1");
 
         otherClient().applySchedule(leader, List.of(ScheduleChange.assign("b.service", machineId(1), hash, TargetState.LAUNCHED, "m1")));
-        await().atMost(patience()).until(() -> m1Wakes.get() >= 1);
+        await().atMost(patience()).until(() -> m1Wakes.get() > initial);
         assertEquals(List.of(new ScheduledUnit("b.service", hash, TargetState.LAUNCHED)), registry().scheduleOf(machineId(1)));
 
         s.close();
-        int before = m1Wakes.get();
+        int before = settled(m1Wakes);
         otherClient().applySchedule(leader, List.of(ScheduleChange.unassign("b.service", machineId(1), "m1")));
-        pause(quietPeriod());
-        assertEquals(before, m1Wakes.get());
+        staysAtForTheWatchDeliveryWindow(m1Wakes, before, "a closed watch does not wake");
     }
 
     @Test
@@ -499,24 +604,20 @@ public abstract class RegistryContract {
         registry().watchGlobalJobs(wakes::incrementAndGet);
         otherClient().createJob("n.service", service("/bin/n"), TargetState.LAUNCHED);
         otherClient().setDesiredState("n.service", TargetState.LOADED);
-        pause(quietPeriod());
-        assertEquals(0, wakes.get());
+        staysAtForTheWatchDeliveryWindow(wakes, 0, "a non-global job does not wake the global watch");
 
         otherClient().createJob("g.service", globalService("/bin/g"), TargetState.LOADED);
         await().atMost(patience()).until(() -> wakes.get() >= 1);
-        pause(quietPeriod());
-        int afterCreate = wakes.get();
+        int afterCreate = settled(wakes);
 
         otherClient().setDesiredState("g.service", TargetState.LAUNCHED);
         await().atMost(patience()).until(() -> wakes.get() > afterCreate);
-        pause(quietPeriod());
-        int afterStart = wakes.get();
+        int afterStart = settled(wakes);
 
         otherClient().destroyJob("g.service");
         await().atMost(patience()).until(() -> wakes.get() > afterStart);
         assertEquals(List.of(), registry().globalJobs());
-        pause(quietPeriod());
-        int afterDestroy = wakes.get();
+        int afterDestroy = settled(wakes);
 
         // which global units a machine runs depends on its metadata: a change made through the API wakes it too
         otherClient().setMachineMetadata("0123456789abcdef0123456789abcdef", "disk", "ssd");
@@ -530,32 +631,27 @@ public abstract class RegistryContract {
 
         otherClient().createJob("a.service", service("/bin/a"), TargetState.LAUNCHED);
         await().atMost(patience()).until(() -> wakes.get() >= 1);
-        pause(quietPeriod());
 
-        int before = wakes.get();
+        int before = settled(wakes);
         MachinePresence p = otherClient().join(machine(machineId(1), "", Map.of()), "host1", ttl());
         await().atMost(patience()).until(() -> wakes.get() > before);
-        pause(quietPeriod());
 
-        int beforeDesired = wakes.get();
+        int beforeDesired = settled(wakes);
         otherClient().setDesiredState("a.service", TargetState.LOADED);
         await().atMost(patience()).until(() -> wakes.get() > beforeDesired);
-        pause(quietPeriod());
 
-        int beforeMeta = wakes.get();
+        int beforeMeta = settled(wakes);
         otherClient().setMachineMetadata(machineId(1), "disk", "ssd");
         await().atMost(patience()).until(() -> wakes.get() > beforeMeta);
-        pause(quietPeriod());
 
         // what agents publish and what the engine itself writes do not wake the engine
-        int quiet = wakes.get();
+        int quiet = settled(wakes);
         otherClient().publishUnitState(p, new UnitState("a.service", machineId(1), "h", "loaded", "active", "running", TargetState.LAUNCHED));
         Leadership leader = leadOnce(otherClient(), machineId(2));
         otherClient().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(1),
                 service("/bin/a").hash().hex(), TargetState.LAUNCHED, "test")));
         otherClient().removeUnitState(p, "a.service");
-        pause(quietPeriod());
-        assertEquals(quiet, wakes.get(), "unit states and the schedule must not wake the cluster watch");
+        staysAtForTheWatchDeliveryWindow(wakes, quiet, "unit states and the schedule must not wake the cluster watch");
 
         int beforeDestroy = wakes.get();
         otherClient().destroyJob("a.service");

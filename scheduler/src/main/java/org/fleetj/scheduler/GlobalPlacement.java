@@ -17,7 +17,8 @@ import org.fleetj.unit.TargetState;
  * the machine; and it has no conflict (Conflicts, both ways, or Replaces) with a unit the engine scheduled
  * there, nor with a global unit already chosen for that machine. Scheduled units win over global ones;
  * among global units the first by name wins. fleet rejects MachineOf and Replaces on global units at
- * submission; here MachineOf is not consulted.
+ * submission; here MachineOf is not consulted. A machine drained with its global units
+ * ({@code fleetctl drain --include-global}) runs none.
  */
 public final class GlobalPlacement {
 
@@ -71,9 +72,10 @@ public final class GlobalPlacement {
                 continue;
             }
             UnitRules rules = new UnitRules(g.name(), g.xfleet());
-            String why = null;
+            String why = machine.availability() == Machine.Availability.DRAINING_WITH_GLOBAL_UNITS
+                    ? "machine " + shortId + " is draining, global units included" : null;
             Optional<String> id = g.xfleet().machineId();
-            if (id.isPresent() && !machine.id().equals(id.get()) && !shortId.equals(id.get())) {
+            if (why == null && id.isPresent() && !machine.id().equals(id.get()) && !shortId.equals(id.get())) {
                 why = "MachineID " + id.get() + " does not name machine " + shortId;
             }
             if (why == null) {

@@ -41,6 +41,16 @@ final class MetadataFilter {
         return new MetadataFilter(required, excluded);
     }
 
+    /** This filter with {@code key=value} required as well (a value already required for the key narrows to it). */
+    MetadataFilter and(String key, String value) {
+        Map<String, Set<String>> req = new LinkedHashMap<>(required);
+        req.put(key, Set.of(value));
+        if (required.containsKey(key) && !required.get(key).contains(value)) {
+            req.put(key, Set.of()); // no machine has a value in an empty set: nothing passes
+        }
+        return new MetadataFilter(req, excluded);
+    }
+
     /** Whether the filter states any requirement. */
     boolean isEmpty() {
         return required.isEmpty() && excluded.isEmpty();

@@ -10,8 +10,9 @@ import java.util.List;
  * whole plan in one transaction, or task by task in this order; see {@link Task} for what each kind means.
  *
  * @param tasks    what to change; empty when the cluster is already where it should be
- * @param unplaced units that want a machine but cannot get one now, with reasons (name order); these are
- *                 not tasks: nothing changes for them, they are retried on the next pass
+ * @param unplaced units that wait, with reasons (name order): those that want a machine but cannot get one
+ *                 now, and those that cannot leave a draining machine yet; these are not tasks: nothing
+ *                 changes for them, they are retried on the next pass
  */
 public record Plan(List<Task> tasks, List<Unplaced> unplaced) {
 

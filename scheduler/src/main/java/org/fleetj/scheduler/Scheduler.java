@@ -11,6 +11,11 @@ public interface Scheduler {
 
     /** fleet's scheduler: filters (MachineID, MachineMetadata, MachineOf, Conflicts, Replaces), then least loaded. */
     static Scheduler leastLoaded() {
-        return new LeastLoadedScheduler();
+        return new LeastLoadedScheduler(SchedulerSettings.DEFAULT);
+    }
+
+    /** fleet's filters and this project's (cordon, capacity, MaxPerMachine, SpreadBy), ranked as {@code settings} say. */
+    static Scheduler of(SchedulerSettings settings) {
+        return new LeastLoadedScheduler(settings);
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fleetj.unit.MetadataRequirement;
+import org.fleetj.unit.PlacementRequests;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.XFleet;
 
@@ -34,6 +36,17 @@ final class Fixtures {
         return new Machine(id(shortId), "10.0.0." + (Math.abs(shortId.hashCode()) % 250 + 1), md);
     }
 
+    /** A machine with capacity ({@code cpuMillis} millicores, {@code memoryMib} MiB) and metadata. */
+    static Machine sized(String shortId, long cpuMillis, long memoryMib, String... metadata) {
+        Machine m = machine(shortId, metadata);
+        return new Machine(m.id(), m.ip(), m.metadata(), new Resources(cpuMillis, memoryMib << 20), Machine.Availability.SCHEDULABLE);
+    }
+
+    /** {@code m} with another availability. */
+    static Machine with(Machine m, Machine.Availability availability) {
+        return new Machine(m.id(), m.ip(), m.metadata(), m.capacity(), availability);
+    }
+
     static XF x() {
         return new XF();
     }
@@ -46,6 +59,25 @@ final class Fixtures {
         private final List<String> conflicts = new ArrayList<>();
         private boolean global;
         private final List<String> replaces = new ArrayList<>();
+        private Resources request = Resources.NONE;
+        private int maxPerMachine;
+        private Optional<String> spreadBy = Optional.empty();
+
+        /** RequestCPU in millicores and RequestMemory in MiB. */
+        XF request(long cpuMillis, long memoryMib) {
+            request = new Resources(cpuMillis, memoryMib << 20);
+            return this;
+        }
+
+        XF maxPerMachine(int n) {
+            maxPerMachine = n;
+            return this;
+        }
+
+        XF spreadBy(String key) {
+            spreadBy = Optional.of(key);
+            return this;
+        }
 
         XF machineId(String id) {
             machineId = Optional.of(id);
@@ -83,7 +115,9 @@ final class Fixtures {
         }
 
         XFleet build() {
-            return new XFleet(machineId, machineOf, metadata, conflicts, global, replaces);
+            PlacementRequests p = new PlacementRequests(request, maxPerMachine, spreadBy);
+            return new XFleet(machineId, machineOf, metadata, conflicts, global, replaces,
+                    p.isNone() ? PlacementRequests.NONE : p);
         }
     }
 

@@ -46,6 +46,11 @@ public final class EtcdGateway {
         call("/v3/kv/put", "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\"}");
     }
 
+    /** Deletes exactly {@code key} (nothing happens when it does not exist). */
+    public void delete(String key) {
+        call("/v3/kv/deleterange", "{\"key\":\"" + b64(key) + "\"}");
+    }
+
     /** The value stored under exactly {@code key}, if any. */
     public Optional<String> get(String key) {
         Matcher m = FIRST_VALUE.matcher(call("/v3/kv/range", "{\"key\":\"" + b64(key) + "\"}"));

@@ -38,8 +38,9 @@ public final class EtcdServer implements AutoCloseable {
     private final int metricsPort;
     private final Path baseDir;
     private final Thread cleanupOnExit;
-    private Process process;
-    private boolean paused;
+    // read by status checks outside the lock that restart/pause/resume take
+    private volatile Process process;
+    private volatile boolean paused;
     private boolean closed;
 
     EtcdServer(String name, int clientPort, int peerPort, List<String> extraClientHosts, String initialCluster, List<String> tuning) {

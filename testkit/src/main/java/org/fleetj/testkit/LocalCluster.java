@@ -1,9 +1,5 @@
 package org.fleetj.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
- * A multi-machine fleet cluster on this host, driven through {@code scripts/local-cluster} (needs root). Each
+ * A multi-machine fleet cluster on this host, driven through {@code scripts/local-cluster} (needs root). The script
+ * is the machine runtime's one home (docs/local-cluster.md says why); this class is a typed client of its commands
+ * and knows nothing of its state layout. Each
  * instance has a cluster name of its own (derived from the JVM's PID), so the script gives it its own bridge,
  * subnet, etcd ports, netns/veth names and cgroup subtree, and parallel test JVMs do not collide.
  * {@link #close()} tears everything down; so does a JVM shutdown hook if a test never gets to close it.
@@ -94,8 +91,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The cluster's settings as the script recorded them (SUBNET, ETCD_ENDPOINT, KEY_PREFIX, BRIDGE, ...). */
     public Map<String, String> settings() {
+        CommandResult r = run(List.of("settings"), COMMAND_TIMEOUT);
+        if (!r.succeeded()) {
+            throw new LocalClusterException("local cluster " + name + " has no settings (is it up?): " + r.stderr().strip());
+        }
         Map<String, String> m = new LinkedHashMap<>();
-        for (String line : readLines(stateDir.resolve("cluster.env"))) {
+        for (String line : r.stdout().split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0 && !line.startsWith("#")) {
                 m.put(line.substring(0, eq), line.substring(eq + 1));
@@ -128,12 +129,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** known_hosts with every machine (lines {@code <ip>,<name> ssh-ed25519 ...}). */
     public Path knownHostsFile() {
-        return stateDir.resolve("ssh/known_hosts");
+        return Path.of(setting("SSH_KNOWN_HOSTS_FILE"));
     }
 
     /** The ed25519 private key that root in every machine accepts. */
     public Path identityFile() {
-        return stateDir.resolve("ssh/id_ed25519");
+        return Path.of(setting("SSH_IDENTITY_FILE"));
     }
 
     /** The variables {@code scripts/local-cluster env} exports for fleetctl (FLEETCTL_ENDPOINT, ...). */
@@ -149,21 +150,47 @@ public final class LocalCluster implements AutoCloseable {
         return m;
     }
 
-    /** Every machine the cluster has (up or down), in order m1, m2, ... */
+    /**
+     * The credentials of the cluster's TLS API (CA, tokens and client certificates of both roles, from
+     * {@code scripts/local-cluster settings}); empty for a cluster made with {@link LocalClusterOptions#plainApi()}.
+     */
+    public java.util.Optional<ApiCredentials> apiCredentials() {
+        Map<String, String> s = settings();
+        if (!"yes".equals(s.get("API_TLS"))) return java.util.Optional.empty();
+        return java.util.Optional.of(new ApiCredentials(Path.of(s.get("API_CA_FILE")), s.get("API_WRITE_TOKEN"), s.get("API_READ_TOKEN"),
+                Path.of(s.get("API_ADMIN_CERT")), Path.of(s.get("API_ADMIN_KEY")), Path.of(s.get("API_VIEWER_CERT")),
+                Path.of(s.get("API_VIEWER_KEY"))));
+    }
+
+    /**
+     * The variables that point fleetctl's API driver at {@code machine}'s fleetd with the write role: its URL, and on
+     * a TLS API the cluster CA and the write token.
+     */
+    public Map<String, String> apiDriverEnv(Machine machine) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("FLEETCTL_DRIVER", "api");
+        m.put("FLEETCTL_ENDPOINT", machine.apiUrl());
+        apiCredentials().ifPresent(c -> {
+            m.put("FLEETCTL_CA_FILE", c.caFile().toString());
+            m.put("FLEETCTL_API_TOKEN", c.writeToken());
+        });
+        return m;
+    }
+
+    /** Every machine the cluster has (up or down), in order m1, m2, ...; none before the first {@link #up}. */
     public List<Machine> machines() {
-        Path dir = stateDir.resolve("machines");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        CommandResult r = run(List.of("machines", "--long"), COMMAND_TIMEOUT);
+        if (!r.succeeded()) {
+            return List.of();   // no cluster (yet): no machines
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("m[0-9]+"))
-                    .sorted((a, b) -> Integer.compare(Integer.parseInt(a.substring(1)), Integer.parseInt(b.substring(1))))
-                    .map(this::machine)
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Machine> all = new ArrayList<>();
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 5) {
+                all.add(new Machine(f[0], f[1], f[2], Long.parseLong(f[3]), f[4]));
+            }
         }
+        return List.copyOf(all);
     }
 
     /** Machine {@code index} (1-based: 1 is m1). */
@@ -172,11 +199,8 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public Machine machine(String machine) {
-        Path d = stateDir.resolve("machines").resolve(machine);
-        if (!Files.isDirectory(d)) {
-            throw new LocalClusterException("local cluster " + name + " has no machine " + machine);
-        }
-        return new Machine(machine, readOne(d.resolve("ip")), readOne(d.resolve("machine-id")), livePid(d.resolve("pid")));
+        return machines().stream().filter(m -> m.name().equals(machine)).findFirst()
+                .orElseThrow(() -> new LocalClusterException("local cluster " + name + " has no machine " + machine));
     }
 
     /** Runs a command inside the machine (nsenter into all its namespaces); never throws on a non-zero exit. */
@@ -354,35 +378,6 @@ public final class LocalCluster implements AutoCloseable {
             throw new LocalClusterException("local cluster " + name + " has no " + key + " in " + stateDir.resolve("cluster.env") + " (is it up?)");
         }
         return v;
-    }
-
-    private static long livePid(Path pidFile) {
-        if (!Files.exists(pidFile)) {
-            return 0;
-        }
-        long pid = Long.parseLong(readOne(pidFile));
-        Path comm = Path.of("/proc", Long.toString(pid), "comm");
-        try {
-            return Files.exists(comm) && Files.readString(comm).strip().equals("systemd") ? pid : 0;
-        } catch (IOException e) {
-            return 0;   // the process ended between the two reads
-        }
-    }
-
-    private static String readOne(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new LocalClusterException("cannot read " + p + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<String> readLines(Path p) {
-        try {
-            return Files.readAllLines(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LocalClusterException("cannot read " + p + " (is the cluster up?): " + e.getMessage(), e);
-        }
     }
 
     private static void requireCommand(String[] command) {

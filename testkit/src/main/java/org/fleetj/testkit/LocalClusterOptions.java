@@ -21,10 +21,13 @@ public final class LocalClusterOptions {
     private final Optional<String> subnet;
     private final Duration bootTimeout;
     private final int etcdMembers;
+    private final boolean plainApi;
 
     private LocalClusterOptions(boolean fleetd, Optional<String> fleetdCommand, Map<String, String> metadata, List<String> conf,
-            Optional<String> agentTtl, Optional<String> keyPrefix, Optional<String> subnet, Duration bootTimeout, int etcdMembers) {
+            Optional<String> agentTtl, Optional<String> keyPrefix, Optional<String> subnet, Duration bootTimeout, int etcdMembers,
+            boolean plainApi) {
         this.etcdMembers = etcdMembers;
+        this.plainApi = plainApi;
         this.fleetd = fleetd;
         this.fleetdCommand = fleetdCommand;
         this.metadata = Map.copyOf(metadata);
@@ -38,17 +41,17 @@ public final class LocalClusterOptions {
     /** fleetd from the repo's build (examples/fleetd.service + bin/fleetd), the script's default. */
     public static LocalClusterOptions defaults() {
         return new LocalClusterOptions(true, Optional.empty(), Map.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(120), 1);
+                Duration.ofSeconds(120), 1, false);
     }
 
     /** Machines boot without fleetd ({@code --no-fleetd}). */
     public LocalClusterOptions withoutFleetd() {
-        return new LocalClusterOptions(false, Optional.empty(), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
+        return new LocalClusterOptions(false, Optional.empty(), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
     }
 
     /** Run this command line as fleetd.service's ExecStart ({@code --fleetd}); up waits until every machine registered. */
     public LocalClusterOptions fleetdCommand(String commandLine) {
-        return new LocalClusterOptions(true, Optional.of(commandLine), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
+        return new LocalClusterOptions(true, Optional.of(commandLine), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
     }
 
     /** fleet.conf {@code metadata=} for one machine, e.g. {@code metadata("m2", "disk=ssd,region=eu")}; default {@code name=<machine>}. */
@@ -56,7 +59,7 @@ public final class LocalClusterOptions {
         requireMachineName(machine);
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put(machine, keyValues);
-        return new LocalClusterOptions(fleetd, fleetdCommand, m, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
+        return new LocalClusterOptions(fleetd, fleetdCommand, m, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
     }
 
     /** An extra fleet.conf line for every machine, e.g. {@code conf("engine_reconcile_interval", "1")}. */
@@ -71,20 +74,20 @@ public final class LocalClusterOptions {
     }
 
     public LocalClusterOptions agentTtl(String duration) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, Optional.of(duration), keyPrefix, subnet, bootTimeout, etcdMembers);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, Optional.of(duration), keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
     }
 
     public LocalClusterOptions keyPrefix(String prefix) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, Optional.of(prefix), subnet, bootTimeout, etcdMembers);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, Optional.of(prefix), subnet, bootTimeout, etcdMembers, plainApi);
     }
 
     /** A /24 as {@code 10.X.Y}; by default the script picks a free one. */
     public LocalClusterOptions subnet(String tenXY) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, Optional.of(tenXY), bootTimeout, etcdMembers);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, Optional.of(tenXY), bootTimeout, etcdMembers, plainApi);
     }
 
     public LocalClusterOptions bootTimeout(Duration timeout) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, timeout, etcdMembers);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, timeout, etcdMembers, plainApi);
     }
 
     /** An etcd cluster of this many members ({@code --etcd-members}); every machine's fleet.conf lists them all. */
@@ -92,7 +95,15 @@ public final class LocalClusterOptions {
         if (members < 1 || members > 9) {
             throw new IllegalArgumentException("etcd members must be 1..9, got " + members);
         }
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, members);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, members, plainApi);
+    }
+
+    /**
+     * fleetd's API on fleet's plain HTTP without access roles ({@code --plain-api}), for tests that speak to it as
+     * fleet v1.0's own clients did; anyone who reaches the bridge can then drive the cluster. Default: TLS with roles.
+     */
+    public LocalClusterOptions plainApi() {
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, true);
     }
 
     Duration bootTimeout() {
@@ -114,6 +125,9 @@ public final class LocalClusterOptions {
         if (etcdMembers != 1) {
             a.addAll(List.of("--etcd-members", Integer.toString(etcdMembers)));
         }
+        if (plainApi) {
+            a.add("--plain-api");
+        }
         a.addAll(List.of("--timeout", Long.toString(bootTimeout.toSeconds())));
         return a;
     }
@@ -121,7 +135,7 @@ public final class LocalClusterOptions {
     private LocalClusterOptions addConf(String line) {
         List<String> c = new ArrayList<>(conf);
         c.add(line);
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, c, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, c, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
     }
 
     private static void requireMachineName(String machine) {

@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Scratch directories under /var/tmp, never /tmp: a local-cluster machine booted without a private /tmp
- * wipes the host's /tmp (harness gotcha 1), and /var/tmp survives as long as the test needs it.
+ * Scratch directories under /var/tmp, never /tmp: a machine booted on the host's root would wipe the host's /tmp
+ * (docs/local-cluster.md, "Lessons"), and /var/tmp survives as long as the test needs it.
  */
 final class TempDirs {
     static final Path ROOT = Path.of(System.getProperty("fleet.testkit.tmp", "/var/tmp"));

@@ -14,8 +14,11 @@ import java.util.Set;
  * everything between the first {@code @} and the last {@code .}, as in fleet.
  */
 public final class UnitName {
-    /** fleet accepts names of 1..256 characters. */
-    public static final int MAX_LENGTH = 256;
+    /**
+     * Names of 1..255 characters: systemd refuses longer ones (its UNIT_NAME_MAX of 256 counts the terminating
+     * NUL), so a longer name could be stored but never run. fleet accepted 256 and the unit then never started.
+     */
+    public static final int MAX_LENGTH = 255;
 
     /** The unit types fleet accepts. */
     public static final Set<String> TYPES = Set.of("automount", "busname", "device", "mount", "path", "scope",
@@ -43,7 +46,7 @@ public final class UnitName {
     public static UnitName of(String name) throws InvalidUnitNameException {
         if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
             throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.LENGTH,
-                    "must be 1 to " + MAX_LENGTH + " characters long (has "
+                    "must be 1 to " + MAX_LENGTH + " characters long, systemd's limit for unit names (has "
                             + (name == null ? 0 : name.length()) + ")");
         }
         int dot = name.lastIndexOf('.');
@@ -75,7 +78,7 @@ public final class UnitName {
             if (!isAllowed(c)) {
                 throw new InvalidUnitNameException(name, InvalidUnitNameException.Rule.CHARACTERS,
                         "character " + describe(c) + " at position " + (i + 1)
-                                + " is not allowed; only A-Z a-z 0-9 : _ . @ - may precede the type suffix");
+                                + " is not allowed; only A-Z a-z 0-9 : _ . @ - \\ may precede the type suffix");
             }
         }
         if (name.charAt(0) == '@') {
@@ -172,7 +175,8 @@ public final class UnitName {
 
     private static boolean isAllowed(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == ':' || c == '_' || c == '.' || c == '@' || c == '-';
+                || c == ':' || c == '_' || c == '.' || c == '@' || c == '-'
+                || c == '\\'; // systemd's escapes ("a\\x2db.service"), which fleet and systemd accept
     }
 
     private static String describe(char c) {

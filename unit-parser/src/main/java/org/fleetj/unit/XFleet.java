@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param conflicts  Conflicts globs (values split on whitespace), checked both ways by the scheduler.
  * @param global     Global=true: runs on every machine that matches metadata (and conflicts); the last value wins.
  * @param replaces   Replaces: unit names (globs allowed) this unit takes the machine of.
+ * @param placement  beyond fleet: resource requests, MaxPerMachine and SpreadBy ({@link PlacementRequests#NONE} when unused)
  */
 public record XFleet(
         Optional<String> machineId,
@@ -20,10 +21,17 @@ public record XFleet(
         List<MetadataRequirement> metadata,
         List<String> conflicts,
         boolean global,
-        List<String> replaces) {
+        List<String> replaces,
+        PlacementRequests placement) {
 
     /** A unit with no [X-Fleet] requirements. */
-    public static final XFleet NONE = new XFleet(Optional.empty(), List.of(), List.of(), List.of(), false, List.of());
+    public static final XFleet NONE = new XFleet(Optional.empty(), List.of(), List.of(), List.of(), false, List.of(), PlacementRequests.NONE);
+
+    /** fleet's own [X-Fleet] requirements, without this project's placement options. */
+    public XFleet(Optional<String> machineId, List<String> machineOf, List<MetadataRequirement> metadata,
+                  List<String> conflicts, boolean global, List<String> replaces) {
+        this(machineId, machineOf, metadata, conflicts, global, replaces, PlacementRequests.NONE);
+    }
 
     /**
      * Parses and validates {@code unit}'s [X-Fleet] section for the unit named {@code unitName} (specifiers
@@ -42,5 +50,11 @@ public record XFleet(
         metadata = List.copyOf(metadata);
         conflicts = List.copyOf(conflicts);
         replaces = List.copyOf(replaces);
+        placement = placement == null ? PlacementRequests.NONE : placement;
+    }
+
+    /** The same requirements with other placement options. */
+    public XFleet withPlacement(PlacementRequests p) {
+        return new XFleet(machineId, machineOf, metadata, conflicts, global, replaces, p);
     }
 }

@@ -24,11 +24,14 @@ import java.util.Set;
  *   <li>{@code MachineMetadata}: an entry that is not exactly one {@code =} with a non-empty key and value is
  *       ignored (with a warning), as fleet does. Beyond fleet, {@code key!=value} is a negated requirement.</li>
  *   <li>{@code Conflicts}: each value is also split on whitespace. {@code Global}: the last value wins; fleet's
- *       true words are {@code true yes 1 on t}; beyond fleet, anything that is not one of those or
- *       {@code false no 0 off f} is an error instead of silently meaning false.</li>
+ *       true words are {@code true yes 1 on t} in any case, and any other word means not global, as in fleet
+ *       ({@link #isGlobal(UnitFile, String)} is the one place this rule lives); a word that is neither a true
+ *       nor a false word ({@code false no 0 off f}) is a warning.</li>
  *   <li>Beyond fleet: an empty {@code MachineID}, {@code MachineOf} or {@code Replaces} value and a malformed glob
  *       in {@code Conflicts}/{@code Replaces} are errors (fleet accepted them and then could never place the unit
  *       as meant).</li>
+ *   <li>Beyond fleet: the placement options of {@link PlacementOptionsParser} (RequestCPU, RequestMemory,
+ *       MaxPerMachine, SpreadBy).</li>
  *   <li>Rejected combinations (message names both options): MachineID with MachineOf, Conflicts, Global or
  *       Replaces; Global with MachineOf or Replaces; a MachineOf peer that matches a Conflicts or Replaces
  *       glob ("unresolvable requirements").</li>
@@ -110,10 +113,7 @@ public final class XFleetParser {
             }
         }
 
-        boolean global = false;
-        for (String v : values(unit, name, GLOBAL)) {
-            global = bool(v);
-        }
+        boolean global = isGlobal(values(unit, name, GLOBAL));
 
         Set<String> replaces = new LinkedHashSet<>();
         for (String v : values(unit, name, REPLACES)) {
@@ -123,8 +123,10 @@ public final class XFleetParser {
         }
 
         XFleet x = new XFleet(machineId, List.copyOf(machineOf), List.copyOf(metadata), List.copyOf(conflicts),
-                global, List.copyOf(replaces));
+                global, List.copyOf(replaces), PlacementOptionsParser.parse(name, (n, key) -> values(unit, n, key)));
         validateCombinations(x);
+        PlacementOptionsParser.validate(x);
+        FailurePolicy.from(unit); // beyond fleet: a bad failure policy is refused at submission, like a bad requirement
         return x;
     }
 
@@ -142,7 +144,7 @@ public final class XFleetParser {
             if (!o.section().equals(SECTION)) continue;
             String kind = KEYS.get(o.name());
             if (kind == null) {
-                unknown.add(o.name());
+                if (!PlacementOptionsParser.KEYS.contains(o.name()) && !FailurePolicy.KEYS.contains(o.name())) unknown.add(o.name());
             } else if (kind.equals(MACHINE_ID)) {
                 machineIds += splitMultiValue(o.value()).size();
             } else if (kind.equals(MACHINE_METADATA)) {
@@ -151,6 +153,15 @@ public final class XFleetParser {
                         out.add("ignored " + o.name() + " entry \"" + v
                                 + "\" in [X-Fleet] section: expected key=value (or key!=value) with a non-empty key and value");
                     }
+                }
+            }
+        }
+        for (String v : unit.values(SECTION, GLOBAL)) {
+            for (String word : splitMultiValue(v)) {
+                String w = word.toLowerCase(Locale.ROOT);
+                if (!TRUE_WORDS.contains(w) && !FALSE_WORDS.contains(w) && !word.contains("%")) {
+                    out.add("[X-Fleet] Global=\"" + word + "\" is not one of fleet's true words (true, yes, 1, on, t): "
+                            + "the unit is not global");
                 }
             }
         }
@@ -237,11 +248,29 @@ public final class XFleetParser {
         return Optional.of(new MetadataRequirement(key, value, negated));
     }
 
-    private static boolean bool(String v) throws UnitParseException {
-        String w = v.toLowerCase(Locale.ROOT);
-        if (TRUE_WORDS.contains(w)) return true;
-        if (FALSE_WORDS.contains(w)) return false;
-        throw new UnitParseException("[X-Fleet] Global=\"" + v + "\" is not a boolean; use true or false");
+    /**
+     * THE rule for a global unit, as fleet has it: the last {@code [X-Fleet] Global=} value (after multi-value
+     * splitting and specifier expansion) is one of fleet's true words, in any case ({@code true yes 1 on t});
+     * any other word means not global. It never fails, so the registry, the API and fleetctl can ask it of any
+     * stored unit, valid or not.
+     */
+    public static boolean isGlobal(UnitFile unit, String unitName) {
+        UnitName name;
+        try {
+            name = UnitName.of(unitName);
+        } catch (InvalidUnitNameException e) {
+            return isGlobal(unit.values(SECTION, GLOBAL));
+        }
+        return isGlobal(values(unit, name, GLOBAL));
+    }
+
+    private static boolean isGlobal(List<String> values) {
+        return !values.isEmpty() && isTrueWord(values.get(values.size() - 1));
+    }
+
+    /** fleet's true words for a boolean unit option, in any case. */
+    public static boolean isTrueWord(String value) {
+        return TRUE_WORDS.contains(value.toLowerCase(Locale.ROOT));
     }
 
     private static void requireGlob(String key, String pattern) throws UnitParseException {

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The canonical serialization and fleet's hash, checked against the value captured from real fleet. */
 class UnitHashTest {
 
-    /** Captured from fleet v1.0 (fleet-outputs.md): hello.service's unit hash. */
+    /** Captured from fleet v1.0 (docs/fleet-compatibility.md): hello.service's unit hash. */
     private static final String FLEET_HELLO_HASH = "524c78430e3344e72e932522ab019c53b09e58ed";
 
     private static final String CANONICAL = "[Unit]\nDescription=Hello loop\n\n[Service]\n"

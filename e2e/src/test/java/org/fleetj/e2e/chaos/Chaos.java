@@ -25,9 +25,10 @@ public final class Chaos {
     static final List<Scenario> CATALOGUE = List.of(
             new EtcdOutageScenario(Duration.ofSeconds(120)), new EtcdOutageScenario(Duration.ofSeconds(20)), new EtcdLeaderKillScenario(),
             new MachineCrashScenario(), new EngineLeaderCrashScenario(), new PartitionScenario(), new FleetdRestartScenario(),
-            new LoadScenario(1000));
+            new LoadScenario(1000), new MalformedRecordScenario(), new DrainScenario());
     static final List<String> FULL = List.of("etcd_all_down_120s", "etcd_leader_killed_twice", "machine_kill9",
-            "engine_leader_machine_killed", "machine_partitioned", "fleetd_restarted_everywhere", "load_1000_units");
+            "engine_leader_machine_killed", "machine_partitioned", "fleetd_restarted_everywhere", "load_1000_units",
+            "malformed_record", "drain_across_engine_failover");
     static final List<String> QUICK = List.of("machine_kill9", "fleetd_restarted_everywhere", "etcd_all_down_20s");
 
     private Chaos() {

@@ -49,6 +49,15 @@ final class SystemdSampler implements AutoCloseable {
     }
 
     private void loop() {
+        try {
+            sample();
+        } catch (org.fleetj.testkit.TestkitException e) {
+            // asking the local cluster for the machine's PID runs a command, which close() may interrupt
+            if (!closed) throw e;
+        }
+    }
+
+    private void sample() {
         while (!closed) {
             long pid = cluster.machine(machine).hostPid();
             if (pid <= 0) {

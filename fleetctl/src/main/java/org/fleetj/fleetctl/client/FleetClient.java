@@ -25,6 +25,9 @@ public interface FleetClient extends AutoCloseable {
     /** Every unit state reported by the machines, sorted by unit name then machine id. */
     List<ApiUnitState> unitStates();
 
+    /** Beyond fleet: the failure record of a unit with a failure policy; empty when it has none. */
+    Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name);
+
     /** Creates a unit ({@code options} and {@code desiredState} required); fails if it exists with other options. */
     void createUnit(ApiUnit unit);
 
@@ -39,6 +42,12 @@ public interface FleetClient extends AutoCloseable {
 
     /** Removes the unit; false when it did not exist. */
     boolean destroyUnit(String name);
+
+    /** Beyond fleet: machines' capacity and availability, and why units wait (fleet's own API has none of it). */
+    PlacementView placement();
+
+    /** Beyond fleet: cordons, drains or uncordons a machine ({@code schedulable}, {@code cordoned}, {@code draining}, {@code draining-all}). */
+    void setMachineAvailability(String machineId, String availability);
 
     /** Journal and status through the API, when this driver has an API endpoint; empty: use SSH. */
     default java.util.Optional<UnitLogSource> unitLogs() {

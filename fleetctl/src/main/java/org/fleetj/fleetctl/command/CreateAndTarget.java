@@ -23,8 +23,8 @@ final class CreateAndTarget {
      */
     static List<String> apply(Session session, List<String> units, CreateOptions create, BlockOptions block,
                               String command, String state, String failing) {
-        if (block.attempts() >= 0) Templates.refuseWaitingFor(units, command);
-        List<String> replaced = new UnitCreator(session, command).createMissing(units, create.replace());
+        Templates.refuseActivating(units, command);
+        List<String> replaced = new UnitCreator(session, command).createMissing(units, create.replace(), block.attempts());
         List<ApiUnit> triggered;
         try {
             triggered = TargetStates.set(session, units, state);
@@ -33,7 +33,7 @@ final class CreateAndTarget {
         }
         List<String> waiting = new ArrayList<>();
         for (ApiUnit u : triggered) {
-            if (UnitOptions.isGlobal(u.options())) session.out().println("Triggered global unit " + u.name() + " " + command);
+            if (UnitOptions.isGlobal(u)) session.out().println("Triggered global unit " + u.name() + " " + command);
             else waiting.add(u.name());
         }
         for (String name : replaced) if (!waiting.contains(name)) waiting.add(name);

@@ -20,6 +20,11 @@ public abstract class FleetCommand implements Callable<Integer> {
         return run(session());
     }
 
+    /** Runs this command in {@code session} without picocli (the quick path of the list commands and version). */
+    public final int runIn(Session session) {
+        return run(session);
+    }
+
     /** @return the exit status: 0 on success, 1 on any error (after printing it to stderr) */
     protected abstract int run(Session session);
 }

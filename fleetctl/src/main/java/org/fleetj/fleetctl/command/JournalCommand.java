@@ -49,7 +49,7 @@ public final class JournalCommand extends FleetCommand {
         }
         ApiUnit unit = found.get();
         Optional<String> machine = via.machineId(session);
-        if (UnitOptions.isGlobal(unit.options()) && machine.isEmpty()) {
+        if (UnitOptions.isGlobal(unit) && machine.isEmpty()) {
             // fleet's words; --machine (beyond fleet) names one of its machines
             session.err().println("Unable to retrieve journal of global unit " + name + ".");
             return 1;

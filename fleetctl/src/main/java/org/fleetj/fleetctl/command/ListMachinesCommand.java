@@ -14,16 +14,34 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "list-machines", description = {
         "Enumerate the current hosts in the cluster. Previously active machines will not appear in this list.",
-        "Valid fields: machine, ip, metadata (default \"" + ListColumns.MACHINE_DEFAULT + "\")."})
+        "Valid fields: machine, ip, metadata (default \"" + ListColumns.MACHINE_DEFAULT + "\"); beyond fleet: cpu, memory"
+                + " (capacity for units), availability (schedulable, cordoned, draining, draining-all)."})
 public final class ListMachinesCommand extends FleetCommand {
     @Mixin
     ListOptions list;
+
+    /** For picocli, which fills {@link #list}. */
+    public ListMachinesCommand() {
+    }
+
+    /** For the quick path, with options parsed without picocli. */
+    public ListMachinesCommand(ListOptions list) {
+        this.list = list;
+    }
 
     @Override
     protected int run(Session session) {
         boolean json = list.json();
         Columns<ApiMachine> columns = ListColumns.machines();
         List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.MACHINE_DEFAULT));
+        if (fields.stream().anyMatch(ListColumns.MACHINE_PLACEMENT_FIELDS::contains)) {
+            try {
+                columns = ListColumns.machines(session.client().placement().machines());
+            } catch (FleetClientException e) {
+                session.err().println("Error retrieving machines' capacity and availability (" + e.getMessage() + ")");
+                return 1;
+            }
+        }
         List<ApiMachine> machines;
         try {
             machines = session.client().machines();

@@ -21,17 +21,27 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "list-unit-files", description = {
         "List the units that exist in the cluster, sorted by name.",
-        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit (default \""
+        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit; beyond fleet: reason (why a unit waits) (default \""
                 + ListColumns.UNIT_FILE_DEFAULT + "\")."})
 public final class ListUnitFilesCommand extends FleetCommand {
     @Mixin
     ListOptions list;
 
+    /** For picocli, which fills {@link #list}. */
+    public ListUnitFilesCommand() {
+    }
+
+    /** For the quick path, with options parsed without picocli. */
+    public ListUnitFilesCommand(ListOptions list) {
+        this.list = list;
+    }
+
     @Override
     protected int run(Session session) {
         boolean json = list.json();
         Map<String, ApiMachine> machines = new HashMap<>();
-        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines);
+        Map<String, String> waitReasons = new HashMap<>();
+        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines, waitReasons);
         List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.UNIT_FILE_DEFAULT));
         if (fields.contains("tmachine")) {
             session.err().println("WARNING: The \"tmachine\" field is deprecated. Use \"target\" instead");
@@ -53,10 +63,18 @@ public final class ListUnitFilesCommand extends FleetCommand {
         boolean needsMachines = false;
         for (ApiUnit u : units) needsMachines |= u.machineID() != null && !u.machineID().isEmpty();
         if (needsMachines && (fields.contains("target") || fields.contains("tmachine"))) machines.putAll(session.machines());
+        if (fields.contains("reason")) {
+            try {
+                waitReasons.putAll(session.client().placement().waiting());
+            } catch (FleetClientException e) {
+                session.err().println("Error retrieving why units wait: " + e.getMessage());
+                return 1;
+            }
+        }
         List<UnitFileRow> rows = new ArrayList<>();
         for (ApiUnit u : units) {
             UnitFile file = UnitOptions.toUnitFile(u.options());
-            rows.add(new UnitFileRow(u, file.hash().hex(), UnitOptions.isGlobal(u.options()), file.description().orElse("")));
+            rows.add(new UnitFileRow(u, file.hash().hex(), UnitOptions.isGlobal(u), file.description().orElse("")));
         }
         session.out().print(columns.render(fields, rows, list.full(), list.legend()));
         return 0;

@@ -22,6 +22,15 @@ public final class ListUnitsCommand extends FleetCommand {
     @Mixin
     ListOptions list;
 
+    /** For picocli, which fills {@link #list}. */
+    public ListUnitsCommand() {
+    }
+
+    /** For the quick path, with options parsed without picocli. */
+    public ListUnitsCommand(ListOptions list) {
+        this.list = list;
+    }
+
     @Override
     protected int run(Session session) {
         boolean json = list.json();

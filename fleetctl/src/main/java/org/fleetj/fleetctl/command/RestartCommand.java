@@ -30,7 +30,7 @@ public final class RestartCommand extends UnitCommand {
         List<ApiUnit> local = new ArrayList<>();
         List<ApiUnit> global = new ArrayList<>();
         for (ApiUnit u : units) {
-            if (UnitOptions.isGlobal(u.options())) {
+            if (UnitOptions.isGlobal(u)) {
                 global.add(u);
             } else if ("inactive".equals(u.currentState())) {
                 session.err().println("Unable to restart unit " + u.name() + " in state inactive");

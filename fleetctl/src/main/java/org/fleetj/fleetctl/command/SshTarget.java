@@ -68,7 +68,7 @@ record SshTarget(ApiMachine machine, List<String> command) {
     static Optional<ApiMachine> machineOfUnit(String arg, Map<String, ApiMachine> machines, Function<String, Optional<ApiUnit>> units) {
         String name = UnitLookup.name(arg);
         ApiUnit unit = units.apply(name).orElseThrow(() -> proceed("unit does not exist"));
-        if (UnitOptions.isGlobal(unit.options())) throw proceed("global units unsupported");
+        if (UnitOptions.isGlobal(unit)) throw proceed("global units unsupported");
         String machineId = unit.machineID();
         if (machineId == null || machineId.isEmpty()) throw proceed("unit " + name + " is not scheduled to any machine");
         ApiMachine machine = machines.get(machineId);

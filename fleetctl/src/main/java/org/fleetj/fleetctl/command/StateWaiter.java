@@ -23,6 +23,8 @@ import org.fleetj.fleetctl.output.MachineLegend;
 final class StateWaiter {
     static final long POLL_MILLIS = 50;
     static final long ATTEMPT_MILLIS = 2000;
+    /** For {@code attempts}: look once, do not wait. */
+    static final int LOOK_ONCE = -1;
 
     private final Session session;
 
@@ -33,30 +35,40 @@ final class StateWaiter {
     /**
      * Waits until every unit's current state (desired state for global units) is {@code state}.
      *
-     * @param attempts 0 waits without limit; N gives up after N attempts
-     * @throws CommandFailedException on timeout
+     * @param attempts 0 waits without limit; N gives up after N attempts; {@link #LOOK_ONCE} does not wait
+     * @throws CommandFailedException on timeout, or when a unit was destroyed meanwhile (after the others' wait)
      */
     void awaitState(List<String> names, String state, int attempts) {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
+        List<String> gone = new ArrayList<>();
+        long started = System.nanoTime();
         long deadline = deadline(attempts);
+        WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             for (String name : new ArrayList<>(pending)) {
                 ApiUnit unit = units.get(name);
                 if (unit == null) {
-                    session.debug("Unit " + name + " not found while waiting for " + state);
+                    pending.remove(name);
+                    gone.add(name);
                     continue;
                 }
-                boolean global = UnitOptions.isGlobal(unit.options());
+                boolean global = UnitOptions.isGlobal(unit);
                 String reached = global ? unit.desiredState() : unit.currentState();
                 if (state.equals(reached)) {
                     session.out().println(outcome(unit, reached));
                     pending.remove(name);
                 }
             }
-            if (pending.isEmpty()) return;
+            if (pending.isEmpty() || attempts == LOOK_ONCE) {
+                disappeared(gone, "to report state " + state);
+                return;
+            }
+            boolean placing = !"inactive".equals(state);
+            if (placing && System.nanoTime() - started > WaitReasonNotes.FIRST_NOTE_NANOS) notes.noteOnce(pending);
             if (System.nanoTime() > deadline) {
+                if (placing) notes.noteAll(pending);
                 throw new CommandFailedException("Error waiting for units: timed out waiting for "
                         + (pending.size() == 1 ? "unit " + pending.iterator().next() : "units " + UnitLookup.goList(new ArrayList<>(pending)))
                         + " to report state " + state);
@@ -73,6 +85,7 @@ final class StateWaiter {
     void awaitSystemdActive(List<String> names, int attempts) {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
+        List<String> gone = new ArrayList<>();
         long deadline = deadline(attempts);
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
@@ -82,7 +95,12 @@ final class StateWaiter {
             }
             for (String name : new ArrayList<>(pending)) {
                 ApiUnit unit = units.get(name);
-                if (unit == null || unit.machineID() == null) continue;
+                if (unit == null) {
+                    pending.remove(name);
+                    gone.add(name);
+                    continue;
+                }
+                if (unit.machineID() == null) continue;
                 for (ApiUnitState s : states.getOrDefault(name, List.of())) {
                     if (!unit.machineID().equals(s.machineID())) continue;
                     if ("active".equals(s.systemdActiveState()) && "loaded".equals(s.systemdLoadState())) {
@@ -94,7 +112,10 @@ final class StateWaiter {
                     }
                 }
             }
-            if (pending.isEmpty()) return;
+            if (pending.isEmpty()) {
+                disappeared(gone, "to become active");
+                return;
+            }
             if (System.nanoTime() > deadline) {
                 throw new CommandFailedException("Error waiting for systemd unit states: timed out waiting for "
                         + UnitLookup.goList(new ArrayList<>(pending)) + " to become active");
@@ -128,6 +149,14 @@ final class StateWaiter {
             for (String name : names) client.unit(name).ifPresent(u -> byName.put(name, u));
         }
         return byName;
+    }
+
+    /** A unit destroyed (by someone else) while we waited for it ends its wait: the command says so and fails. */
+    private static void disappeared(List<String> gone, String waitingFor) {
+        if (gone.isEmpty()) return;
+        throw new CommandFailedException("Error waiting for units: "
+                + (gone.size() == 1 ? "unit " + gone.get(0) + " was" : "units " + UnitLookup.goList(gone) + " were")
+                + " destroyed while waiting for " + (gone.size() == 1 ? "it " : "them ") + waitingFor);
     }
 
     private static long deadline(int attempts) {

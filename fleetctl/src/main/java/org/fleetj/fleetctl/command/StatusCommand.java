@@ -32,8 +32,9 @@ public final class StatusCommand extends UnitCommand {
             String name = UnitLookup.name(arg);
             if (byName.containsKey(name)) continue;
             ApiUnit unit = session.client().unit(name).orElseThrow(() -> new CommandFailedException("Unit " + name + " does not exist."));
-            if (via.machine == null && !UnitOptions.isGlobal(unit.options()) && (unit.currentState() == null || unit.currentState().isEmpty()
+            if (via.machine == null && !UnitOptions.isGlobal(unit) && (unit.currentState() == null || unit.currentState().isEmpty()
                     || unit.currentState().equals("inactive"))) {
+                new WaitReasonNotes(session).noteAll(List.of(name));
                 throw new CommandFailedException("Unit " + name + " does not appear to be loaded.");
             }
             byName.put(name, unit);
@@ -45,7 +46,7 @@ public final class StatusCommand extends UnitCommand {
             List<String> machines = new ArrayList<>();
             if (chosen.isPresent()) {
                 machines.add(chosen.get());
-            } else if (UnitOptions.isGlobal(unit.options())) {
+            } else if (UnitOptions.isGlobal(unit)) {
                 if (states == null) states = session.client().unitStates();
                 for (ApiUnitState s : states) if (s.name().equals(unit.name())) machines.add(s.machineID());
                 if (machines.isEmpty()) throw new CommandFailedException("Unit " + unit.name() + " does not appear to be loaded.");
@@ -56,7 +57,9 @@ public final class StatusCommand extends UnitCommand {
                 // this extra newline matches systemctl status's own output for several units
                 if (!first) session.out().println();
                 first = false;
-                String named = UnitOptions.isGlobal(unit.options()) || chosen.isPresent() ? machineId : null;
+                // beyond fleet: only units with a failure record (a failure policy that acted) get this extra line
+                session.client().unitFailures(unit.name()).ifPresent(f -> session.out().println(f.summary()));
+                String named = UnitOptions.isGlobal(unit) || chosen.isPresent() ? machineId : null;
                 int exit = via.run(session, machineId, api -> api.status(unit.name(), named, session.out()), RemoteCommand.status(unit.name()));
                 if (exit != 0) return exit;
             }

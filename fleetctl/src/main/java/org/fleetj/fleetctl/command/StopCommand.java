@@ -24,7 +24,7 @@ public final class StopCommand extends UnitCommand {
         }
         List<String> stopping = new ArrayList<>();
         for (ApiUnit u : units) {
-            boolean global = UnitOptions.isGlobal(u.options());
+            boolean global = UnitOptions.isGlobal(u);
             if (!global && "inactive".equals(u.currentState())) {
                 session.err().println("Unable to stop unit " + u.name() + " in state inactive");
                 return 1;

@@ -16,7 +16,7 @@ public final class SubmitCommand extends UnitCommand {
     @Override
     protected int run(Session session, List<String> units) {
         if (create.sign()) return refuseSign(session);
-        List<String> replaced = new UnitCreator(session, "submit").createMissing(units, create.replace());
+        List<String> replaced = new UnitCreator(session, "submit").createMissing(units, create.replace(), 0);
         if (!replaced.isEmpty()) new StateWaiter(session).awaitState(replaced, "inactive", 0);
         return 0;
     }

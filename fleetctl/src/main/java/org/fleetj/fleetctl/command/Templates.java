@@ -5,9 +5,9 @@ import org.fleetj.unit.InvalidUnitNameException;
 import org.fleetj.unit.UnitName;
 
 /**
- * Templates ({@code foo@.service}) are stored but never scheduled: waiting for one to load or start would wait
- * forever, so a blocking load or start refuses it up front, before anything changes, and names an instance to use
- * instead. With {@code --no-block} nothing waits, and fleet's behaviour is kept (the desired state is set).
+ * Templates ({@code foo@.service}) are stored but never scheduled, and fleet's API refuses to load or launch one
+ * (400 "cannot activate template"): load and start refuse it up front, with or without {@code --no-block} and with
+ * either driver, before anything changes, and name an instance to use instead.
  */
 final class Templates {
     private Templates() {
@@ -17,7 +17,7 @@ final class Templates {
      * @param verb what the command does, as in {@code Unable to <verb> unit foo@.service}
      * @throws CommandFailedException for the first argument that names a template
      */
-    static void refuseWaitingFor(List<String> args, String verb) {
+    static void refuseActivating(List<String> args, String verb) {
         for (String arg : args) {
             UnitName name;
             try {

@@ -43,18 +43,20 @@ final class UnitCreator {
     /**
      * Creates or replaces the units as needed and waits until created ones are visible as inactive.
      *
+     * @param attempts the user's bound on waiting ({@link BlockOptions#attempts()}: -1 --no-block, 0 no limit, N
+     *                 attempts); with --no-block the created units are looked at once, without waiting
      * @return the names of units that were replaced (their new content must be waited for like a change)
      * @throws CommandFailedException "Error creating units: ..." on the first failure
      */
-    List<String> createMissing(List<String> args, boolean replace) {
+    List<String> createMissing(List<String> args, boolean replace, int attempts) {
         try {
-            return create(args, replace);
+            return create(args, replace, attempts);
         } catch (CommandFailedException e) {
             throw new CommandFailedException("Error creating units: " + e.getMessage(), e);
         }
     }
 
-    private List<String> create(List<String> args, boolean replace) {
+    private List<String> create(List<String> args, boolean replace, int attempts) {
         FleetClient client = session.client();
         List<String> created = new ArrayList<>();
         List<String> replaced = new ArrayList<>();
@@ -98,8 +100,9 @@ final class UnitCreator {
             session.debug("Created Unit(" + name + ") in Registry");
             created.add(name);
         }
-        // fleet waits for created units to show as inactive whatever the blocking flags say
-        if (!created.isEmpty()) new StateWaiter(session).awaitState(created, "inactive", 0);
+        // fleet waits for created units to show as inactive whatever the blocking flags say, and hung when one was
+        // destroyed meanwhile; we print the same lines but wait no longer than the user allows
+        if (!created.isEmpty()) new StateWaiter(session).awaitState(created, "inactive", attempts < 0 ? StateWaiter.LOOK_ONCE : attempts);
         return replaced;
     }
 

@@ -24,7 +24,7 @@ public final class UnloadCommand extends UnitCommand {
         }
         List<String> waiting = new ArrayList<>();
         for (ApiUnit u : units) {
-            boolean global = UnitOptions.isGlobal(u.options());
+            boolean global = UnitOptions.isGlobal(u);
             if (!global) {
                 // a unit that is not on any machine is inactive at once: nothing to wait for
                 if ("inactive".equals(u.currentState())) session.debug("Unit(" + u.name() + ") already inactive");

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 public final class VersionCommand extends FleetCommand {
     @Override
     protected int run(Session session) {
-        session.out().println("fleetctl version " + FleetctlVersion.version());
+        session.out().println(FleetctlVersion.line());
         return 0;
     }
 }

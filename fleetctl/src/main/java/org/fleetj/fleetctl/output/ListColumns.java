@@ -3,6 +3,8 @@ package org.fleetj.fleetctl.output;
 import java.util.Map;
 import java.util.TreeMap;
 import org.fleetj.api.ApiMachine;
+import org.fleetj.fleetctl.client.PlacementView;
+import org.fleetj.unit.Resources;
 import org.fleetj.api.ApiUnitState;
 
 /** The columns of list-units, list-unit-files and list-machines, with fleet's formatting of each value. */
@@ -30,6 +32,11 @@ public final class ListColumns {
      * caller, as the API carries none); {@code tmachine} is fleet's deprecated alias of {@code target}.
      */
     public static Columns<UnitFileRow> unitFiles(Map<String, ApiMachine> machines) {
+        return unitFiles(machines, Map.of());
+    }
+
+    /** list-unit-files with {@code waitReasons} (by unit name) for the {@code reason} field beyond fleet's. */
+    public static Columns<UnitFileRow> unitFiles(Map<String, ApiMachine> machines, Map<String, String> waitReasons) {
         Column<UnitFileRow> target = (r, full) -> {
             if (r.global()) return "global";
             String id = r.unit().machineID();
@@ -43,14 +50,35 @@ public final class ListColumns {
                 .add("target", target)
                 .add("tmachine", target)
                 .add("global", (r, full) -> Boolean.toString(r.global()))
-                .add("desc", (r, full) -> orDash(r.description()));
+                .add("desc", (r, full) -> orDash(r.description()))
+                .add("reason", (r, full) -> orDash(waitReasons.get(r.unit().name())));
     }
 
     public static Columns<ApiMachine> machines() {
+        return machines(Map.of());
+    }
+
+    /** Beyond fleet's fields, machines' placement fields: only fetched when one of them is asked for. */
+    public static final java.util.Set<String> MACHINE_PLACEMENT_FIELDS = java.util.Set.of("cpu", "memory", "availability");
+
+    /** list-machines, with {@code placement} (by machine id) for the fields beyond fleet's. */
+    public static Columns<ApiMachine> machines(Map<String, PlacementView.Machine> placement) {
         return new Columns<ApiMachine>()
                 .add("machine", (m, full) -> MachineLegend.id(m.id(), full))
                 .add("ip", (m, full) -> orDash(m.primaryIP()))
-                .add("metadata", (m, full) -> metadata(m.metadata()));
+                .add("metadata", (m, full) -> metadata(m.metadata()))
+                .add("cpu", (m, full) -> {
+                    PlacementView.Machine p = placement.get(m.id());
+                    return p == null || p.cpuMillis() == 0 ? "-" : Resources.formatCpu(p.cpuMillis()).replace(" CPU", "");
+                })
+                .add("memory", (m, full) -> {
+                    PlacementView.Machine p = placement.get(m.id());
+                    return p == null || p.memoryBytes() == 0 ? "-" : Resources.formatMemory(p.memoryBytes()).replace(" ", "");
+                })
+                .add("availability", (m, full) -> {
+                    PlacementView.Machine p = placement.get(m.id());
+                    return p == null ? "-" : p.availability();
+                });
     }
 
     /** {@code k=v} pairs sorted by key, joined by commas; {@code -} when there are none. */

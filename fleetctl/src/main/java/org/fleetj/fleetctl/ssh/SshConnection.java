@@ -110,7 +110,7 @@ public final class SshConnection implements AutoCloseable {
     /** A byte stream to {@code host:port} as seen from this host (direct-tcpip). */
     public Connection directTcp(String host, int port) throws IOException {
         DirectConnection channel = client.newDirectConnection(host, port);
-        return new ChannelConnection(channel.getInputStream(), channel.getOutputStream(), channel);
+        return Connection.ofStreams(channel.getInputStream(), channel.getOutputStream(), channel);
     }
 
     /**
@@ -137,7 +137,7 @@ public final class SshConnection implements AutoCloseable {
         try {
             Session.Command cmd = session.exec(command);
             Pump.start("ssh-stderr", cmd.getErrorStream(), err, null);
-            return new ChannelConnection(cmd.getInputStream(), cmd.getOutputStream(), session);
+            return Connection.ofStreams(cmd.getInputStream(), cmd.getOutputStream(), session);
         } catch (IOException e) {
             Pump.closeQuietly(session);
             throw e;
@@ -173,7 +173,7 @@ public final class SshConnection implements AutoCloseable {
         Signal signal = cmd.getExitSignal();
         if (signal != null) {
             try {
-                err.write(("Remote command on " + address + " was killed by signal " + signal + "\n").getBytes());
+                err.write(("Remote command on " + address + " was killed by signal " + signal + "\n").getBytes(java.nio.charset.Charset.defaultCharset()));
                 err.flush();
             } catch (IOException e) {
                 // stderr is gone; the exit status still tells
@@ -190,33 +190,5 @@ public final class SshConnection implements AutoCloseable {
     @FunctionalInterface
     public interface WindowResizer {
         void resize(int columns, int rows);
-    }
-
-    /** A channel's streams as an API {@link Connection}. */
-    private static final class ChannelConnection implements Connection {
-        private final InputStream in;
-        private final OutputStream out;
-        private final AutoCloseable channel;
-
-        ChannelConnection(InputStream in, OutputStream out, AutoCloseable channel) {
-            this.in = in;
-            this.out = out;
-            this.channel = channel;
-        }
-
-        @Override
-        public InputStream input() {
-            return in;
-        }
-
-        @Override
-        public OutputStream output() {
-            return out;
-        }
-
-        @Override
-        public void close() {
-            Pump.closeQuietly(channel);
-        }
     }
 }

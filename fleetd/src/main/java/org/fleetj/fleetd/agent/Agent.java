@@ -3,11 +3,9 @@ package org.fleetj.fleetd.agent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,16 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.fleetj.fleetd.systemd.SystemdException;
 import org.fleetj.fleetd.systemd.SystemdManager;
 import org.fleetj.fleetd.systemd.SystemdUnitStatus;
-import org.fleetj.registry.Job;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
-import org.fleetj.registry.ScheduledUnit;
-import org.fleetj.registry.UnitState;
+import org.fleetj.registry.support.Backoff;
 import org.fleetj.unit.TargetState;
-import org.fleetj.unit.UnitFile;
-import org.fleetj.unit.UnitParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +34,16 @@ import org.slf4j.LoggerFactory;
  * restarts nothing: the agent recovers what it runs from its units directory and systemd.
  *
  * <p>All state is confined to one thread ("agent"); registry watches, systemd signals and timers only
- * post work to it.
+ * post work to it. This class holds the lifecycle, the pass and the registry-trouble policy; the pass's parts
+ * each have their own class: {@link DesiredStateReader} (what must run here), {@link AgentReconciler} (the diff),
+ * {@link SystemdApplier} (doing it, with per-unit backoff and repair of the agent's own files),
+ * {@link UnitStatePublisher} (states to the registry), {@link LocalUnitRecovery} (after a fleetd restart).
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final Duration DEBOUNCE = Duration.ofMillis(5);
-    private static final Duration RETRY_MIN = Duration.ofMillis(250);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
+    private static final Duration RETRY_CAP = Duration.ofSeconds(5);
 
     /**
      * @param safetyInterval         how often to re-read everything even without events (a safety net)
@@ -60,19 +57,21 @@ public final class Agent implements AutoCloseable {
     private final SystemdManager systemd;
     private final Path unitsDirectory;
     private final MachinePresence presence;
-    private final MachineState self;
     private final Settings settings;
     private final AgentStats stats;
     private final ScheduledExecutorService loop;
 
     private final Map<String, LocalUnit> local = new TreeMap<>();
-    private final Map<String, SystemdUnitStatus> statuses = new HashMap<>();
-    private final Map<String, UnitState> published = new HashMap<>();
     private final UnitFileCache files;
+    private final DesiredStateReader desiredState;
+    private final UnitStatePublisher publisher;
+    private final UnitRetries retries = new UnitRetries();
+    private final SystemdApplier applier;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
-    private Duration retryDelay = RETRY_MIN;
+    private final Backoff retryBackoff = new Backoff(RETRY_FIRST, RETRY_CAP);
     private ScheduledFuture<?> retry;
+    private ScheduledFuture<?> unitRetry;
     private long disconnectedSinceNanos = -1;
     private boolean stoppedForDisconnect;
     private volatile boolean closed;
@@ -84,9 +83,11 @@ public final class Agent implements AutoCloseable {
         this.systemd = systemd;
         this.unitsDirectory = unitsDirectory;
         this.presence = presence;
-        this.self = self;
         this.settings = settings;
         this.stats = stats;
+        this.desiredState = new DesiredStateReader(registry, self, files);
+        this.publisher = new UnitStatePublisher(registry, presence, self, stats);
+        this.applier = new SystemdApplier(systemd, local, files, publisher, retries, stats);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent");
             t.setDaemon(true);
@@ -97,10 +98,10 @@ public final class Agent implements AutoCloseable {
     /** Recovers local state, subscribes to systemd and the registry, and reconciles once. */
     public void start() {
         runOnLoop(() -> {
-            recoverLocalUnits();
-            subscriptions.add(systemd.subscribe(s -> loop.execute(() -> onStatus(s))));
+            local.putAll(LocalUnitRecovery.recover(systemd, unitsDirectory, files, publisher));
+            subscriptions.add(systemd.subscribe(s -> onLoop(() -> onStatus(s))));
             systemd.watch(local.keySet());
-            subscriptions.add(registry.watchSchedule(self.id(), this::requestReconcile));
+            subscriptions.add(registry.watchSchedule(presence.machineId(), this::requestReconcile));
             subscriptions.add(registry.watchGlobalJobs(this::requestReconcile));
             presence.addListener(new MachinePresence.Listener() {
                 @Override
@@ -112,7 +113,7 @@ public final class Agent implements AutoCloseable {
                 public void rejoined() {
                     onLoop(() -> {
                         log.info("agent: back in the registry; publishing the state of {} units again", local.size());
-                        published.clear();
+                        publisher.republishAll();
                         reconcile();
                     });
                 }
@@ -158,271 +159,60 @@ public final class Agent implements AutoCloseable {
         long started = System.nanoTime();
         Map<String, DesiredUnit> desired;
         try {
-            desired = readDesired();
+            desired = desiredState.read(local);
         } catch (RegistryException e) {
             onRegistryTrouble(e.getMessage());
             return;
         }
         onRegistryHealthy();
-        execute(AgentReconciler.plan(desired, local), desired);
+        SystemdApplier.Outcome outcome = applier.execute(AgentReconciler.plan(desired, local), desired);
+        if (outcome.retrySoon()) scheduleRetry();
         systemd.watch(local.keySet());
         publishAll();
+        scheduleUnitRetry();
         stats.reconciled(System.nanoTime() - started);
     }
 
-    private Map<String, DesiredUnit> readDesired() {
-        Map<String, DesiredUnit> desired = new TreeMap<>();
-        List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
-        files.prefetch(scheduled);
-        for (ScheduledUnit s : scheduled) {
-            if (s.desiredState() == TargetState.INACTIVE) continue;
-            Optional<UnitFile> file = files.get(s.unitHash());
-            if (file.isEmpty()) {
-                log.warn("agent: {} is scheduled here but its unit file {} is missing from the registry; leaving it as it is",
-                        s.name(), s.unitHash());
-                LocalUnit l = local.get(s.name());
-                if (l != null) {
-                    // Keep what runs: an unreadable instruction is not an instruction to stop.
-                    Optional<UnitFile> current = files.get(l.hash());
-                    current.ifPresent(f -> desired.put(s.name(), new DesiredUnit(s.name(), f, l.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED, false)));
-                }
-                continue;
-            }
-            desired.put(s.name(), new DesiredUnit(s.name(), file.get(), s.desiredState(), false));
-        }
-        List<Job> globals = registry.globalJobs();
-        if (!globals.isEmpty()) {
-            MachineState me = registry.machines().stream().filter(m -> m.id().equals(self.id())).findFirst().orElse(self);
-            for (Job j : GlobalUnitSelector.select(me, globals, List.copyOf(desired.values()))) {
-                if (!desired.containsKey(j.name())) {
-                    desired.put(j.name(), new DesiredUnit(j.name(), j.unit(), j.desiredState(), true));
-                    files.put(j.unit());
-                }
-            }
-        }
-        files.retainOnly(hashesInUse(desired));
-        return desired;
-    }
-
-    private Set<String> hashesInUse(Map<String, DesiredUnit> desired) {
-        Set<String> in = new java.util.HashSet<>();
-        desired.values().forEach(d -> in.add(d.hash()));
-        local.values().forEach(l -> in.add(l.hash()));
-        return in;
-    }
-
-
-    private void execute(List<AgentTask> tasks, Map<String, DesiredUnit> desired) {
-        if (tasks.isEmpty()) return;
-        Set<String> neverLoaded = neverLoadedBySystemd(tasks);
-        boolean reloadNeeded = false;
-        List<String> fresh = new ArrayList<>();
-        boolean unloaded = false;
-        // Phase order from the reconciler: unloads, stops, loads, starts. One daemon-reload serves all
-        // file changes of a phase instead of one per unit, and none is needed when every file is new.
-        for (AgentTask t : tasks) {
-            if (t.kind() == AgentTask.Kind.START && (reloadNeeded || !fresh.isEmpty())) {
-                reloadNeeded = !makeSystemdSeeFiles(reloadNeeded, fresh);
-                fresh.clear();
-            }
-            log.info("agent: {}", t);
-            DesiredUnit d = desired.get(t.unit());
-            boolean ok = switch (t.kind()) {
-                case UNLOAD -> run(t, () -> unload(t.unit()));
-                case STOP -> run(t, () -> {
-                    systemd.stopUnit(t.unit());
-                    local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LOADED));
-                });
-                case LOAD -> run(t, () -> load(d));
-                case START -> run(t, () -> {
-                    systemd.startUnit(t.unit());
-                    local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
-                });
-            };
-            if (ok && t.kind() == AgentTask.Kind.LOAD) {
-                if (neverLoaded.contains(t.unit()) && !d.file().hasSection("Install")) fresh.add(t.unit());
-                else reloadNeeded = true;
-            }
-            if (ok && t.kind() == AgentTask.Kind.UNLOAD) {
-                reloadNeeded = true;
-                unloaded = true;
-            }
-            if (!ok) scheduleRetry();
-        }
-        if (reloadNeeded || !fresh.isEmpty()) makeSystemdSeeFiles(reloadNeeded, fresh);
-        if (unloaded) published.keySet().retainAll(local.keySet());
-    }
-
-    /**
-     * The units about to be loaded that systemd has no definition of in memory (it reports them not-found):
-     * for those, systemd reads the new file when the unit is next referenced (systemd ≥ 247 retries a not-found
-     * unit when a unit directory changed), so no daemon-reload (~80-150 ms, and every unit of the machine
-     * re-read) is needed. A unit this agent had before, or one systemd knows, gets the reload.
-     */
-    private Set<String> neverLoadedBySystemd(List<AgentTask> tasks) {
-        List<String> candidates = new ArrayList<>();
-        for (AgentTask t : tasks) {
-            if (t.kind() == AgentTask.Kind.LOAD && !local.containsKey(t.unit())) candidates.add(t.unit());
-        }
-        if (candidates.isEmpty()) return Set.of();
-        try {
-            Set<String> out = new java.util.HashSet<>();
-            systemd.unitStates(candidates).forEach((name, s) -> {
-                if (s.isNotFound()) out.add(name);
-            });
-            return out;
-        } catch (SystemdException e) {
-            log.debug("agent: cannot ask systemd which units it knows ({}); reloading after loading them", e.getMessage());
-            return Set.of();
-        }
-    }
-
-    /**
-     * Makes systemd see the unit files just written: a daemon-reload when a file changed under a unit it may
-     * have loaded, else a check that each new unit now loads from its file (reloading after all if one does not).
-     * False when a needed reload failed.
-     */
-    private boolean makeSystemdSeeFiles(boolean reloadNeeded, List<String> fresh) {
-        if (!reloadNeeded && !fresh.isEmpty()) {
-            try {
-                Map<String, SystemdUnitStatus> now = systemd.unitStates(fresh);
-                List<String> unseen = new ArrayList<>();
-                now.forEach((name, s) -> {
-                    if ("loaded".equals(s.loadState())) statuses.put(name, s);
-                    else unseen.add(name);
-                });
-                if (unseen.isEmpty()) return true;
-                log.info("agent: systemd does not see the new unit file(s) of {} yet; reloading", unseen);
-            } catch (SystemdException e) {
-                log.debug("agent: cannot read the state of {} ({}); reloading", fresh, e.getMessage());
-            }
-        }
-        return daemonReload();
-    }
-
-    private boolean daemonReload() {
-        try {
-            systemd.reload();
-            return true;
-        } catch (SystemdException e) {
-            log.warn("agent: daemon-reload after unit file changes failed: {}", e.getMessage());
-            scheduleRetry();
-            return false;
-        }
-    }
-
-    private boolean run(AgentTask t, Runnable action) {
-        try {
-            action.run();
-            stats.task(t.kind(), true);
-            return true;
-        } catch (SystemdException | IllegalArgumentException e) {
-            log.warn("agent: {} failed: {}", t, e.getMessage());
-            stats.task(t.kind(), false);
-            return false;
-        }
-    }
-
-    private void load(DesiredUnit d) {
-        systemd.writeUnitFile(d.name(), d.file().serialize());
-        systemd.linkUnit(d.name());
-        if (d.file().hasSection("Install")) systemd.enableUnit(d.name());
-        LocalUnit before = local.get(d.name());
-        TargetState applied = before != null && before.hash().equals(d.hash()) ? before.applied() : TargetState.LOADED;
-        local.put(d.name(), new LocalUnit(d.name(), d.hash(), applied));
-    }
-
-    private void unload(String name) {
-        systemd.stopUnit(name);
-        systemd.disableUnit(name);
-        systemd.removeUnitFile(name);
-        systemd.resetFailed(name);
-        local.remove(name);
-        statuses.remove(name);
-        try {
-            registry.removeUnitState(presence, name);
-        } catch (RegistryException e) {
-            // Harmless: the state dies with our lease, and the engine ignores states off the target.
-            log.debug("agent: could not remove state of {}: {}", name, e.getMessage());
-        }
-    }
-
-    // ---- recovery after a restart --------------------------------------------------------
-
-    /** Rebuilds what this agent runs from its units directory and systemd, without touching any unit. */
-    private void recoverLocalUnits() {
-        Map<String, String> onDisk;
-        try {
-            onDisk = systemd.unitFilesOnDisk();
-        } catch (SystemdException e) {
-            log.warn("agent: cannot list {} ({}); units left by a previous run are recovered when scheduled here", unitsDirectory, e.getMessage());
-            return;
-        }
-        onDisk.forEach((name, text) -> {
-            try {
-                if (text == null) throw new UnitParseException("the file cannot be read as UTF-8 text");
-                UnitFile f = UnitFile.parse(text);
-                files.put(f);
-                local.put(name, new LocalUnit(name, f.hash().hex(), TargetState.LOADED));
-            } catch (UnitParseException e) {
-                log.warn("agent: cannot read {} left by a previous run in {} ({}); it will be replaced if scheduled here",
-                        name, unitsDirectory, e.getMessage());
-                local.put(name, new LocalUnit(name, "unreadable", TargetState.LOADED));
-            }
-        });
-        if (local.isEmpty()) return;
-        try {
-            for (SystemdUnitStatus s : systemd.unitStates(local.keySet()).values()) {
-                statuses.put(s.name(), s);
-                if (isRunning(s)) local.computeIfPresent(s.name(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
-            }
-        } catch (SystemdException e) {
-            log.warn("agent: cannot read unit states from systemd: {}", e.getMessage());
-        }
-        log.info("agent: recovered {} units from {} ({} running); none restarted", local.size(), unitsDirectory,
-                local.values().stream().filter(l -> l.applied() == TargetState.LAUNCHED).count());
-    }
-
-    private static boolean isRunning(SystemdUnitStatus s) {
-        return switch (s.activeState()) {
-            case "active", "activating", "reloading", "refreshing" -> true;
-            default -> false;
-        };
+    /** A pass when the earliest unit waiting out its backoff may be tried again. */
+    private void scheduleUnitRetry() {
+        Optional<Long> next = retries.nextAttemptNanos();
+        if (closed || next.isEmpty()) return;
+        long delayNanos = Math.max(0, next.get() - System.nanoTime());
+        if (unitRetry != null && !unitRetry.isDone() && unitRetry.getDelay(TimeUnit.NANOSECONDS) <= delayNanos) return;
+        if (unitRetry != null) unitRetry.cancel(false);
+        unitRetry = loop.schedule(() -> {
+            unitRetry = null;
+            reconcile();
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     // ---- state publishing -----------------------------------------------------------------
 
     private void onStatus(SystemdUnitStatus s) {
         if (closed || !local.containsKey(s.name())) return;
-        statuses.put(s.name(), s);
-        publish(s.name());
+        publisher.systemdSays(s);
+        if (s.isNotFound()) {
+            // systemd lost the unit (its file deleted, then a daemon-reload): write it again
+            applier.repairOwnFiles();
+        }
+        if (!publisher.publish(local.get(s.name()))) scheduleRetry();
     }
 
     private void publishAll() {
-        for (String name : local.keySet()) publish(name);
-    }
-
-    private void publish(String name) {
-        LocalUnit l = local.get(name);
-        SystemdUnitStatus s = statuses.get(name);
-        if (l == null || s == null) return;
-        UnitState state = new UnitState(name, self.id(), l.hash(), s.loadState(), s.activeState(), s.subState(), l.applied());
-        if (state.equals(published.get(name))) return;
-        try {
-            registry.publishUnitState(presence, state);
-            published.put(name, state);
-            stats.statePublished();
-        } catch (RegistryException e) {
-            log.debug("agent: could not publish state of {} (will retry): {}", name, e.getMessage());
-            scheduleRetry();
+        for (LocalUnit l : local.values()) {
+            if (!publisher.publish(l)) {
+                scheduleRetry();
+                return;
+            }
         }
     }
 
     private void safetyPass() {
         if (closed) return;
+        applier.repairOwnFiles();
         try {
             if (!local.isEmpty()) {
-                for (SystemdUnitStatus s : systemd.unitStates(local.keySet()).values()) statuses.put(s.name(), s);
+                for (SystemdUnitStatus s : systemd.unitStates(local.keySet()).values()) publisher.systemdSays(s);
             }
         } catch (SystemdException e) {
             log.warn("agent: cannot read unit states from systemd: {}", e.getMessage());
@@ -444,12 +234,7 @@ public final class Agent implements AutoCloseable {
             log.warn("agent: registry unreachable for longer than stop_on_disconnect_after ({} ms): stopping every unit as configured",
                     limit.get().toMillis());
             for (LocalUnit l : List.copyOf(local.values())) {
-                if (l.applied() == TargetState.LAUNCHED) {
-                    run(new AgentTask(AgentTask.Kind.STOP, l.name(), "registry unreachable past stop_on_disconnect_after"), () -> {
-                        systemd.stopUnit(l.name());
-                        local.put(l.name(), l.withApplied(TargetState.LOADED));
-                    });
-                }
+                if (l.applied() == TargetState.LAUNCHED) applier.stopForDisconnect(l);
             }
         }
         scheduleRetry();
@@ -461,13 +246,12 @@ public final class Agent implements AutoCloseable {
             disconnectedSinceNanos = -1;
             stoppedForDisconnect = false;
         }
-        retryDelay = RETRY_MIN;
+        retryBackoff.reset();
     }
 
     private void scheduleRetry() {
         if (closed || (retry != null && !retry.isDone())) return;
-        long ms = retryDelay.toMillis();
-        retryDelay = retryDelay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : retryDelay.multipliedBy(2);
+        long ms = retryBackoff.next().toMillis();
         // the task forgets itself first: a retry that fails again must be able to schedule the next one
         retry = loop.schedule(() -> {
             retry = null;
@@ -500,7 +284,8 @@ public final class Agent implements AutoCloseable {
 
     /** Stops watching and publishing. Units keep running: stopping fleetd never stops units. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
         closed = true;
         loop.execute(() -> {
             for (AutoCloseable s : subscriptions) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.MachineState;
+import org.fleetj.fleetd.machine.SnapshotMachines;
 import org.fleetj.scheduler.GlobalPlacement;
-import org.fleetj.scheduler.Machine;
 import org.fleetj.scheduler.UnitSpec;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitParseException;
@@ -49,7 +49,7 @@ final class GlobalUnitSelector {
             here.add(UnitSpec.scheduled(d.name(), requirements(d.name(), d.file()).orElse(XFleet.NONE), d.state(), self.id()));
         }
         GlobalPlacement.Decision decision =
-                GlobalPlacement.decide(new Machine(self.id(), self.publicIp(), self.metadata()), specs, here);
+                GlobalPlacement.decide(SnapshotMachines.of(self), specs, here);
         List<Job> out = new ArrayList<>();
         for (UnitSpec s : decision.run()) out.add(byName.get(s.name()));
         return out;

@@ -44,8 +44,8 @@ public record ApiConfig(Optional<Path> socketPath, int socketMode, Optional<Stri
         if (socketGroup.isPresent() && socketGroup.get().isBlank()) {
             throw new IllegalArgumentException("api_socket_group must not be empty when given");
         }
-        if (tokenLimit < 1 || tokenLimit > 100_000) {
-            throw new IllegalArgumentException("token_limit must be between 1 and 100000, got " + tokenLimit);
+        if (tokenLimit < 1 || tokenLimit > 65_535) { // fleet's page token holds it as an unsigned 16-bit number
+            throw new IllegalArgumentException("token_limit must be between 1 and 65535, got " + tokenLimit);
         }
         if (version == null || version.isBlank() || version.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw new IllegalArgumentException("server version must be printable ASCII without spaces, got " + GoQuote.q(version));

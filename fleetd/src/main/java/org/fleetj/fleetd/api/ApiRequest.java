@@ -1,16 +1,14 @@
 package org.fleetj.fleetd.api;
 
-import org.fleetj.unit.GoQuote;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One API request as the resources see it, free of Jetty types: method, the path below the API root
- * (already percent-decoded), query parameters, Content-Type, and the body read on demand (bounded).
+ * One API request as the resources see it, free of Jetty types: method, the path below the collection
+ * (already percent-decoded), query parameters, every Content-Type header sent, and the body read on demand (bounded).
  */
-record ApiRequest(String method, String path, Map<String, List<String>> query, Optional<String> contentType, Body body) {
+record ApiRequest(String method, String path, Map<String, List<String>> query, List<String> contentTypes, Body body) {
 
     /** Reads the request body; refuses (413) bodies above the limit and reports broken uploads (400). */
     @FunctionalInterface
@@ -20,30 +18,42 @@ record ApiRequest(String method, String path, Map<String, List<String>> query, O
 
     ApiRequest {
         query = Map.copyOf(query);
+        contentTypes = List.copyOf(contentTypes);
     }
 
-    /** The only value of query parameter {@code name}, if given. */
-    Optional<String> single(String name) throws ApiException {
+    ApiRequest below(String rest) {
+        return new ApiRequest(method, rest, query, contentTypes, body);
+    }
+
+    /** The only value of query parameter {@code name}, if given; fleet refuses a repeated page token. */
+    Optional<String> single(String name, String tooManyMessage) throws ApiException {
         List<String> values = query.get(name);
         if (values == null || values.isEmpty()) return Optional.empty();
-        if (values.size() > 1) throw ApiException.badRequest("query parameter " + name + " given more than once");
+        if (values.size() > 1) throw ApiException.badRequest(tooManyMessage);
         return Optional.of(values.get(0));
     }
 
-    List<String> all(String name) {
-        return query.getOrDefault(name, List.of());
+    /**
+     * A filter as fleet reads it: the first value of query parameter {@code name} (later repetitions are ignored),
+     * empty when not given or empty ({@code machineID=} is no filter).
+     */
+    Optional<String> filter(String name) {
+        List<String> values = query.getOrDefault(name, List.of());
+        return values.isEmpty() || values.get(0).isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    /** PUT and PATCH bodies must be JSON (fleet answers 415 otherwise). */
-    void requireJson(String... acceptedTypes) throws ApiException {
-        String type = contentType.map(t -> {
-            int semi = t.indexOf(';');
-            return (semi >= 0 ? t.substring(0, semi) : t).trim().toLowerCase(Locale.ROOT);
-        }).orElse("");
-        for (String accepted : acceptedTypes) {
-            if (accepted.equals(type)) return;
+    /**
+     * fleet's check of a PUT body's type: exactly one Content-Type header, whose media type (parameters such as
+     * {@code charset} aside) is {@code application/json}, matched exactly as fleet does (415 otherwise).
+     */
+    void requireJson() throws ApiException {
+        if (contentTypes.size() != 1) {
+            throw new ApiException(415, "expected 1 Content-Type, got " + contentTypes.size());
         }
-        throw new ApiException(415, "unsupported Content-Type " + GoQuote.q(contentType.orElse(""))
-                + ", only " + String.join(" or ", acceptedTypes) + " is accepted");
+        String t = contentTypes.get(0);
+        int semi = t.indexOf(';');
+        if (!(semi >= 0 ? t.substring(0, semi) : t).trim().equals(ApiJson.CONTENT_TYPE)) {
+            throw new ApiException(415, "only acceptable Content-Type is " + ApiJson.CONTENT_TYPE);
+        }
     }
 }

@@ -1,17 +1,20 @@
 package org.fleetj.fleetd.api;
 
-import org.fleetj.unit.GoQuote;
 import java.util.Map;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryUnavailableException;
+import org.fleetj.registry.WriteOutcomeUnknownException;
+import org.fleetj.unit.GoQuote;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps a request path to its resource: the v1 API under both {@code /fleet/v1} and the legacy
- * {@code /v1-alpha}, and {@code /metrics}. Every failure becomes fleet's JSON error entity: the resource's
- * own 4xx, 503 when the registry cannot be reached, 500 (logged with its cause) for anything else.
+ * Maps a request path to its resource as fleet v1.0 does, under both {@code /fleet/v1} and the legacy
+ * {@code /v1-alpha}: {@code discovery}, {@code units}, {@code units/<name>}, {@code state},
+ * {@code state/<name>}, {@code machines}, plus {@code /metrics}. The API root itself answers 405 (fleet's root
+ * handler accepts no method); any other path, a trailing slash included, 404. Every failure becomes fleet's JSON
+ * error entity: the resource's own 4xx, 503 when the registry cannot be reached, 500 (logged) for anything else.
  */
 final class ApiRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
@@ -25,34 +28,37 @@ final class ApiRouter {
                 UnitsResource.COLLECTION, new UnitsResource(registry, tokenLimit),
                 StateResource.COLLECTION, new StateResource(registry, tokenLimit),
                 MachinesResource.COLLECTION, new MachinesResource(registry, tokenLimit),
+                PlacementResource.COLLECTION, new PlacementResource(registry),
+                FailuresResource.COLLECTION, new FailuresResource(registry),
                 "discovery", new DiscoveryResource());
         this.metrics = new MetricsResource(metrics);
     }
 
-    /** {@code fullPath} is the decoded path; the request's own path field is ignored here. */
+    /** {@code fullPath} is the decoded, already clean path. */
     ApiResponse route(String fullPath, ApiRequest request) {
         try {
-            Resource resource = null;
-            String rest = null;
-            if (fullPath.equals("/metrics")) {
-                resource = metrics;
-                rest = "";
-            } else {
-                for (String root : API_ROOTS) {
-                    if (fullPath.startsWith(root + "/")) {
-                        String below = fullPath.substring(root.length() + 1);
-                        int slash = below.indexOf('/');
-                        String collection = slash < 0 ? below : below.substring(0, slash);
-                        rest = slash < 0 ? "" : below.substring(slash + 1);
-                        resource = resources.get(collection);
-                        break;
-                    }
-                }
+            if (fullPath.equals("/metrics")) return metrics.handle(request.below(""));
+            if (fullPath.equals("/")) throw noMethod();
+            for (String root : API_ROOTS) {
+                if (fullPath.equals(root)) throw noMethod();
+                if (!fullPath.startsWith(root + "/")) continue;
+                String below = fullPath.substring(root.length() + 1);
+                int slash = below.indexOf('/');
+                String collection = slash < 0 ? below : below.substring(0, slash);
+                String rest = slash < 0 ? "" : below.substring(slash + 1);
+                Resource resource = resources.get(collection);
+                // an item is one path segment: "units/" and "units/a/b.service" are not resources, as in fleet;
+                // our own placement resource (beyond fleet) has machines/<id> below it
+                boolean nested = collection.equals(PlacementResource.COLLECTION);
+                if (resource == null || (slash >= 0 && (rest.isEmpty() || (!nested && rest.indexOf('/') >= 0)))) break;
+                return resource.handle(request.below(rest));
             }
-            if (resource == null) throw ApiException.notFound("resource not found: " + GoQuote.q(fullPath));
-            return resource.handle(new ApiRequest(request.method(), rest, request.query(), request.contentType(), request.body()));
+            throw ApiException.notFound("resource not found: " + GoQuote.q(fullPath));
         } catch (ApiException e) {
             return ApiResponse.error(e.status(), e.getMessage());
+        } catch (WriteOutcomeUnknownException e) {
+            LOG.warn("API {} {}: {}", request.method(), fullPath, e.getMessage());
+            return ApiResponse.error(503, e.getMessage());
         } catch (RegistryUnavailableException e) {
             LOG.warn("API {} {}: registry unavailable: {}", request.method(), fullPath, e.getMessage());
             return ApiResponse.error(503, "registry unavailable: " + e.getMessage());
@@ -61,8 +67,11 @@ final class ApiRouter {
             return ApiResponse.error(400, e.getMessage() == null ? "invalid request" : e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("API {} {} failed", request.method(), fullPath, e);
-            return ApiResponse.error(500, "internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return ApiResponse.error(500, "internal error; the fleetd log has the details");
         }
+    }
+
+    private static ApiException noMethod() {
+        return ApiException.methodNotAllowed("the API root is not a resource; see " + API_ROOTS[0] + "/discovery");
     }
 }

@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final int MAX_THREADS = 32;
+    /** Bytes per second below which a request body's sender is disconnected (fleetctl sends its body at once). */
+    static final long MIN_REQUEST_DATA_RATE = 1024;
+    /** A connection that sends nothing for this long is closed. */
+    static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final ApiConfig config;
     private final SocketActivation activation;
@@ -75,12 +79,21 @@ public final class ApiServer implements AutoCloseable {
         http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
-        http.setUriCompliance(UriCompliance.DEFAULT);
+        // fleet's clients send systemd-escaped unit names ("foo\\x2d1.service", a backslash), and fleet answers an
+        // unclean path ("//units") with a redirect: let both through to the handler instead of refusing them
+        http.setUriCompliance(UriCompliance.DEFAULT.with("fleet",
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS, UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+        // a client that sends its body slower than this is cut off (its connection, never a thread, was waiting)
+        http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+        // header values as sent: fleet compares Content-Type case-sensitively ("Application/JSON" is refused)
+        http.setHeaderCacheCaseSensitive(true);
+        http.setIdleTimeout(IDLE_TIMEOUT_MS);
         // exposes a TLS client's certificate to the handlers (EndPoint.SslSessionData), for access roles
         SecureRequestCustomizer secure = new SecureRequestCustomizer(false);
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
-        server.setHandler(extension.wrap(new JettyApiHandler(new ApiRouter(registry, config.tokenLimit(), metrics), config.serverHeader(), metrics)));
+        server.setHandler(extension.wrap(new JettyApiHandler(new ApiRouter(registry, config.tokenLimit(), metrics), config.serverHeader(), metrics,
+                new BodyBudget(BodyBudget.DEFAULT_BYTES))));
         server.setErrorHandler(new JsonErrorHandler(config.serverHeader()));
     }
 
@@ -123,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
             UnixSocketFile.prepare(path);
             UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 1, 1, httpFactory());
             unix.setUnixDomainPath(path);
+            unix.setIdleTimeout(IDLE_TIMEOUT_MS);
             server.addConnector(unix);
             ownSocket = path;
             unixSocket = Optional.of(path);
@@ -133,7 +147,7 @@ public final class ApiServer implements AutoCloseable {
                     : new ServerConnector(server, 1, 1, httpFactory());
             tcp.setHost(address.host());
             tcp.setPort(address.port());
-            tcp.setIdleTimeout(60_000);
+            tcp.setIdleTimeout(IDLE_TIMEOUT_MS);
             server.addConnector(tcp);
         }
     }

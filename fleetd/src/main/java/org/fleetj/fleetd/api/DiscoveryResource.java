@@ -21,7 +21,8 @@ final class DiscoveryResource implements Resource {
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
         if (!request.path().isEmpty()) throw ApiException.notFound("resource not found");
-        if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+        // fleet answers 400 here, not 405 as its other resources do
+        if (!request.method().equals("GET")) throw ApiException.badRequest("only HTTP GET supported against this resource");
         return new ApiResponse(200, ApiJson.CONTENT_TYPE, document);
     }
 }

@@ -1,6 +1,5 @@
 package org.fleetj.fleetd.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,7 +9,7 @@ import org.fleetj.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /machines}: GET a page of live machines; PATCH their dynamic metadata (JSON Patch, 204). */
+/** {@code /machines}: GET a page of live machines; PATCH their dynamic metadata in fleet's format (204). */
 final class MachinesResource implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(MachinesResource.class);
     static final String COLLECTION = "machines";
@@ -34,22 +33,22 @@ final class MachinesResource implements Resource {
     }
 
     private ApiResponse list(ApiRequest request) throws ApiException {
+        String token = request.single("nextPageToken", PageToken.TOO_MANY).orElse(null);
         List<MachineState> machines = new ArrayList<>(registry.machines());
         machines.sort(Comparator.comparing(MachineState::id));
-        PageToken.Page<MachineState> page = PageToken.page(COLLECTION, machines, MachineState::id,
-                request.single("nextPageToken").orElse(null), tokenLimit);
+        PageToken.Page<MachineState> page = PageToken.page(machines, token, tokenLimit);
         List<ApiMachine> out = new ArrayList<>(page.items().size());
         for (MachineState m : page.items()) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
         return ApiResponse.json(200, new Pages.MachinePage(out, page.nextToken()));
     }
 
+    /** fleet reads the body whatever its Content-Type, validates every operation, then applies them in order. */
     private ApiResponse patch(ApiRequest request) throws ApiException {
-        request.requireJson(ApiJson.CONTENT_TYPE, "application/json-patch+json");
-        MetadataPatch patch = MetadataPatch.parse(JsonBodies.read(request.body().read(), JsonNode.class));
+        MetadataPatch patch = MetadataPatch.parse(request.body().read());
         for (MetadataPatch.Change c : patch.changes()) {
             registry.setMachineMetadata(c.machineId(), c.key(), c.value());
             LOG.info("API: machine {} metadata {} {}", c.machineId(), c.key(), c.value() == null ? "removed" : "set to " + c.value());
         }
-        return ApiResponse.noContent(204);
+        return new ApiResponse(204, ApiJson.CONTENT_TYPE, ApiResponse.EMPTY);
     }
 }

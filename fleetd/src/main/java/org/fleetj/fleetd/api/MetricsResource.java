@@ -2,10 +2,12 @@ package org.fleetj.fleetd.api;
 
 import java.nio.charset.StandardCharsets;
 import org.fleetj.fleetd.metrics.FleetMetrics;
-import org.fleetj.fleetd.metrics.MetricsRegistry;
 
 /** {@code /metrics}: every fleetd metric in Prometheus text format. */
 final class MetricsResource implements Resource {
+    /** fleet's exact Content-Type for /metrics (Prometheus text format 0.0.4, no charset parameter). */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4";
+
     private final FleetMetrics metrics;
 
     MetricsResource(FleetMetrics metrics) {
@@ -15,6 +17,6 @@ final class MetricsResource implements Resource {
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
         if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
-        return new ApiResponse(200, MetricsRegistry.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        return new ApiResponse(200, CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,74 +1,60 @@
 package org.fleetj.fleetd.api;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * fleet's opaque {@code nextPageToken}: here a cursor (the sort key of the last entity sent, tagged with
- * the collection it belongs to), base64url-encoded. A cursor rather than an offset keeps pages correct
- * while units are added or removed between requests. Anything that does not decode to a cursor of the
- * same collection is refused with fleet's message.
+ * fleet's {@code nextPageToken}, in fleet's own format so that tokens made by fleet's clients (or by hand, as
+ * fleet's docs show) keep working: base64url (padded) of two little-endian unsigned 16-bit numbers, the page size
+ * ({@code token_limit}) and the 1-based page number. A page is an offset into the sorted collection, as in fleet.
+ * Refusals are 400s with fleet's reasons.
  */
 final class PageToken {
     static final String INVALID = "invalid value of nextPageToken query parameter";
-    private static final String VERSION = "1";
-    private static final char SEPARATOR = '\n';
+    static final String TOO_MANY = "too many values for page token";
 
     private PageToken() {
     }
 
-    static String encode(String collection, String lastKey) {
-        String raw = VERSION + SEPARATOR + collection + SEPARATOR + lastKey;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    static String encode(int limit, int page) {
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) limit).putShort((short) page);
+        return Base64.getUrlEncoder().encodeToString(b.array());
     }
 
-    /** The last key sent in the previous page of {@code collection}. */
-    static String decode(String collection, String token) throws ApiException {
-        if (token == null || token.isEmpty() || token.length() > 4096) throw ApiException.badRequest(INVALID);
+    /** The 1-based page a token names, checked against this server's page size. */
+    static int decode(String token, int limit) throws ApiException {
+        if (token.length() > 64) throw ApiException.badRequest(INVALID + ": too long");
+        if (token.length() % 4 != 0) {
+            throw ApiException.badRequest(INVALID + ": illegal base64 data at input byte " + (token.length() / 4 * 4));
+        }
         byte[] bytes;
         try {
             bytes = Base64.getUrlDecoder().decode(token);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(INVALID);
+            throw ApiException.badRequest(INVALID + ": illegal base64 data (" + e.getMessage() + ")");
         }
-        String raw;
-        try {
-            raw = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(INVALID);
-        }
-        String prefix = VERSION + SEPARATOR + collection + SEPARATOR;
-        if (!raw.startsWith(prefix) || raw.length() == prefix.length()) throw ApiException.badRequest(INVALID);
-        return raw.substring(prefix.length());
+        if (bytes.length == 0) throw ApiException.badRequest(INVALID + ": EOF (empty token)");
+        if (bytes.length < 4) throw ApiException.badRequest(INVALID + ": unexpected EOF (token shorter than 4 bytes)");
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int tokenLimit = Short.toUnsignedInt(b.getShort());
+        int page = Short.toUnsignedInt(b.getShort());
+        if (tokenLimit != limit) throw ApiException.badRequest(INVALID + ": token limit must be " + limit);
+        if (page == 0) throw ApiException.badRequest(INVALID + ": token page must be greater than zero");
+        return page;
     }
 
-    /**
-     * One page of {@code sorted} (ascending by {@code key}): the entities after the token's cursor (all
-     * when there is no token), at most {@code limit}, and the token for the next page when more remain.
-     */
-    static <T> Page<T> page(String collection, List<T> sorted, Function<T, String> key, String token, int limit) throws ApiException {
-        int from = 0;
-        if (token != null) {
-            String after = decode(collection, token);
-            int lo = 0;
-            int hi = sorted.size();
-            while (lo < hi) { // first index whose key is greater than the cursor
-                int mid = (lo + hi) >>> 1;
-                if (key.apply(sorted.get(mid)).compareTo(after) <= 0) lo = mid + 1; else hi = mid;
-            }
-            from = lo;
-        }
-        int to = Math.min(sorted.size(), from + limit);
-        List<T> items = new ArrayList<>(sorted.subList(from, to));
-        String next = to < sorted.size() && !items.isEmpty() ? encode(collection, key.apply(items.get(items.size() - 1))) : null;
+    /** One page of {@code sorted}: page 1 without a token; the token for the next page when more remain. */
+    static <T> Page<T> page(List<T> sorted, String token, int limit) throws ApiException {
+        int page = token == null ? 1 : decode(token, limit);
+        long from = (long) (page - 1) * limit;
+        if (from >= sorted.size()) return new Page<>(List.of(), null);
+        int to = (int) Math.min(sorted.size(), from + limit);
+        List<T> items = new ArrayList<>(sorted.subList((int) from, to));
+        String next = to < sorted.size() && page < 0xFFFF ? encode(limit, page + 1) : null;
         return new Page<>(items, next);
     }
 

@@ -2,16 +2,17 @@ package org.fleetj.fleetd.api;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.UnitState;
 
 /**
- * {@code /state}: a page of what the agents report, optionally filtered by {@code machineID} and
- * {@code unitName} (each may be repeated: any of the values matches; both filters must match).
+ * {@code /state}: a page of what the agents report, optionally filtered by {@code machineID} and {@code unitName}
+ * (as in fleet, only the first value of each counts, an empty value is no filter, and both must match), and
+ * {@code /state/<name>}: one unit's state (the first machine's, by machine id, for a global unit), 404 when no
+ * machine reports one. Only GET, as in fleet.
  */
 final class StateResource implements Resource {
     static final String COLLECTION = "state";
@@ -27,28 +28,37 @@ final class StateResource implements Resource {
 
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
-        if (!request.path().isEmpty()) throw ApiException.notFound("resource not found");
         if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
-        Set<String> machines = new HashSet<>(request.all("machineID"));
-        Set<String> units = new HashSet<>(request.all("unitName"));
+        return request.path().isEmpty() ? list(request) : one(request.path());
+    }
+
+    private ApiResponse one(String name) throws ApiException {
+        UnitState first = null;
+        for (UnitState s : registry.unitStates()) {
+            if (s.name().equals(name) && (first == null || s.machineId().compareTo(first.machineId()) < 0)) first = s;
+        }
+        if (first == null) throw ApiException.notFound("unit state does not exist");
+        return ApiResponse.json(200, view(first));
+    }
+
+    private ApiResponse list(ApiRequest request) throws ApiException {
+        Optional<String> machine = request.filter("machineID");
+        Optional<String> unit = request.filter("unitName");
+        String token = request.single("nextPageToken", PageToken.TOO_MANY).orElse(null);
         List<UnitState> states = new ArrayList<>();
         for (UnitState s : registry.unitStates()) {
-            if ((machines.isEmpty() || machines.contains(s.machineId())) && (units.isEmpty() || units.contains(s.name()))) {
+            if (machine.map(s.machineId()::equals).orElse(true) && unit.map(s.name()::equals).orElse(true)) {
                 states.add(s);
             }
         }
         states.sort(ORDER);
-        PageToken.Page<UnitState> page = PageToken.page(COLLECTION, states, StateResource::key,
-                request.single("nextPageToken").orElse(null), tokenLimit);
+        PageToken.Page<UnitState> page = PageToken.page(states, token, tokenLimit);
         List<ApiUnitState> out = new ArrayList<>(page.items().size());
-        for (UnitState s : page.items()) {
-            out.add(new ApiUnitState(s.name(), s.unitHash(), s.machineId(), s.loadState(), s.activeState(), s.subState()));
-        }
+        for (UnitState s : page.items()) out.add(view(s));
         return ApiResponse.json(200, new Pages.UnitStatePage(out, page.nextToken()));
     }
 
-    /** Sorts like {@link #ORDER}: NUL sorts before every character a unit name may hold. */
-    private static String key(UnitState s) {
-        return s.name() + '\u0000' + s.machineId();
+    private static ApiUnitState view(UnitState s) {
+        return new ApiUnitState(s.name(), s.unitHash(), s.machineId(), s.loadState(), s.activeState(), s.subState());
     }
 }

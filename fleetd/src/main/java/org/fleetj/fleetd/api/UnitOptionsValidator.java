@@ -22,8 +22,9 @@ final class UnitOptionsValidator {
         List<UnitOption> out = new ArrayList<>(options.size());
         for (int i = 0; i < options.size(); i++) {
             ApiUnitOption o = options.get(i);
-            String where = "option " + (i + 1);
-            if (o == null) throw ApiException.badRequest(where + " is null");
+            String where = "options[" + i + "]";
+            if (o == null) throw ApiException.badRequest(where + " is null; each option is an object with section, name and value");
+            // fleet stored an option without a section, which no unit file can hold: refused (README, "Where we differ")
             String section = require(where, "section", o.section());
             String name = require(where, "name", o.name());
             // fleet leaves empty values out of its JSON, so a missing value is the empty string

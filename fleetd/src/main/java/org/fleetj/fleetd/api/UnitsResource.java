@@ -10,6 +10,7 @@ import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.WriteOutcomeUnknownException;
 import org.fleetj.unit.InvalidUnitNameException;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
@@ -18,13 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /units} (GET: a page of units) and {@code /units/<name>} (GET, PUT, DELETE).
+ * {@code /units} (GET: a page of units) and {@code /units/<name>} (GET, PUT, DELETE), answering as fleet v1.0.
  *
- * <p>PUT, following fleet v1: a new unit needs {@code options} and {@code desiredState} (201; without
- * options 409 "unit does not exist and options field empty"). For an existing unit, a body without
- * options, or with the options it already has, sets the desired state (204). Options that differ from the
- * stored ones replace the unit file, keeping the job and its placement, and set the desired state (204):
- * that is what {@code fleetctl --replace} relies on. A name in the body must equal the one in the URL.
+ * <p>PUT, in fleet's order: exactly one Content-Type, application/json (415); the body decodes (400); the name is
+ * valid (400) and equals any name in the body (400). Then:
+ * <ul>
+ *   <li>a new unit needs options (409 "unit does not exist and options field empty"); without desiredState it is
+ *       created inactive; 201;</li>
+ *   <li>an existing unit given options whose hash differs is replaced: the unit file changes, the job and its
+ *       placement stay, the desired state is the one given or inactive, as fleet does; 201;</li>
+ *   <li>otherwise the desired state is set (204), and it is required (409 "must provide DesiredState to update
+ *       existing unit").</li>
+ * </ul>
+ * A template ({@code foo@.service}) cannot be loaded or launched (400 "cannot activate template"). An unknown
+ * desiredState is refused with 400 (fleet stored it and then could not read the unit back: see README, "Where we
+ * differ").
  */
 final class UnitsResource implements Resource {
     private static final Logger LOG = LoggerFactory.getLogger(UnitsResource.class);
@@ -41,12 +50,11 @@ final class UnitsResource implements Resource {
 
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
-        String rest = request.path();
-        if (rest.isEmpty()) {
+        String name = request.path();
+        if (name.isEmpty()) {
             if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
             return list(request);
         }
-        String name = validName(rest);
         return switch (request.method()) {
             case "GET" -> get(name);
             case "PUT" -> put(name, request);
@@ -56,54 +64,70 @@ final class UnitsResource implements Resource {
     }
 
     private ApiResponse list(ApiRequest request) throws ApiException {
-        Optional<String> token = request.single("nextPageToken");
+        Optional<String> token = request.single("nextPageToken", PageToken.TOO_MANY);
         List<Job> jobs = new ArrayList<>(registry.jobs());
         jobs.sort(Comparator.comparing(Job::name));
-        PageToken.Page<Job> page = PageToken.page(COLLECTION, jobs, Job::name, token.orElse(null), tokenLimit);
+        PageToken.Page<Job> page = PageToken.page(jobs, token.orElse(null), tokenLimit);
         UnitViews.StateIndex states = new UnitViews.StateIndex(registry.unitStates());
         List<ApiUnit> units = new ArrayList<>(page.items().size());
-        for (Job job : page.items()) units.add(views.view(job, states));
+        for (Job job : page.items()) units.add(views.listed(job, states));
         return ApiResponse.json(200, new Pages.UnitPage(units, page.nextToken()));
     }
 
+    /** A name that is not a valid unit name is simply not found, as in fleet (only PUT explains why it is invalid). */
     private ApiResponse get(String name) throws ApiException {
         Job job = registry.job(name).orElseThrow(() -> ApiException.notFound("unit does not exist"));
         return ApiResponse.json(200, views.view(job, new UnitViews.StateIndex(registry.unitStates())));
     }
 
     private ApiResponse delete(String name) throws ApiException {
-        if (!registry.destroyJob(name)) throw ApiException.notFound("unit does not exist");
+        boolean destroyed;
+        try {
+            destroyed = registry.destroyJob(name);
+        } catch (WriteOutcomeUnknownException e) {
+            // etcd did not confirm in time: read it back, so that a destroy that happened is answered as done
+            if (registry.job(name).isPresent()) throw e;
+            LOG.info("API: destroy of unit {} was not confirmed in time, but the unit is gone", name);
+            destroyed = true;
+        }
+        if (!destroyed) throw ApiException.notFound("unit does not exist");
         LOG.info("API: destroyed unit {}", name);
         return ApiResponse.noContent(204);
     }
 
     private ApiResponse put(String name, ApiRequest request) throws ApiException {
-        request.requireJson(ApiJson.CONTENT_TYPE);
+        request.requireJson();
         ApiUnit body = JsonBodies.read(request.body().read(), ApiUnit.class);
+        UnitName unitName = validName(name);
         if (body.name() != null && !body.name().isEmpty() && !body.name().equals(name)) {
             throw ApiException.badRequest(String.format("name in URL %s differs from unit name in request body %s",
                     GoQuote.q(name), GoQuote.q(body.name())));
         }
-        TargetState desired = desiredState(body.desiredState());
+        Optional<TargetState> given = desiredState(body.desiredState());
+        if (unitName.isTemplate() && given.isPresent() && given.get() != TargetState.INACTIVE) {
+            throw ApiException.badRequest("cannot activate template " + GoQuote.q(name));
+        }
         UnitFile unit = body.options().isEmpty() ? null : validUnit(name, body);
+        TargetState desired = given.orElse(TargetState.INACTIVE);
         // two rounds: a concurrent create or destroy between our read and our write moves us to the other path
         for (int attempt = 0; attempt < 2; attempt++) {
             Optional<Job> existing = registry.job(name);
             if (existing.isPresent()) {
-                if (unit == null || unit.hash().equals(existing.get().unit().hash())) {
-                    if (registry.setDesiredState(name, desired)) {
-                        LOG.info("API: unit {} desired state set to {}", name, desired);
-                        return ApiResponse.noContent(204);
+                if (unit != null && !unit.hash().equals(existing.get().unit().hash())) {
+                    try {
+                        registry.replaceJob(name, unit, desired);
+                        LOG.info("API: unit {} replaced with unit file {} (desired state {})", name, unit.hash().shortForm(), desired);
+                        return ApiResponse.noContent(201);
+                    } catch (NoSuchUnitException e) {
+                        continue;
                     }
-                    continue;
                 }
-                try {
-                    registry.replaceJob(name, unit, desired);
-                    LOG.info("API: unit {} replaced with unit file {} (desired state {})", name, unit.hash().shortForm(), desired);
+                if (given.isEmpty()) throw new ApiException(409, "must provide DesiredState to update existing unit");
+                if (setDesiredState(name, desired)) {
+                    LOG.info("API: unit {} desired state set to {}", name, desired);
                     return ApiResponse.noContent(204);
-                } catch (NoSuchUnitException e) {
-                    continue;
                 }
+                continue;
             }
             if (unit == null) throw new ApiException(409, "unit does not exist and options field empty");
             try {
@@ -117,12 +141,21 @@ final class UnitsResource implements Resource {
         throw new ApiException(409, "unit " + GoQuote.q(name) + " was changed concurrently; retry the request");
     }
 
-    private static TargetState desiredState(String wire) throws ApiException {
-        if (wire == null || wire.isEmpty()) {
-            throw ApiException.badRequest("desiredState is required: one of inactive, loaded, launched");
-        }
+    /** Sets the desired state; a write etcd did not confirm in time is read back, and answered as done if it was. */
+    private boolean setDesiredState(String name, TargetState desired) {
         try {
-            return TargetState.fromWire(wire);
+            return registry.setDesiredState(name, desired);
+        } catch (WriteOutcomeUnknownException e) {
+            if (registry.job(name).map(j -> j.desiredState() == desired).orElse(false)) return true;
+            throw e;
+        }
+    }
+
+    /** Empty when not given; fleet's three words otherwise (400 naming the value). */
+    private static Optional<TargetState> desiredState(String wire) throws ApiException {
+        if (wire == null || wire.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(TargetState.fromWire(wire));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid desiredState " + GoQuote.q(wire) + ": must be one of inactive, loaded, launched");
         }
@@ -134,9 +167,9 @@ final class UnitsResource implements Resource {
         return unit;
     }
 
-    static String validName(String name) throws ApiException {
+    static UnitName validName(String name) throws ApiException {
         try {
-            return UnitName.of(name).full();
+            return UnitName.of(name);
         } catch (InvalidUnitNameException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -66,6 +66,13 @@ public final class ConfigLoader {
         d.put("stop_on_disconnect_after", "");
         d.put("machine_id_file", "/etc/machine-id");
         d.put("dbus_address", "");
+        // placement beyond fleet (PlacementConfig)
+        d.put("capacity_cpu", "");
+        d.put("capacity_memory", "");
+        d.put("reserved_cpu", "0.1");
+        d.put("reserved_memory", "256M");
+        d.put("placement_ranking", "spread");
+        d.put("drain_batch_size", "3");
         return d;
     }
 
@@ -319,6 +326,9 @@ public final class ConfigLoader {
                 stop.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ConfigValues.goDuration("stop_on_disconnect_after", stop)),
                 Path.of(ConfigValues.unquote(r.get("machine_id_file"))),
                 ConfigValues.optionalString(r.get("dbus_address")),
+                PlacementConfig.parse(ConfigValues.unquote(r.get("capacity_cpu")), ConfigValues.unquote(r.get("capacity_memory")),
+                        ConfigValues.unquote(r.get("reserved_cpu")), ConfigValues.unquote(r.get("reserved_memory")),
+                        ConfigValues.unquote(r.get("placement_ranking")), r.get("drain_batch_size")),
                 access);
     }
 }

@@ -39,6 +39,7 @@ public record FleetConfig(
         Optional<Duration> stopOnDisconnectAfter,
         Path machineIdFile,
         Optional<String> dbusAddress,
+        PlacementConfig placement,
         AccessConfig access) {
 
     public FleetConfig {
@@ -56,6 +57,7 @@ public record FleetConfig(
                 + " units_directory=" + unitsDirectory + " disable_engine=" + disableEngine + " systemd_user=" + systemdUser
                 + " api_socket=" + apiSocket + " listen=" + listen + " " + access
                 + " etcd_username=" + etcdUsername.orElse("-") + " etcd_password=" + (etcdPassword.isPresent() ? "(set)" : "-")
-                + " stop_on_disconnect_after=" + stopOnDisconnectAfter.map(d -> d.toMillis() + "ms").orElse("never");
+                + " stop_on_disconnect_after=" + stopOnDisconnectAfter.map(d -> d.toMillis() + "ms").orElse("never")
+                + placement.describe();
     }
 }

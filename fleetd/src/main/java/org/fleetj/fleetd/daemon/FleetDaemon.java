@@ -16,15 +16,19 @@ import org.fleetj.fleetd.api.SocketActivation;
 import org.fleetj.fleetd.config.FleetConfig;
 import org.fleetj.fleetd.engine.Engine;
 import org.fleetj.fleetd.engine.EngineReconciler;
+import org.fleetj.fleetd.machine.CapacityDetector;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 import org.fleetj.fleetd.systemd.SystemdException;
 import org.fleetj.fleetd.systemd.SystemdManager;
 import org.fleetj.registry.DuplicateMachineException;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.support.Backoff;
 import org.fleetj.scheduler.Scheduler;
+import org.fleetj.scheduler.SchedulerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +46,8 @@ public final class FleetDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetDaemon.class);
     /** How often the agent re-reads everything without an event: a safety net, not the way work arrives. */
     static final Duration AGENT_SAFETY_INTERVAL = Duration.ofSeconds(30);
-    private static final Duration JOIN_RETRY_MIN = Duration.ofMillis(250);
-    private static final Duration JOIN_RETRY_MAX = Duration.ofSeconds(5);
+    private static final Duration JOIN_RETRY_FIRST = Duration.ofMillis(250);
+    private static final Duration JOIN_RETRY_CAP = Duration.ofSeconds(5);
 
     private final MachineIdentity identity;
     private final RegistryOpener registryOpener;
@@ -51,11 +55,12 @@ public final class FleetDaemon implements AutoCloseable {
     private final FleetMetrics metrics = new FleetMetrics();
     private volatile FleetConfig config;
     private volatile boolean closing;
-    private Registry registry;
+    // written once by start(); read by close() and signal handlers on other threads
+    private volatile Registry registry;
     private ApiServer api;
     private SystemdManager systemd;
-    private MachinePresence presence;
-    private Agent agent;
+    private volatile MachinePresence presence;
+    private volatile Agent agent;
     private Engine engine;
     private String publicIp;
 
@@ -138,11 +143,12 @@ public final class FleetDaemon implements AutoCloseable {
             log.info("engine disabled on this machine (disable_engine=true): it never runs for leader");
         } else {
             engine = new Engine(registry, identity.machineId(), c.engineReconcileInterval(),
-                    new EngineReconciler(registry, Scheduler.leastLoaded(), MetricsStats.engine(metrics), machineLossGrace(c.agentTtl())));
+                    new EngineReconciler(registry, Scheduler.of(new SchedulerSettings(c.placement().ranking(), c.placement().drainMovesPerPass())),
+                            MetricsStats.engine(metrics), machineLossGrace(c.agentTtl())));
             engine.start();
         }
-        log.info("fleetd ready: machine {} ({}) publicIP={} metadata={}", shortId(), identity.hostname(),
-                publicIp.isEmpty() ? "-" : publicIp, new TreeMap<>(c.metadata()));
+        log.info("fleetd ready: machine {} ({}) publicIP={} metadata={} capacity for units: {}", shortId(), identity.hostname(),
+                publicIp.isEmpty() ? "-" : publicIp, new TreeMap<>(c.metadata()), self.capacity());
     }
 
     /**
@@ -165,11 +171,13 @@ public final class FleetDaemon implements AutoCloseable {
     }
 
     private MachineState machineState(FleetConfig c, String ip) {
-        return new MachineState(identity.machineId(), ip, c.metadata(), Version.VERSION, OpsExtension.advertisedUrl(c, api, ip));
+        return new MachineState(identity.machineId(), ip, c.metadata(), Version.VERSION,
+                new CapacityDetector().capacity(c.placement()), MachineAvailability.SCHEDULABLE,
+                OpsExtension.advertisedUrl(c, api, ip));
     }
 
     private MachinePresence joinWithRetry(MachineState self, Duration ttl) throws FleetdStartException {
-        Duration delay = JOIN_RETRY_MIN;
+        Backoff backoff = new Backoff(JOIN_RETRY_FIRST, JOIN_RETRY_CAP);
         long since = System.nanoTime();
         boolean warned = false;
         while (!closing) {
@@ -189,8 +197,7 @@ public final class FleetDaemon implements AutoCloseable {
                     log.debug("join retry failed: {}", e.getMessage());
                 }
             }
-            sleep(delay);
-            delay = delay.multipliedBy(2).compareTo(JOIN_RETRY_MAX) > 0 ? JOIN_RETRY_MAX : delay.multipliedBy(2);
+            sleep(backoff.next());
         }
         return null;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fleetj.fleetd.machine.SnapshotMachines;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachineState;
@@ -41,11 +42,13 @@ public final class EngineReconciler {
     private final Scheduler scheduler;
     private final EngineStats stats;
     private final RequirementsCache requirements = new RequirementsCache();
+    private final WaitReasons waitReasons;
     /** Last reason logged per unplaced unit, so a unit that cannot be placed is reported once, not every pass. */
     private final Map<String, String> reportedUnplaced = new HashMap<>();
     private final Set<String> reportedInvalid = new HashSet<>();
 
     private final MachineLossGrace lossGrace;
+    private final FailureRecovery failureRecovery;
     /** Machines reported as waiting for, so the log says it once per disappearance. */
     private final Set<String> reportedWaiting = new HashSet<>();
 
@@ -67,6 +70,8 @@ public final class EngineReconciler {
         this.scheduler = scheduler;
         this.stats = stats;
         this.lossGrace = new MachineLossGrace(machineLossGrace, nanoClock);
+        this.waitReasons = new WaitReasons(registry);
+        this.failureRecovery = new FailureRecovery(registry, scheduler, java.time.Clock.systemUTC());
     }
 
     /** When a pass must run even without an event: a missing machine's grace period ends. */
@@ -80,6 +85,7 @@ public final class EngineReconciler {
         stats.leaderStarted();
         reportedUnplaced.clear();
         reportedInvalid.clear();
+        waitReasons.leaderStarted();
     }
 
     /** Runs one pass; returns the changes written (empty when the cluster was already right). */
@@ -88,6 +94,8 @@ public final class EngineReconciler {
         try {
             List<ScheduleChange> changes = decide();
             apply(leadership, changes);
+            waitReasons.publish();
+            failureRecovery.commit(leadership);
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
@@ -125,10 +133,11 @@ public final class EngineReconciler {
 
         List<Machine> snapshotMachines = new ArrayList<>(machines.size());
         for (MachineState m : machines) {
-            snapshotMachines.add(new Machine(m.id(), m.publicIp(), m.metadata()));
+            snapshotMachines.add(SnapshotMachines.of(m));
         }
         Plan plan = scheduler.plan(ClusterSnapshot.of(snapshotMachines, specs));
         reportUnplaced(plan.unplaced());
+        waitReasons.observe(plan.unplaced());
         Set<String> live = new HashSet<>();
         machines.forEach(m -> live.add(m.id()));
         Set<String> waiting = lossGrace.observe(live, nonEmpty(schedule));
@@ -168,7 +177,7 @@ public final class EngineReconciler {
                 }
             }
         }
-        return changes;
+        return failureRecovery.review(new FailureRecovery.Pass(jobsByName, specs, snapshotMachines, schedule), changes);
     }
 
     /**

@@ -24,9 +24,6 @@ import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.Subscription;
 import org.fleetj.registry.UnitState;
-import org.fleetj.unit.UnitOption;
-import org.fleetj.unit.UnitParseException;
-import org.fleetj.unit.XFleet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +126,7 @@ final class ClusterView implements AutoCloseable {
         Map<String, Object> view = new LinkedHashMap<>();
         try {
             view.put("machines", machines(registry.machines()));
-            view.put("units", units(registry.jobs(), registry.unitStates()));
+            view.put("units", units(registry.jobs(), registry.unitStates(), registry.waitReasons()));
             view.put("engineLeader", registry.engineLeader().orElse(""));
             view.put("registry", "ok");
         } catch (RegistryException e) {
@@ -158,12 +155,15 @@ final class ClusterView implements AutoCloseable {
             e.put("metadata", m.metadata());
             e.put("version", m.version());
             e.put("apiUrl", m.apiUrl());
+            e.put("cpuMillis", m.capacity().cpuMillis());
+            e.put("memoryBytes", m.capacity().memoryBytes());
+            e.put("availability", m.availability().wireName());
             out.add(e);
         }
         return out;
     }
 
-    private List<Map<String, Object>> units(List<Job> jobs, List<UnitState> states) {
+    private List<Map<String, Object>> units(List<Job> jobs, List<UnitState> states, Map<String, String> waitReasons) {
         UnitViews.StateIndex index = new UnitViews.StateIndex(states);
         Map<String, List<Map<String, Object>>> byUnit = new LinkedHashMap<>();
         for (UnitState s : states) {
@@ -185,7 +185,7 @@ final class ClusterView implements AutoCloseable {
             e.put("machineID", u.machineID() == null ? "" : u.machineID());
             e.put("global", views.isGlobal(job));
             e.put("hash", job.unitHash());
-            e.put("waiting", waitingReason(job, u));
+            e.put("waiting", waitingReason(job, u, waitReasons.get(job.name())));
             e.put("systemd", byUnit.getOrDefault(job.name(), List.of()));
             out.add(e);
         }
@@ -193,21 +193,14 @@ final class ClusterView implements AutoCloseable {
     }
 
     /**
-     * Why a unit that should run is not placed, as far as this view can tell from the registry: the engine's
-     * own decision is not recorded there, so the reason names the unit's placement rules for the operator.
+     * Why a unit that should run has no machine: the engine's own reason when it recorded one (the same the
+     * placement API and {@code fleetctl status} show), else what can be told without it.
      */
-    private String waitingReason(Job job, ApiUnit u) {
+    private String waitingReason(Job job, ApiUnit u, String engineReason) {
         if (views.isGlobal(job) || u.machineID() != null || job.desiredState().wireName().equals("inactive")) return "";
+        if (engineReason != null && !engineReason.isEmpty()) return engineReason;
         if (job.name().contains("@.")) return "a template is never scheduled; start an instance of it";
-        try {
-            XFleet.from(job.unit(), job.name());
-        } catch (UnitParseException e) {
-            return "not scheduled: its [X-Fleet] section is invalid: " + e.getMessage();
-        }
-        List<String> rules = new ArrayList<>();
-        for (UnitOption o : job.unit().options()) if (o.section().equals("X-Fleet")) rules.add(o.name() + "=" + o.value());
-        return rules.isEmpty() ? "not scheduled yet: waiting for the engine to place it on a machine"
-                : "not scheduled yet: waiting for a machine that satisfies " + String.join(", ", rules);
+        return "not scheduled yet: waiting for the engine to place it on a machine";
     }
 
     private static void send(Response response, Callback callback, long version, byte[] content) {

@@ -20,10 +20,10 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.fleetj.api.ApiUnits;
 import org.fleetj.fleetd.access.Caller;
 import org.fleetj.fleetd.access.Role;
 import org.fleetj.fleetd.api.ApiJson;
-import org.fleetj.fleetd.api.GlobalUnits;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
@@ -180,7 +180,7 @@ public final class OpsHandler extends Handler.Wrapper {
             if (matches.size() > 1) throw new OpsException(400, "machine " + q.machine().get() + " is ambiguous: " + matches.size() + " machines start with it");
             return matches.get(0);
         }
-        if (GlobalUnits.isGlobal(job.unit(), job.name())) {
+        if (ApiUnits.isGlobal(job.name(), ApiUnits.toOptions(job.unit()))) {
             throw new OpsException(400, "unit " + q.unit() + " is global (it runs on every matching machine): name one with machine=ID");
         }
         String id = job.targetMachine().orElseThrow(() -> new OpsException(409, "unit " + q.unit() + " is not scheduled to any machine"));

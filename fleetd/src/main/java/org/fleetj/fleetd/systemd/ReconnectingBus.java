@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.fleetj.registry.support.Backoff;
 import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
@@ -34,8 +35,7 @@ final class ReconnectingBus implements AutoCloseable {
     private static final int CONNECT_RETRY_MS = 1000;
 
     private final BusTarget target;
-    private final Duration initialDelay;
-    private final Duration maxDelay;
+    private final Backoff backoff;
     private final SessionSetup setup;
     private final Consumer<BusConnectionEvent> events;
     private final ScheduledExecutorService reconnector;
@@ -49,8 +49,7 @@ final class ReconnectingBus implements AutoCloseable {
     ReconnectingBus(BusTarget target, Duration initialDelay, Duration maxDelay, SessionSetup setup,
                     Consumer<BusConnectionEvent> events) {
         this.target = Objects.requireNonNull(target, "target");
-        this.initialDelay = initialDelay;
-        this.maxDelay = maxDelay;
+        this.backoff = new Backoff(initialDelay, maxDelay);
         this.setup = setup;
         this.events = events;
         this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -149,18 +148,19 @@ final class ReconnectingBus implements AutoCloseable {
         LOG.warn("lost the connection to systemd over the {}: {}; reconnecting", target.describe(), causeText(cause));
         emit(BusConnectionEvent.Kind.LOST, causeText(cause));
         reconnector.execute(() -> closeQuietly(old));
-        scheduleAttempt(initialDelay, 1);
+        backoff.reset();
+        scheduleAttempt(backoff.next(), 1);
     }
 
     private void scheduleAttempt(Duration delay, int attempt) {
         try {
-            reconnector.schedule(() -> attempt(delay, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+            reconnector.schedule(() -> attempt(attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed meanwhile
         }
     }
 
-    private void attempt(Duration delay, int attempt) {
+    private void attempt(int attempt) {
         synchronized (lock) {
             if (closed) {
                 return;
@@ -170,7 +170,7 @@ final class ReconnectingBus implements AutoCloseable {
         try {
             c = connectAndPrepare();
         } catch (DBusException | RuntimeException e) {
-            Duration next = delay.multipliedBy(2).compareTo(maxDelay) > 0 ? maxDelay : delay.multipliedBy(2);
+            Duration next = backoff.next();
             if (attempt == 1 || attempt % 10 == 0) {
                 LOG.warn("reconnect to systemd over the {} failed (attempt {}): {}; next in {} ms",
                         target.describe(), attempt, causeText(e), next.toMillis());

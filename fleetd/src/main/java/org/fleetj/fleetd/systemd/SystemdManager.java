@@ -77,7 +77,7 @@ public interface SystemdManager extends AutoCloseable {
 
     /**
      * Delivers the new status of a watched unit whenever its load/active/sub state changes, driven by
-     * systemd's signals (PropertiesChanged on the unit, JobRemoved, UnitNew, UnitRemoved, Reloading) —
+     * systemd's signals (PropertiesChanged on the unit, JobRemoved, UnitNew, Reloading) —
      * never by polling every unit. Each change is delivered once, in order, on one thread; a listener
      * must not block for long. After the bus connection is re-established, every watched unit is
      * re-read and delivered if it changed meanwhile.

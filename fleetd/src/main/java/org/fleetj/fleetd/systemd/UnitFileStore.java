@@ -43,7 +43,8 @@ public final class UnitFileStore {
             throw new IllegalArgumentException("units directory must be an absolute path: " + systemdDirectory);
         }
         this.systemdDirectory = systemdDirectory.normalize();
-        this.writeDirectory = hostRoot.resolve(systemdDirectory.getRoot().relativize(this.systemdDirectory));
+        Path root = Objects.requireNonNull(this.systemdDirectory.getRoot(), "an absolute path has a root");
+        this.writeDirectory = hostRoot.resolve(root.relativize(this.systemdDirectory));
     }
 
     public Path systemdDirectory() {
@@ -73,7 +74,9 @@ public final class UnitFileStore {
         Path target = writePath(name);
         try {
             createDirectory();
-            Path tmp = Files.createTempFile(writeDirectory, "." + name + ".", ".tmp");
+            // the temporary name must not grow with the unit's: ".<255-character name>.<random>.tmp" is over the
+            // file system's 255-byte limit, and a unit systemd accepts could then never be written
+            Path tmp = Files.createTempFile(writeDirectory, ".fleet-", ".tmp");
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -119,7 +122,7 @@ public final class UnitFileStore {
         if (!Files.isDirectory(writeDirectory)) return out;
         try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(writeDirectory)) {
             for (Path p : dir) {
-                String name = p.getFileName().toString();
+                String name = String.valueOf(p.getFileName()); // never null for a directory entry
                 if (name.startsWith(".") || !Files.isRegularFile(p) || !org.fleetj.unit.UnitName.isValid(name)) continue;
                 String text;
                 try {

@@ -41,6 +41,7 @@ final class UnitStatusTracker implements AutoCloseable {
     private boolean closed;
     // only touched by the worker thread
     private final Map<String, SystemdUnitStatus> lastDelivered = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
     private final Thread worker;
 
     UnitStatusTracker(StatusReader reader, String threadName) {
@@ -83,7 +84,19 @@ final class UnitStatusTracker implements AutoCloseable {
         }
     }
 
-    /** A hint about a unit by name (JobRemoved, UnitNew, UnitRemoved); ignored unless watched. */
+    /**
+     * systemd loaded a unit into memory (UnitNew). Only news when we last saw it not loaded (its file just
+     * appeared): a unit that was loaded is loaded again with the same states, and re-reading it would load it
+     * once more. Ignored unless watched.
+     */
+    void hintLoadedIntoMemory(String name) {
+        SystemdUnitStatus last = lastDelivered.get(name);
+        if (last == null || !"loaded".equals(last.loadState())) {
+            hintName(name);
+        }
+    }
+
+    /** A hint about a unit by name (JobRemoved); ignored unless watched. */
     void hintName(String name) {
         synchronized (lock) {
             if (watched.contains(name) && dirty.add(name)) {
@@ -111,6 +124,11 @@ final class UnitStatusTracker implements AutoCloseable {
         }
     }
 
+    /** How many reads the worker made since it started (tests check that nothing makes it spin). */
+    long reads() {
+        return reads.get();
+    }
+
     private void run() {
         while (true) {
             List<String> batch;
@@ -129,6 +147,7 @@ final class UnitStatusTracker implements AutoCloseable {
                 dirty.clear();
             }
             try {
+                reads.incrementAndGet();
                 deliverChanges(reader.read(batch));
             } catch (SystemdUnavailableException e) {
                 // the bus is down; the reconnect calls hintAll() once it is back

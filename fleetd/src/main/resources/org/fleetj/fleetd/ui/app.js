@@ -72,12 +72,22 @@ function render() {
   machines.replaceChildren(...c.machines.map((m) => el('tr', { 'data-machine': m.id },
     el('td', { class: 'id', title: m.id }, short(m.id)), el('td', {}, m.primaryIP || '-'),
     el('td', {}, ...Object.entries(m.metadata).map(([k, v]) => el('span', { class: 'meta' }, k + '=' + v))),
+    el('td', { class: 'capacity' }, capacity(m)),
+    el('td', { class: 'availability' }, m.availability || 'schedulable'),
     el('td', { class: 'id' }, m.apiUrl || '-'))));
   $('#machine-count').textContent = '(' + c.machines.length + ')';
   const units = $('#units tbody');
   units.replaceChildren(...c.units.map(unitRow));
   $('#unit-count').textContent = '(' + c.units.length + ')';
   if (state.selected && !c.units.some((u) => u.name === state.selected)) closeDetail();
+}
+
+// what the machine offers units, as it announced it (nothing when it states no capacity)
+function capacity(m) {
+  const parts = [];
+  if (m.cpuMillis) parts.push((m.cpuMillis / 1000).toFixed(m.cpuMillis % 1000 ? 1 : 0) + ' CPU');
+  if (m.memoryBytes) parts.push(Math.round(m.memoryBytes / 1048576) + ' MiB');
+  return parts.length ? parts.join(', ') : '-';
 }
 
 function unitRow(u) {

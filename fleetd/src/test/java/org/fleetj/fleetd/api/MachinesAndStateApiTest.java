@@ -60,8 +60,8 @@ class MachinesAndStateApiTest {
     void patchAddsReplacesAndRemovesMetadata() throws Exception {
         api.join(M1, "10.0.0.1", Map.of("role", "web"));
         RawHttp.Response add = http.patch("/fleet/v1/machines",
-                "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/disk\",\"value\":\"ssd\"},"
-                        + "{\"op\":\"replace\",\"path\":\"/" + M1 + "/metadata/role\",\"value\":\"db\"}]");
+                "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/disk\",\"value\":{\"value\":\"ssd\"}},"
+                        + "{\"op\":\"replace\",\"path\":\"/" + M1 + "/metadata/role\",\"value\":{\"value\":\"db\"}}]");
         assertEquals(204, add.status(), new String(add.body()));
         JsonNode m = json(http.get("/fleet/v1/machines")).get("machines").get(0).get("metadata");
         assertEquals("ssd", m.get("disk").asText());
@@ -76,26 +76,33 @@ class MachinesAndStateApiTest {
     @Test
     void badPatchesAre400AndChangeNothing() throws Exception {
         api.join(M1, "10.0.0.1", Map.of("role", "web"));
-        assertError(http.patch("/fleet/v1/machines", "{\"op\":\"add\"}"), 400, "JSON Patch array");
-        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"move\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":\"b\"}]"),
-                400, "unsupported op");
-        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/labels/a\",\"value\":\"b\"}]"),
-                400, "/<machineID>/metadata/<key>");
-        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\"}]"), 400, "value is missing");
-        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":7}]"),
+        // fleet v1.0's format: an array of {"op", "path", "value": {"value": ...}}
+        assertError(http.patch("/fleet/v1/machines", "{\"op\":\"add\"}"), 400, "an array expected");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"move\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":{\"value\":\"b\"}}]"),
+                400, "invalid op: expect add, remove, or replace");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/labels/a\",\"value\":{\"value\":\"b\"}}]"),
+                400, "machine metadata path invalid");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a b\",\"value\":{\"value\":\"b\"}}]"),
+                400, "machine metadata path invalid");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\"}]"), 400,
+                "invalid value: add and replace require a value");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":\"b\"}]"),
+                400, "unable to decode body: [0].value has the wrong type (an object expected)");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":{\"value\":7}}]"),
                 400, "must be a string");
         // validated as a whole: a good first operation is not applied when the second is bad
-        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":\"b\"},"
-                + "{\"op\":\"nope\",\"path\":\"/" + M1 + "/metadata/c\",\"value\":\"d\"}]"), 400, "operation 2");
+        assertError(http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/a\",\"value\":{\"value\":\"b\"}},"
+                + "{\"op\":\"nope\",\"path\":\"/" + M1 + "/metadata/c\",\"value\":{\"value\":\"d\"}}]"), 400, "operation 2");
         assertEquals(Map.of("role", "web"), api.registry.machines().get(0).metadata());
-        assertError(http.send("PATCH", "/fleet/v1/machines", "text/plain", "[]".getBytes()), 415, "");
+        // as fleet, the body is read whatever its Content-Type
+        assertEquals(204, http.send("PATCH", "/fleet/v1/machines", "text/plain", "[]".getBytes()).status());
         assertError(http.put("/fleet/v1/machines", "[]"), 405, "only GET and PATCH");
     }
 
     @Test
     void dynamicMetadataOutlivesTheMachineLeavingAndRejoining() throws Exception {
         MachinePresence p = api.join(M1, "10.0.0.1", Map.of());
-        assertEquals(204, http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/rack\",\"value\":\"r7\"}]").status());
+        assertEquals(204, http.patch("/fleet/v1/machines", "[{\"op\":\"add\",\"path\":\"/" + M1 + "/metadata/rack\",\"value\":{\"value\":\"r7\"}}]").status());
         p.close();
         assertEquals("{}", new String(http.get("/fleet/v1/machines").body()), "a machine that left is not listed");
         api.join(M1, "10.0.0.1", Map.of());
@@ -118,6 +125,18 @@ class MachinesAndStateApiTest {
         assertEquals(f.hash().hex(), one.get(0).get("hash").asText());
         assertEquals(2, json(http.get("/fleet/v1/state?unitName=g.service")).get("states").size());
         assertEquals("{}", new String(http.get("/fleet/v1/state?unitName=other.service").body()));
+        // as in fleet: an empty filter is no filter; of a repeated one only the first value counts
+        assertEquals(2, json(http.get("/fleet/v1/state?machineID=")).get("states").size());
+        JsonNode first = json(http.get("/fleet/v1/state?machineID=" + M1 + "&machineID=" + M2)).get("states");
+        assertEquals(1, first.size());
+        assertEquals(M1, first.get(0).get("machineID").asText());
+        // one unit's state (fleetctl start polls it); for a global unit the first machine's, by id
+        RawHttp.Response item = http.get("/fleet/v1/state/g.service");
+        assertEquals(200, item.status(), new String(item.body()));
+        assertEquals(M1.compareTo(M2) < 0 ? M1 : M2, json(item).get("machineID").asText());
+        assertEquals("g.service", json(item).get("name").asText());
+        assertError(http.get("/fleet/v1/state/other.service"), 404, "unit state does not exist");
+        assertError(http.send("DELETE", "/fleet/v1/state/g.service", null, null), 405, "only GET supported against this resource");
     }
 
     @Test
@@ -140,6 +159,9 @@ class MachinesAndStateApiTest {
         assertEquals(seen.stream().sorted().toList(), seen, "pages are in id order with nothing repeated");
 
         assertError(http.get("/fleet/v1/machines?nextPageToken=garbage"), 400, "invalid value of nextPageToken query parameter");
+        assertError(http.get("/fleet/v1/units?nextPageToken=MgABAA=="), 400, "token limit must be");
+        assertError(http.get("/fleet/v1/units?nextPageToken=ZAAAAA=="), 400, "token page must be greater than zero");
+        assertError(http.get("/fleet/v1/state?nextPageToken=ZAABAA==&nextPageToken=ZAABAA=="), 400, "too many values for page token");
         assertError(http.get("/fleet/v1/state?nextPageToken=%00%01"), 400, "invalid value of nextPageToken query parameter");
         assertError(http.get("/fleet/v1/units?nextPageToken=eyJmb28iOjF9"), 400, "invalid value of nextPageToken query parameter");
     }

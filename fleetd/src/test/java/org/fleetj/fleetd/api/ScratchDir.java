@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Scratch directories under /var/tmp (never /tmp: harness gotcha 1), short enough for unix socket paths. */
+/** Scratch directories under /var/tmp (never /tmp: docs/local-cluster.md, "Lessons"), short enough for unix socket paths. */
 final class ScratchDir implements AutoCloseable {
     final Path path;
 

@@ -125,8 +125,8 @@ class UnitsApiTest {
                 "{\"name\":\"hello.service\",\"desiredState\":\"launched\",\"options\":" + HELLO_OPTIONS + "}").status());
         assertEquals(TargetState.LAUNCHED, api.registry.job("hello.service").orElseThrow().desiredState());
         assertEquals("524c78430e3344e72e932522ab019c53b09e58ed", api.registry.job("hello.service").orElseThrow().unitHash());
-        // different options: the file is replaced (fleetctl --replace), desired state as given
-        assertEquals(204, http.put("/fleet/v1/units/hello.service",
+        // different options: the file is replaced (fleetctl --replace), desired state as given; 201 as fleet answers
+        assertEquals(201, http.put("/fleet/v1/units/hello.service",
                 "{\"desiredState\":\"loaded\",\"options\":[{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/sleep 1\"}]}").status());
         Job replaced = api.registry.job("hello.service").orElseThrow();
         assertEquals("/bin/sleep 1", replaced.unit().values("Service", "ExecStart").get(0));
@@ -156,13 +156,33 @@ class UnitsApiTest {
     }
 
     @Test
-    void desiredStateIsRequiredAndChecked() throws Exception {
+    void desiredStateIsCheckedAndDefaultsToInactiveOnCreateAsInFleet() throws Exception {
         assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"running\",\"options\":" + HELLO_OPTIONS + "}"),
                 400, "invalid desiredState \"running\": must be one of inactive, loaded, launched");
-        assertError(http.put("/fleet/v1/units/a.service", "{\"options\":" + HELLO_OPTIONS + "}"),
-                400, "desiredState is required: one of inactive, loaded, launched");
-        assertEquals(400, http.put("/fleet/v1/units/a.service", "{\"desiredState\":5,\"options\":" + HELLO_OPTIONS + "}").status());
+        assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":5,\"options\":" + HELLO_OPTIONS + "}"),
+                400, "unable to decode body: desiredState must be a string, not a number");
         assertFalse(api.registry.job("a.service").isPresent());
+        // fleet's own fleetctl creates a unit with options and no desiredState: created inactive
+        assertEquals(201, http.put("/fleet/v1/units/a.service", "{\"options\":" + HELLO_OPTIONS + "}").status());
+        assertEquals(TargetState.INACTIVE, api.registry.job("a.service").orElseThrow().desiredState());
+        // an existing unit: the desired state is required
+        assertError(http.put("/fleet/v1/units/a.service", "{\"options\":" + HELLO_OPTIONS + "}"),
+                409, "must provide DesiredState to update existing unit");
+        assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"\"}"),
+                409, "must provide DesiredState to update existing unit");
+        // capitalised field names, as Go's decoder matches them
+        assertEquals(204, http.put("/fleet/v1/units/a.service", "{\"Name\":\"a.service\",\"DesiredState\":\"loaded\"}").status());
+        assertEquals(TargetState.LOADED, api.registry.job("a.service").orElseThrow().desiredState());
+    }
+
+    @Test
+    void aTemplateCannotBeActivated() throws Exception {
+        assertError(http.put("/fleet/v1/units/t@.service", "{\"desiredState\":\"launched\",\"options\":" + HELLO_OPTIONS + "}"),
+                400, "cannot activate template \"t@.service\"");
+        assertFalse(api.registry.job("t@.service").isPresent());
+        assertEquals(201, http.put("/fleet/v1/units/t@.service", "{\"options\":" + HELLO_OPTIONS + "}").status());
+        assertError(http.put("/fleet/v1/units/t@.service", "{\"desiredState\":\"loaded\"}"), 400, "cannot activate template \"t@.service\"");
+        assertEquals(204, http.put("/fleet/v1/units/t@.service", "{\"desiredState\":\"inactive\"}").status());
     }
 
     @Test
@@ -227,14 +247,14 @@ class UnitsApiTest {
     @Test
     void badUnitOptionValuesAreRefusedWithTheReason() throws Exception {
         assertError(put("a.service", "{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/echo \\u0000x\"}"),
-                400, "option 1 (\"Service\" \"ExecStart\"): value contains a NUL character at position 11");
+                400, "options[0] (\"Service\" \"ExecStart\"): value contains a NUL character at position 11");
         assertError(put("a.service", "{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"a\\nb\"}"),
-                400, "option 1 (\"Service\" \"ExecStart\"): value contains control character \\x0a at position 2");
-        assertError(put("a.service", "{\"section\":\"Service\",\"value\":\"x\"}"), 400, "option 1: name is missing or empty");
+                400, "options[0] (\"Service\" \"ExecStart\"): value contains control character \\x0a at position 2");
+        assertError(put("a.service", "{\"section\":\"Service\",\"value\":\"x\"}"), 400, "options[0]: name is missing or empty");
         assertError(put("a.service", "{\"section\":\"Ser]vice\",\"name\":\"A\",\"value\":\"x\"}"),
-                400, "option 1 (\"Ser]vice\" \"A\"): section must not contain '[' or ']'");
+                400, "options[0] (\"Ser]vice\" \"A\"): section must not contain '[' or ']'");
         assertError(put("a.service", "{\"section\":\"Service\",\"name\":\"A=B\",\"value\":\"x\"}"),
-                400, "option 1 (\"Service\" \"A=B\"): name must not contain '='");
+                400, "options[0] (\"Service\" \"A=B\"): name must not contain '='");
         RawHttp.Response longLine = put("a.service", "{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"" + "x".repeat(5000) + "\"}");
         assertEquals(400, longLine.status());
         assertTrue(longLine.text().contains("line too long"), longLine.text());
@@ -261,21 +281,31 @@ class UnitsApiTest {
 
     @Test
     void malformedJsonUnknownFieldsAndWrongShapesAre400() throws Exception {
+        // unknown fields are ignored, as fleet's decoder does
         assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\",\"colour\":\"red\"}"),
-                400, "unknown field \"colour\" in request body");
-        RawHttp.Response nested = http.put("/fleet/v1/units/a.service",
-                "{\"desiredState\":\"launched\",\"options\":[{\"section\":\"S\",\"name\":\"N\",\"value\":\"v\",\"extra\":1}]}");
-        assertError(nested, 400, "unknown field \"extra\" in request body at options[0]");
+                409, "unit does not exist and options field empty");
         RawHttp.Response broken = http.put("/fleet/v1/units/a.service", "{\"desiredState\":");
         assertEquals(400, broken.status());
-        assertTrue(broken.text().contains("malformed JSON in request body"), broken.text());
+        assertTrue(broken.text().contains("unable to decode body: malformed JSON"), broken.text());
         assertEquals(400, http.put("/fleet/v1/units/a.service", "[1,2]").status());
         assertEquals(400, http.put("/fleet/v1/units/a.service", "null").status());
-        assertError(http.put("/fleet/v1/units/a.service", ""), 400, "request body is empty; a JSON entity is required");
-        assertEquals(400, http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\"} trailing").status());
-        assertEquals(400, http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\",\"desiredState\":\"loaded\"}").status());
-        assertEquals(400, http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\",\"options\":\"x\"}").status());
-        assertEquals(400, http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\",\"options\":[null]}").status());
+        assertError(http.put("/fleet/v1/units/a.service", ""), 400, "unable to decode body: the request body is empty; a JSON entity is required");
+        assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\",\"options\":\"x\"}"),
+                400, "unable to decode body: options has the wrong type (an array expected)");
+        // issue 17 item 7: types are checked and named, never a Java exception's name
+        assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"launched\",\"options\":[null]}"),
+                400, "options[0] is null; each option is an object with section, name and value");
+        assertError(http.put("/fleet/v1/units/a.service",
+                        "{\"desiredState\":\"launched\",\"options\":[{\"section\":7,\"name\":\"ExecStart\",\"value\":\"/bin/true\"}]}"),
+                400, "unable to decode body: options[0].section must be a string, not a number");
+        assertError(http.put("/fleet/v1/units/a.service",
+                        "{\"desiredState\":\"launched\",\"options\":[{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":1e999999999}]}"),
+                400, "unable to decode body: options[0].value must be a string, not a number");
+        assertError(http.put("/fleet/v1/units/a.service",
+                        "{\"desiredState\":\"launched\",\"options\":[{\"section\":\"Service\",\"name\":true,\"value\":\"x\"}]}"),
+                400, "unable to decode body: options[0].name must be a string, not a boolean");
+        assertError(http.put("/fleet/v1/units/a.service", "{\"desiredState\":[\"launched\"]}"),
+                400, "unable to decode body: desiredState must be a string, not an array");
         byte[] notUtf8 = {'{', '"', 'd', (byte) 0xff, '"', ':', '1', '}'};
         assertEquals(400, http.send("PUT", "/fleet/v1/units/a.service", "application/json", notUtf8).status());
         assertTrue(api.registry.jobs().isEmpty());
@@ -285,8 +315,9 @@ class UnitsApiTest {
     void putWithoutJsonContentTypeIs415() throws Exception {
         byte[] body = ("{\"desiredState\":\"launched\",\"options\":" + HELLO_OPTIONS + "}").getBytes(StandardCharsets.UTF_8);
         RawHttp.Response r = http.send("PUT", "/fleet/v1/units/a.service", "text/plain", body);
-        assertError(r, 415, "unsupported Content-Type \"text/plain\", only application/json is accepted");
-        assertEquals(415, http.send("PUT", "/fleet/v1/units/a.service", null, body).status());
+        assertError(r, 415, "only acceptable Content-Type is application/json");
+        assertError(http.send("PUT", "/fleet/v1/units/a.service", null, body), 415, "expected 1 Content-Type, got 0");
+        assertError(http.send("PUT", "/fleet/v1/units/a.service", "Application/JSON", body), 415, "only acceptable Content-Type is application/json");
         assertEquals(201, http.send("PUT", "/fleet/v1/units/a.service", "application/json; charset=utf-8", body).status());
     }
 
@@ -317,13 +348,15 @@ class UnitsApiTest {
         assertError(http.send("PUT", "/fleet/v1/state", "application/json", "{}".getBytes(StandardCharsets.UTF_8)),
                 405, "only GET supported against this resource");
         assertError(http.send("DELETE", "/fleet/v1/machines", null, null), 405, "only GET and PATCH supported against this resource");
-        assertError(http.send("POST", "/fleet/v1/discovery", null, null), 405, "only GET supported against this resource");
+        // fleet answers 400 (not 405) for the discovery document
+        assertError(http.send("POST", "/fleet/v1/discovery", null, null), 400, "only HTTP GET supported against this resource");
     }
 
     @Test
-    void rootAndUnknownPathsAre404() throws Exception {
-        assertError(http.get("/"), 404, "resource not found: \"/\"");
-        assertError(http.get("/fleet/v1"), 404, "resource not found: \"/fleet/v1\"");
+    void rootIs405AndUnknownPathsAre404() throws Exception {
+        // fleet's root handler answers 405 to every method
+        assertEquals(405, http.get("/").status());
+        assertEquals(405, http.get("/fleet/v1").status());
         assertError(http.get("/fleet/v1/"), 404, "resource not found: \"/fleet/v1/\"");
         assertError(http.get("/fleet/v1/nothing"), 404, "resource not found: \"/fleet/v1/nothing\"");
         assertError(http.get("/fleet/v2/units"), 404, "resource not found: \"/fleet/v2/units\"");
@@ -359,8 +392,8 @@ class UnitsApiTest {
         http.get("/fleet/v1/units");
         http.send("POST", "/fleet/v1/units/a.service", null, null);
         String scrape = http.get("/metrics").text();
-        assertTrue(scrape.contains("fleet_api_request_count_total{method=\"GET\",code=\"200\"} 1\n"), scrape);
-        assertTrue(scrape.contains("fleet_api_request_count_total{method=\"POST\",code=\"405\"} 1\n"), scrape);
+        assertTrue(scrape.contains("fleet_api_request_count_total{code=\"200\",method=\"GET\"} 1.0\n"), scrape);
+        assertTrue(scrape.contains("fleet_api_request_count_total{code=\"405\",method=\"POST\"} 1.0\n"), scrape);
         assertNull(http.get("/metrics").header("Content-Length") == null ? "missing length" : null);
     }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fleetj.fleetd.engine.Engine;
 import org.fleetj.fleetd.engine.EngineReconciler;
@@ -32,7 +31,7 @@ import org.fleetj.unit.UnitParseException;
 
 /**
  * The scale benchmark of {@code scripts/bench scale}: the real {@link Engine} and {@link EtcdRegistry} on a real
- * etcd (testkit {@link EtcdServer}), with {@link SimulatedAgent}s as machines (each watching only its own
+ * etcd (testkit {@link EtcdServer}), with {@link SimulatedAgent}s as machines (the real agent on a fake systemd, each watching only its own
  * schedule; one registry client per ten agents, as ten fleetds sharing a connection would be no less
  * faithful: every agent makes its own requests and has its own watch). Users submit units through their own
  * client, sixteen at a time, as the API would for many users.
@@ -90,7 +89,6 @@ public final class ScaleBench {
         log("run: %d machines, %d units", machines, units);
         List<EtcdRegistry> clients = new ArrayList<>();
         List<SimulatedAgent> agents = new ArrayList<>();
-        ScheduledExecutorService agentPool = Executors.newScheduledThreadPool(2, daemon("sim-agents"));
         ExecutorService users = Executors.newFixedThreadPool(SUBMITTERS, daemon("users"));
         Engine engine = null;
         EtcdServer etcd = EtcdServer.start();
@@ -102,7 +100,7 @@ public final class ScaleBench {
             for (int m = 0; m < machines; m++) {
                 Map<String, String> meta = Map.of("region", REGIONS[m % REGIONS.length], "disk", m % 3 == 0 ? "ssd" : "hdd");
                 MachineState self = new MachineState(machineId(m), "10.1." + (m / 250) + "." + (m % 250 + 1), meta, "0.1.0-bench");
-                agents.add(new SimulatedAgent(agentRegistries.get(m / AGENTS_PER_CLIENT), self, AGENT_TTL, agentPool).start());
+                agents.add(new SimulatedAgent(agentRegistries.get(m / AGENTS_PER_CLIENT), self, AGENT_TTL).start());
             }
             waitFor(Duration.ofSeconds(60), () -> engineRegistry.machines().size() == machines, "every machine joined");
 
@@ -166,7 +164,6 @@ public final class ScaleBench {
         } finally {
             if (engine != null) engine.close();
             for (SimulatedAgent a : agents) a.close();
-            agentPool.shutdownNow();
             users.shutdownNow();
             for (EtcdRegistry r : clients) r.close();
             etcd.close();

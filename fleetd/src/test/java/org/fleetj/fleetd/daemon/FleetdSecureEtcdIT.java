@@ -123,16 +123,9 @@ class FleetdSecureEtcdIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < end) {
-            try {
-                if (condition.getAsBoolean()) return;
-            } catch (RuntimeException notYet) {
-                // the registry may refuse while the daemon is still joining
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + PATIENCE.toSeconds() + " s: " + what);
+        // the registry may refuse while the daemon is still joining: such a refusal means "not yet"
+        org.awaitility.Awaitility.await(what).atMost(PATIENCE).pollInterval(java.time.Duration.ofMillis(100))
+                .ignoreExceptions().until(condition::getAsBoolean);
     }
 
     /** Every event logged through logback (any logger, any level), formatted with its throwable. */

@@ -42,8 +42,7 @@ class EngineReconcilerTest {
         engine = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE);
         latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
         latch.start();
-        long deadline = System.currentTimeMillis() + 5000;
-        while (latch.leadership().isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        org.awaitility.Awaitility.await("leadership").atMost(Duration.ofSeconds(5)).until(() -> latch.leadership().isPresent());
         leadership = latch.leadership().orElseThrow();
     }
 

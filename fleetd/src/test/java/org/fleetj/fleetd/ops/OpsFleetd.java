@@ -14,9 +14,11 @@ import org.fleetj.fleetd.api.ApiServerException;
 import org.fleetj.fleetd.api.SocketActivation;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 import org.fleetj.fleetd.ui.DashboardHandler;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
+import org.fleetj.unit.Resources;
 
 /**
  * One fleetd's API server as fleetd assembles it (access check, ops endpoints, fleet's v1 API) on a loopback TCP
@@ -42,7 +44,8 @@ final class OpsFleetd implements AutoCloseable {
             return new AccessHandler(ACCESS, false, config.serverHeader(), ops);
         });
         server.start();
-        presence = registry.join(new MachineState(id, "127.0.0.1", Map.of(), "0.1.0-test", url().toString()), "host-" + id, Duration.ofSeconds(30));
+        presence = registry.join(new MachineState(id, "127.0.0.1", Map.of(), "0.1.0-test", Resources.NONE,
+                MachineAvailability.SCHEDULABLE, url().toString()), "host-" + id, Duration.ofSeconds(30));
     }
 
     URI url() {

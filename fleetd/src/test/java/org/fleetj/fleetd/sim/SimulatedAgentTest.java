@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachineState;
@@ -29,7 +27,6 @@ class SimulatedAgentTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private InMemoryRegistry registry;
-    private ScheduledExecutorService executor;
     private LeaderLatch latch;
     private Leadership leadership;
     private SimulatedAgent web;
@@ -38,13 +35,12 @@ class SimulatedAgentTest {
     @BeforeEach
     void setUp() {
         registry = new InMemoryRegistry();
-        executor = Executors.newScheduledThreadPool(1);
         latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
         latch.start();
         await().atMost(WAIT).until(() -> latch.leadership().isPresent());
         leadership = latch.leadership().orElseThrow();
-        web = new SimulatedAgent(registry, new MachineState(WEB, "10.0.0.1", Map.of("role", "web"), "sim"), Duration.ofSeconds(30), executor).start();
-        db = new SimulatedAgent(registry, new MachineState(DB, "10.0.0.2", Map.of("role", "db"), "sim"), Duration.ofSeconds(30), executor).start();
+        web = new SimulatedAgent(registry, new MachineState(WEB, "10.0.0.1", Map.of("role", "web"), "sim"), Duration.ofSeconds(30)).start();
+        db = new SimulatedAgent(registry, new MachineState(DB, "10.0.0.2", Map.of("role", "db"), "sim"), Duration.ofSeconds(30)).start();
     }
 
     @AfterEach
@@ -53,7 +49,6 @@ class SimulatedAgentTest {
         db.close();
         latch.close();
         registry.close();
-        executor.shutdownNow();
     }
 
     private static UnitFile unit(String text) throws Exception {

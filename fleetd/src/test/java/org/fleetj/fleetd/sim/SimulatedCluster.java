@@ -11,9 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.fleetj.fleetd.api.ApiConfig;
 import org.fleetj.fleetd.api.ApiServer;
@@ -35,11 +32,9 @@ import org.fleetj.scheduler.Scheduler;
  */
 public final class SimulatedCluster implements AutoCloseable {
     public static final String VERSION = "0.1.0-sim";
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Registry registry;
     private final Path dir;
-    private final ScheduledExecutorService executor;
     private final ApiServer api;
     private final List<SimulatedAgent> agents = new ArrayList<>();
     private Engine engine;
@@ -54,11 +49,6 @@ public final class SimulatedCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        executor = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "sim-agents-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         ApiConfig config = ApiConfig.builder(VERSION).socketPath(dir.resolve("fleet.sock")).listen("http://127.0.0.1:0")
                 .tokenLimit(tokenLimit).build();
         api = new ApiServer(registry, config, new FleetMetrics(), SocketActivation.none());
@@ -112,7 +102,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Adds a machine and waits for nothing: its first pass runs in the background. */
     public synchronized SimulatedAgent addMachine(String id, String ip, Map<String, String> metadata) {
-        SimulatedAgent agent = new SimulatedAgent(registry, new MachineState(id, ip, metadata, VERSION), Duration.ofSeconds(30), executor);
+        SimulatedAgent agent = new SimulatedAgent(registry, new MachineState(id, ip, metadata, VERSION), Duration.ofSeconds(30));
         agents.add(agent);
         return agent.start();
     }
@@ -134,7 +124,6 @@ public final class SimulatedCluster implements AutoCloseable {
         for (SimulatedAgent a : agents) a.close();
         agents.clear();
         if (api != null) api.close();
-        executor.shutdownNow();
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {

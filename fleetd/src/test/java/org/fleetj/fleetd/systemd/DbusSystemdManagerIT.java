@@ -182,6 +182,30 @@ class DbusSystemdManagerIT {
         unload(name);
     }
 
+    /**
+     * systemd unloads ("garbage-collects") an inactive unit nobody references on its next loop iteration,
+     * emitting UnitRemoved; reading its state loads it again (UnitNew). Re-reading on those two signals made
+     * every loaded-but-inactive unit a loop of ~260 reads a second (issue 17, item 1). A collection cycle takes
+     * a few milliseconds, so a window of one second spans hundreds of them: a loop would show hundreds of reads.
+     */
+    @Test
+    void aLoadedInactiveUnitCollectedBySystemdDoesNotMakeTheTrackerSpin() throws Exception {
+        String name = "fleetj-it-idle.service";
+        systemd.watch(List.of(name));
+        load(name, service("", ""));
+        awaitSeen(name, s -> s.loadState().equals("loaded") && s.activeState().equals("inactive"), "loaded/inactive");
+        Duration manyCollectionCycles = Duration.ofSeconds(1);
+        long before = systemd.statusReads();
+        Thread.sleep(manyCollectionCycles.toMillis());
+        long reads = systemd.statusReads() - before;
+        assertTrue(reads <= 3, "a loaded, inactive unit caused " + reads + " status reads in " + manyCollectionCycles);
+        // still watched for real changes
+        seen.clear();
+        systemd.startUnit(name);
+        awaitSeen(name, state("active", "running"), "active/running");
+        unload(name);
+    }
+
     @Test
     void enableCreatesTheInstallSymlinksAndUnloadLeavesNoTrace() throws Exception {
         String name = "fleetj-it-enable.service";

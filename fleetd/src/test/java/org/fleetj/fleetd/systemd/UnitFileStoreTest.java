@@ -58,6 +58,14 @@ class UnitFileStoreTest {
     }
 
     @Test
+    void writesTheLongestNameSystemdAccepts() {
+        UnitFileStore store = new UnitFileStore(Path.of("/run/fleet/units"), root);
+        String longest = "a".repeat(255 - ".service".length()) + ".service"; // systemd's longest unit name
+        store.write(longest, "[Service]\nExecStart=/bin/true\n");
+        assertEquals("[Service]\nExecStart=/bin/true\n", store.read(longest));
+    }
+
+    @Test
     void removeReportsWhetherThereWasAFile() {
         UnitFileStore store = new UnitFileStore(Path.of("/run/fleet/units"), root);
         store.write("web.service", "x");

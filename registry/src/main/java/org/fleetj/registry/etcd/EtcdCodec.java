@@ -6,13 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
-import org.fleetj.registry.RegistryException;
+import java.util.Objects;
+import java.util.function.Function;
 import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
+import org.fleetj.registry.UnreadableRecordException;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 
-/** The JSON values stored in etcd. Unknown fields are ignored so newer writers stay readable. */
+/**
+ * The JSON values stored in etcd. Unknown fields are ignored so newer writers stay readable; a value that is
+ * not JSON or lacks a required field throws {@link UnreadableRecordException} naming the key.
+ */
 final class EtcdCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,15 +34,24 @@ final class EtcdCodec {
 
     /** {@code machine/<id>}: the machine as announced, plus the hostname used for duplicate detection. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record MachineValue(String id, String publicIp, Map<String, String> metadata, String version, String hostname, String apiUrl) {
+    record MachineValue(String id, String publicIp, Map<String, String> metadata, String version, String hostname,
+                        Long cpuMillis, Long memoryBytes, String apiUrl) {
         MachineState state() {
-            return new MachineState(id, publicIp, metadata, version, apiUrl);
+            Resources capacity = new Resources(cpuMillis == null ? 0 : cpuMillis, memoryBytes == null ? 0 : memoryBytes);
+            return new MachineState(id, publicIp, metadata, version, capacity.isNone() ? Resources.NONE : capacity,
+                    MachineAvailability.SCHEDULABLE, apiUrl);
         }
     }
 
     /** {@code state/<name>/<machine>}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record StateValue(String hash, String loadState, String activeState, String subState, String applied) {
+    }
+
+    /** {@code failures/<name>}: times as epoch milliseconds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record FailuresValue(int failures, java.util.List<Long> restarts, long lastFailureAt, String lastFailureMachine,
+                         String lastFailure, java.util.List<String> gaveUpOn) {
     }
 
     private EtcdCodec() {
@@ -45,20 +62,29 @@ final class EtcdCodec {
     }
 
     static JobValue job(ByteSequence value, String key) {
-        return read(value, JobValue.class, key);
+        return read(value, JobValue.class, key, v -> {
+            Objects.requireNonNull(v.hash(), "hash");
+            v.desired();
+            return v;
+        });
     }
 
     static ScheduledUnit scheduled(String name, ByteSequence value, String key) {
-        JobValue v = job(value, key);
-        return new ScheduledUnit(name, v.hash(), v.desired());
+        return read(value, JobValue.class, key, v -> new ScheduledUnit(name, v.hash(), v.desired()));
     }
 
     static ByteSequence machine(MachineState s, String hostname) {
-        return write(new MachineValue(s.id(), s.publicIp(), s.metadata(), s.version(), hostname, s.apiUrl()));
+        Resources c = s.capacity();
+        return write(new MachineValue(s.id(), s.publicIp(), s.metadata(), s.version(), hostname,
+                c.cpuMillis() == 0 ? null : c.cpuMillis(), c.memoryBytes() == 0 ? null : c.memoryBytes(),
+                s.apiUrl().isEmpty() ? null : s.apiUrl()));
     }
 
     static MachineValue machine(ByteSequence value, String key) {
-        return read(value, MachineValue.class, key);
+        return read(value, MachineValue.class, key, v -> {
+            v.state();
+            return v;
+        });
     }
 
     static ByteSequence state(UnitState s) {
@@ -66,8 +92,20 @@ final class EtcdCodec {
     }
 
     static UnitState state(String name, String machineId, ByteSequence value, String key) {
-        StateValue v = read(value, StateValue.class, key);
-        return new UnitState(name, machineId, v.hash(), v.loadState(), v.activeState(), v.subState(), TargetState.fromWire(v.applied()));
+        return read(value, StateValue.class, key, v -> new UnitState(name, machineId, v.hash(), v.loadState(), v.activeState(),
+                v.subState(), TargetState.fromWire(v.applied())));
+    }
+
+    static ByteSequence failures(UnitFailures f) {
+        return write(new FailuresValue(f.failures(), f.restarts().stream().map(java.time.Instant::toEpochMilli).toList(),
+                f.lastFailureAt().toEpochMilli(), f.lastFailureMachine(), f.lastFailure(), f.gaveUpOn()));
+    }
+
+    static UnitFailures failures(String unit, ByteSequence value, String key) {
+        return read(value, FailuresValue.class, key, v -> new UnitFailures(unit, v.failures(),
+                v.restarts() == null ? java.util.List.of() : v.restarts().stream().map(java.time.Instant::ofEpochMilli).toList(),
+                java.time.Instant.ofEpochMilli(v.lastFailureAt()), v.lastFailureMachine(), v.lastFailure(),
+                v.gaveUpOn() == null ? java.util.List.of() : v.gaveUpOn()));
     }
 
     private static ByteSequence write(Object value) {
@@ -78,12 +116,23 @@ final class EtcdCodec {
         }
     }
 
-    private static <T> T read(ByteSequence value, Class<T> type, String key) {
+    /** Decodes and converts in one step, so a missing or invalid field is reported like bad JSON. */
+    private static <T, R> R read(ByteSequence value, Class<T> type, String key, Function<T, R> convert) {
         try {
-            return JSON.readValue(value.getBytes(), type);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            throw new RegistryException("etcd key " + key + " holds a value that is not a valid " + type.getSimpleName() + ": "
-                    + value.toString(StandardCharsets.UTF_8), e);
+            T v = JSON.readValue(value.getBytes(), type);
+            if (v == null) throw new IllegalArgumentException("null");
+            return convert.apply(v);
+        } catch (java.io.IOException | RuntimeException e) {
+            String text = value.toString(StandardCharsets.UTF_8);
+            if (text.length() > 200) text = text.substring(0, 200) + "...";
+            throw new UnreadableRecordException(key, "etcd key " + key + " holds a value that is not a valid "
+                    + type.getSimpleName() + " (" + reason(e) + "): " + text, e);
         }
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
     }
 }

@@ -16,6 +16,11 @@ import javax.net.ssl.SSLException;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.RegistryUnavailableException;
+import org.fleetj.registry.WriteOutcomeUnknownException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import org.fleetj.registry.tls.PemFileException;
+import org.fleetj.registry.tls.PemFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,14 +122,16 @@ final class EtcdGateway implements AutoCloseable {
         } catch (TimeoutException e) {
             future.cancel(true);
             failedToReach();
-            throw new RegistryUnavailableException("etcd at " + config.endpointList() + " did not answer (" + op + ") within "
-                    + timeout.toMillis() + " ms");
+            RegistryUnavailableException timedOut = new RegistryUnavailableException("etcd at " + config.endpointList()
+                    + " did not answer (" + op + ") within " + timeout.toMillis() + " ms");
+            throw outcomeUnknownIfWrite(op, timedOut);
         } catch (ExecutionException e) {
             RegistryException mapped = translate(op, e.getCause());
             if (mapped instanceof LeaseNotFoundException) {
                 succeeded(); // etcd answered: it just no longer knows the lease
-            } else if (mapped instanceof RegistryUnavailableException) {
+            } else if (mapped instanceof RegistryUnavailableException unavailable) {
                 failedToReach();
+                throw outcomeUnknownIfWrite(op, unavailable);
             }
             throw mapped;
         } catch (InterruptedException e) {
@@ -134,6 +141,19 @@ final class EtcdGateway implements AutoCloseable {
         } finally {
             metrics.record(op, System.nanoTime() - start, failed);
         }
+    }
+
+    /** Requests that change etcd: once sent, a missing answer does not mean they were not applied. */
+    private static final java.util.Set<String> WRITES = java.util.Set.of("txn", "put", "delete");
+
+    /**
+     * A write that was handed to etcd and then timed out or lost its connection may have been applied: say so
+     * ({@link WriteOutcomeUnknownException}) rather than let a caller report "not done" for a change that happened.
+     */
+    static RegistryUnavailableException outcomeUnknownIfWrite(String op, RegistryUnavailableException e) {
+        if (!WRITES.contains(op) || e instanceof WriteOutcomeUnknownException) return e;
+        return new WriteOutcomeUnknownException(e.getMessage() + "; the change may have been applied: read it back before"
+                + " retrying", e);
     }
 
     RegistryException translate(String op, Throwable cause) {
@@ -252,12 +272,22 @@ final class EtcdGateway implements AutoCloseable {
         config.password().ifPresent(p -> b.password(EtcdKeys.bytes(p)));
         if (config.tls()) {
             try {
+                // read here rather than by Netty, so etcd's files take the same key formats as fleetd's and fleetctl's
+                X509Certificate[] trusted = config.caFile().isEmpty() ? null
+                        : PemFiles.certificates(config.caFile().get(), "etcd CA file").toArray(new X509Certificate[0]);
+                PrivateKey key = config.keyFile().isEmpty() ? null : PemFiles.privateKey(config.keyFile().get(), "etcd key file");
+                X509Certificate[] chain = config.certFile().isEmpty() ? null
+                        : PemFiles.certificates(config.certFile().get(), "etcd certificate file").toArray(new X509Certificate[0]);
                 b.sslContext(ssl -> {
-                    config.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
-                    if (config.certFile().isPresent() && config.keyFile().isPresent()) {
-                        ssl.keyManager(config.certFile().get().toFile(), config.keyFile().get().toFile());
+                    if (trusted != null) {
+                        ssl.trustManager(trusted);
+                    }
+                    if (key != null && chain != null) {
+                        ssl.keyManager(key, chain);
                     }
                 });
+            } catch (PemFileException e) {
+                throw new RegistryException("cannot set up TLS for etcd: " + e.getMessage(), e);
             } catch (SSLException e) {
                 throw new RegistryException("cannot set up TLS for etcd with the given CA/certificate/key files: " + e.getMessage(), e);
             }

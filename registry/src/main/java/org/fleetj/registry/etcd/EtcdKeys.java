@@ -12,7 +12,12 @@ final class EtcdKeys {
     static final String MACHINE = "machine/";
     static final String MACHINE_META = "machine-meta/";
     static final String STATE = "state/";
+    /** {@code machine-control/<id>}: cordon/drain state, persistent (beyond fleet). */
+    static final String MACHINE_CONTROL = "machine-control/";
+    /** {@code wait-reason/<unit>}: why the engine could not place a unit, persistent (beyond fleet). */
+    static final String WAIT_REASON = "wait-reason/";
     static final String LEADER = "engine/leader";
+    static final String FAILURES = "failures/";
 
     private final String prefix;
 
@@ -60,8 +65,20 @@ final class EtcdKeys {
         return of(MACHINE_META + machineId + "/" + key);
     }
 
+    ByteSequence machineControl(String machineId) {
+        return of(MACHINE_CONTROL + machineId);
+    }
+
+    ByteSequence waitReason(String unit) {
+        return of(WAIT_REASON + unit);
+    }
+
     ByteSequence state(String name, String machineId) {
         return of(STATE + name + "/" + machineId);
+    }
+
+    ByteSequence failures(String unit) {
+        return of(FAILURES + unit);
     }
 
     ByteSequence leader() {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.support.Backoff;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * writes stay fenced); leadership is lost only when etcd says the lease is gone or the key no longer carries
  * this token. A slow safety check (every two ttls) re-reads the key in case a watch event was missed.
  */
-final class EtcdLeaderLatch implements LeaderLatch {
+final class EtcdLeaderLatch implements LeaderLatch, LeaseEvents.Holder {
     private static final Logger log = LoggerFactory.getLogger(EtcdLeaderLatch.class);
-    private static final long RETRY_MIN_MILLIS = 250;
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
 
     private final EtcdRuntime rt;
     private final EtcdKv kv;
@@ -46,7 +47,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
     private ResumableWatch watch;
     private ScheduledFuture<?> safety;
     private ScheduledFuture<?> retry;
-    private long retryMillis = RETRY_MIN_MILLIS;
+    private final Backoff retryBackoff;
     private String lastSeenLeader = "";
     private volatile Leadership current;
 
@@ -55,6 +56,8 @@ final class EtcdLeaderLatch implements LeaderLatch {
         this.kv = kv;
         this.machineId = machineId;
         this.ttl = ttl;
+        // at most one TTL between attempts: a leader key left by a dead engine expires within that
+        this.retryBackoff = new Backoff(RETRY_FIRST, ttl);
         this.checks = new CoalescingNotifier("engine election of " + machineId, this::check, rt.timers());
     }
 
@@ -153,7 +156,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
                 verify("the leader key changed");
             }
             synchronized (this) {
-                retryMillis = RETRY_MIN_MILLIS;
+                retryBackoff.reset();
                 if (current == null) {
                     suspended = false;
                 }
@@ -171,8 +174,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
                 if (retry != null) {
                     retry.cancel(false);
                 }
-                retry = rt.later(checks::signal, retryMillis);
-                retryMillis = Math.min(retryMillis * 2, Math.max(RETRY_MIN_MILLIS, ttl.toMillis()));
+                retry = rt.later(checks::signal, retryBackoff.next().toMillis());
             }
         }
     }
@@ -209,7 +211,7 @@ final class EtcdLeaderLatch implements LeaderLatch {
             lease = mine;
             current = won;
             suspended = false;
-            mine.start(new LeaseEvents(mine));
+            mine.start(new LeaseEvents(mine, this));
         }
         log.info("engine: {} is now the leader (fencing token {})", machineId, won.token());
         listeners.forEach(x -> rt.callback(() -> x.isLeader(won)));
@@ -266,34 +268,32 @@ final class EtcdLeaderLatch implements LeaderLatch {
         checks.signal(); // campaign again
     }
 
-    private final class LeaseEvents implements KeptLease.Listener {
-        private final KeptLease mine;
+    // ---- the leader lease's events (LeaseEvents holds this object's monitor already) -------------
 
-        LeaseEvents(KeptLease mine) {
-            this.mine = mine;
+    @Override
+    public synchronized boolean holds(KeptLease mine) {
+        return lease == mine && !closed && !abandoned;
+    }
+
+    @Override
+    public synchronized Runnable leaseUnreachable(KeptLease mine, String why) {
+        if (suspended) {
+            return null;
         }
-
-        @Override
-        public void unreachable(String why) {
-            synchronized (EtcdLeaderLatch.this) {
-                if (lease != mine || closed || abandoned || suspended) {
-                    return;
-                }
-                suspended = true;
-            }
+        suspended = true;
+        return () -> {
             log.warn("engine: {} cannot renew its leader lease ({}); suspended, writes stay fenced", machineId, why);
             listeners.forEach(x -> rt.callback(x::suspended));
-        }
+        };
+    }
 
-        @Override
-        public void confirmed(boolean afterTrouble) {
-            Leadership still;
-            synchronized (EtcdLeaderLatch.this) {
-                if (lease != mine || closed || abandoned || !suspended) {
-                    return;
-                }
-                still = current;
-            }
+    @Override
+    public synchronized Runnable leaseConfirmed(KeptLease mine) {
+        if (!suspended) {
+            return null;
+        }
+        Leadership still = current;
+        return () -> {
             try {
                 verify("the leader key changed during the suspension");
             } catch (RegistryException e) {
@@ -307,15 +307,13 @@ final class EtcdLeaderLatch implements LeaderLatch {
             }
             log.info("engine: {} still leads after the suspension (token {})", machineId, still.token());
             listeners.forEach(x -> rt.callback(() -> x.isLeader(still)));
-        }
+        };
+    }
 
-        @Override
-        public void lost() {
-            Leadership which = current;
-            if (which != null) {
-                lose(which, "its lease expired or was revoked", false);
-            }
-        }
+    @Override
+    public synchronized Runnable leaseLost(KeptLease mine) {
+        Leadership which = current;
+        return which == null ? null : () -> lose(which, "its lease expired or was revoked", false);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.RegistryUnavailableException;
+import org.fleetj.registry.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * machine is announced again under a new lease as soon as etcd can be reached, and then they hear
  * {@code rejoined}. Unit states go under the current lease, so they vanish with it.
  */
-final class EtcdPresence implements MachinePresence {
+final class EtcdPresence implements MachinePresence, LeaseEvents.Holder {
     private static final Logger log = LoggerFactory.getLogger(EtcdPresence.class);
-    private static final long RETRY_MIN_MILLIS = 250;
+    private static final Duration RETRY_FIRST = Duration.ofMillis(250);
 
     private final EtcdRuntime rt;
     private final MachineDirectory directory;
@@ -34,7 +35,7 @@ final class EtcdPresence implements MachinePresence {
     private boolean suspended;
     private boolean closed;
     private boolean abandoned;
-    private long retryMillis = RETRY_MIN_MILLIS;
+    private final Backoff reannounceBackoff;
 
     private EtcdPresence(EtcdRuntime rt, MachineDirectory directory, MachineState self, String hostname, Duration ttl) {
         this.rt = rt;
@@ -42,6 +43,8 @@ final class EtcdPresence implements MachinePresence {
         this.self = self;
         this.hostname = hostname;
         this.ttl = ttl;
+        // at most half the TTL between attempts, so a recovered etcd sees the machine again well within one TTL
+        this.reannounceBackoff = new Backoff(RETRY_FIRST, ttl.dividedBy(2));
     }
 
     /** Announces {@code self} (refusing a duplicate) and starts keeping the lease alive. */
@@ -50,7 +53,7 @@ final class EtcdPresence implements MachinePresence {
         KeptLease lease = directory.announce(self, hostname, ttl);
         synchronized (p) {
             p.lease = lease;
-            lease.start(p.new LeaseEvents(lease));
+            lease.start(new LeaseEvents(lease, p));
         }
         log.info("machine {} joined the cluster (hostname {}, IP {}, lease {} s)", self.id(), hostname,
                 self.publicIp().isEmpty() ? "-" : self.publicIp(), KeptLease.ttlSeconds(ttl));
@@ -133,50 +136,36 @@ final class EtcdPresence implements MachinePresence {
         }
     }
 
-    // ---- lease events (timer threads) ---------------------------------------------------------
+    // ---- the lease's events (LeaseEvents holds this object's monitor already; synchronized says so) --
 
-    private final class LeaseEvents implements KeptLease.Listener {
-        private final KeptLease mine;
+    @Override
+    public synchronized boolean holds(KeptLease mine) {
+        return lease == mine && !closed && !abandoned;
+    }
 
-        LeaseEvents(KeptLease mine) {
-            this.mine = mine;
+    @Override
+    public synchronized Runnable leaseUnreachable(KeptLease mine, String why) {
+        log.warn("machine {}: cannot renew its presence lease ({}); units keep running, retrying", self.id(), why);
+        suspend();
+        return null;
+    }
+
+    @Override
+    public synchronized Runnable leaseConfirmed(KeptLease mine) {
+        if (suspended) {
+            log.info("machine {}: presence lease renewed again; still in the cluster", self.id());
+            resume();
         }
+        return null;
+    }
 
-        @Override
-        public void unreachable(String why) {
-            synchronized (EtcdPresence.this) {
-                if (lease != mine || closed || abandoned) {
-                    return;
-                }
-                log.warn("machine {}: cannot renew its presence lease ({}); units keep running, retrying", self.id(), why);
-                suspend();
-            }
-        }
-
-        @Override
-        public void confirmed(boolean afterTrouble) {
-            synchronized (EtcdPresence.this) {
-                if (lease != mine || closed || abandoned || !suspended) {
-                    return;
-                }
-                log.info("machine {}: presence lease renewed again; still in the cluster", self.id());
-                resume();
-            }
-        }
-
-        @Override
-        public void lost() {
-            synchronized (EtcdPresence.this) {
-                if (lease != mine || closed || abandoned) {
-                    return;
-                }
-                log.warn("machine {}: presence lease {} is gone (expired or revoked); announcing the machine again",
-                        self.id(), Long.toHexString(mine.id()));
-                lease = null;
-                suspend();
-            }
-            reannounce();
-        }
+    @Override
+    public synchronized Runnable leaseLost(KeptLease mine) {
+        log.warn("machine {}: presence lease {} is gone (expired or revoked); announcing the machine again",
+                self.id(), Long.toHexString(mine.id()));
+        lease = null;
+        suspend();
+        return this::reannounce;
     }
 
     private void suspend() {
@@ -188,7 +177,7 @@ final class EtcdPresence implements MachinePresence {
 
     private void resume() {
         suspended = false;
-        retryMillis = RETRY_MIN_MILLIS;
+        reannounceBackoff.reset();
         listeners.forEach(l -> rt.callback(l::rejoined));
     }
 
@@ -210,7 +199,7 @@ final class EtcdPresence implements MachinePresence {
                     return;
                 }
                 lease = fresh;
-                fresh.start(new LeaseEvents(fresh));
+                fresh.start(new LeaseEvents(fresh, this));
                 log.info("machine {} announced again under a new lease", facts.id());
                 resume();
             }
@@ -221,8 +210,7 @@ final class EtcdPresence implements MachinePresence {
         } catch (RegistryException e) {
             log.debug("machine {}: announcing again failed ({}); retrying", facts.id(), e.getMessage());
             synchronized (this) {
-                delay = retryMillis;
-                retryMillis = Math.min(retryMillis * 2, Math.max(RETRY_MIN_MILLIS, ttl.toMillis() / 2));
+                delay = reannounceBackoff.next().toMillis();
             }
         }
         rt.later(this::reannounce, delay);

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
@@ -28,6 +29,7 @@ import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.Subscription;
+import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.fleetj.registry.support.NameRules;
@@ -53,28 +55,18 @@ import org.slf4j.LoggerFactory;
 public final class EtcdRegistry implements Registry {
     private static final Logger log = LoggerFactory.getLogger(EtcdRegistry.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    /**
-     * gRPC and Netty log through java.util.logging, which prints INFO lines (e.g. "Epoll available ...") on
-     * stderr; fleetctl's stderr is for its own messages and fleetd logs through slf4j. Held strongly: JUL keeps
-     * only weak references to loggers, and a collected logger would lose its level.
-     */
-    private static final List<java.util.logging.Logger> QUIET_JUL = List.of(
-            quiet("io.grpc"), quiet("io.netty"), quiet("io.etcd"), quiet("io.vertx"));
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
-        l.setLevel(java.util.logging.Level.WARNING);
-        return l;
-    }
 
     private final EtcdConfig config;
     private final RegistryMetrics metrics = new RegistryMetrics();
+    private final UnreadableRecords unreadable;
     private final EtcdRuntime rt;
     private final EtcdKv kv;
     private final UnitBodies bodies;
     private final JobStore jobs;
     private final ScheduleStore schedule;
+    private final FailureStore failures;
     private final MachineDirectory machines;
+    private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
     private final Set<EtcdLeaderLatch> latches = ConcurrentHashMap.newKeySet();
     private final Set<ResumableWatch> watches = ConcurrentHashMap.newKeySet();
@@ -91,10 +83,13 @@ public final class EtcdRegistry implements Registry {
         ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("etcd-registry-" + n + "-callbacks"));
         this.rt = new EtcdRuntime(gateway, new EtcdKeys(config.keyPrefix()), timers, watchLoop, callbacks);
         this.kv = new EtcdKv(gateway);
-        this.bodies = new UnitBodies(kv, rt.keys());
-        this.jobs = new JobStore(kv, rt.keys(), bodies);
-        this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS);
-        this.machines = new MachineDirectory(rt, kv);
+        this.unreadable = new UnreadableRecords(metrics);
+        this.bodies = new UnitBodies(kv, rt.keys(), unreadable);
+        this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
+        this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
+        this.machines = new MachineDirectory(rt, kv, unreadable);
+        this.waitReasons = new WaitReasonStore(rt, kv);
+        this.failures = new FailureStore(kv, rt.keys());
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -198,6 +193,21 @@ public final class EtcdRegistry implements Registry {
         return machines.metadata();
     }
 
+    @Override
+    public void setMachineAvailability(String machineId, MachineAvailability availability) {
+        machines.setAvailability(machineId, availability);
+    }
+
+    @Override
+    public void publishWaitReasons(Map<String, String> changes) {
+        waitReasons.publish(changes);
+    }
+
+    @Override
+    public Map<String, String> waitReasons() {
+        return waitReasons.read();
+    }
+
     // ---- unit states ------------------------------------------------------------------------
 
     @Override
@@ -234,7 +244,8 @@ public final class EtcdRegistry implements Registry {
             if (slash <= 0 || slash == rest.length() - 1) {
                 continue;
             }
-            out.add(EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(), EtcdKeys.text(k.getKey())));
+            unreadable.skipUnreadable(k, () -> EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(),
+                    EtcdKeys.text(k.getKey()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId));
         return out;
@@ -279,6 +290,23 @@ public final class EtcdRegistry implements Registry {
         return schedule.schedule();
     }
 
+    // ---- failure policy ----------------------------------------------------------------------
+
+    @Override
+    public Map<String, UnitFailures> unitFailures() {
+        return failures.all();
+    }
+
+    @Override
+    public void putUnitFailures(Leadership leadership, UnitFailures f) {
+        failures.put(leadership, f);
+    }
+
+    @Override
+    public void removeUnitFailures(Leadership leadership, String unit) {
+        failures.remove(leadership, unit);
+    }
+
     // ---- watches ----------------------------------------------------------------------------
 
     @Override
@@ -290,12 +318,14 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchGlobalJobs(Runnable onChange) {
         // which global units a machine runs also depends on its metadata, which the API may change
-        return watch("global jobs", onChange, rt.keys().of(EtcdKeys.GLOBAL), rt.keys().of(EtcdKeys.MACHINE_META));
+        return watch("global jobs", onChange, rt.keys().of(EtcdKeys.GLOBAL), rt.keys().of(EtcdKeys.MACHINE_META),
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
     }
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META));
+        return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META),
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
     }
 
     /**

@@ -37,11 +37,13 @@ final class JobStore {
     private final EtcdKv kv;
     private final EtcdKeys keys;
     private final UnitBodies bodies;
+    private final UnreadableRecords unreadable;
 
-    JobStore(EtcdKv kv, EtcdKeys keys, UnitBodies bodies) {
+    JobStore(EtcdKv kv, EtcdKeys keys, UnitBodies bodies, UnreadableRecords unreadable) {
         this.kv = kv;
         this.keys = keys;
         this.bodies = bodies;
+        this.unreadable = unreadable;
     }
 
     void create(String name, UnitFile unit, TargetState desired) {
@@ -152,7 +154,9 @@ final class JobStore {
     private List<Job> toJobs(String section, List<KeyValue> entries, Map<String, String> placements) {
         Map<String, JobValue> values = new java.util.TreeMap<>();
         for (KeyValue e : entries) {
-            values.put(keys.nameAfter(section, e.getKey()), EtcdCodec.job(e.getValue(), EtcdKeys.text(e.getKey())));
+            String name = keys.nameAfter(section, e.getKey());
+            unreadable.skipUnreadable(e, () -> EtcdCodec.job(e.getValue(), EtcdKeys.text(e.getKey())))
+                    .ifPresent(v -> values.put(name, v));
         }
         Map<String, UnitFile> units = bodies.getAll(values.values().stream().map(JobValue::hash).toList());
         List<Job> out = new ArrayList<>(values.size());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.fleetj.registry.DuplicateMachineException;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.etcd.EtcdCodec.MachineValue;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live machines ({@code machine/<id>} under each one's presence lease) and their dynamic metadata
- * ({@code machine-meta/<id>/<key>}, persistent). Announcing is create-if-absent: an entry of another live
+ * ({@code machine-meta/<id>/<key>}, persistent) and cordon/drain state ({@code machine-control/<id>}, persistent). Announcing is create-if-absent: an entry of another live
  * fleetd is refused, one of this very fleetd restarted (same hostname and IP) is taken over.
  */
 final class MachineDirectory {
@@ -31,7 +32,10 @@ final class MachineDirectory {
     private final EtcdKv kv;
     private final EtcdKeys keys;
 
-    MachineDirectory(EtcdRuntime rt, EtcdKv kv) {
+    private final UnreadableRecords unreadable;
+
+    MachineDirectory(EtcdRuntime rt, EtcdKv kv, UnreadableRecords unreadable) {
+        this.unreadable = unreadable;
         this.rt = rt;
         this.kv = kv;
         this.keys = rt.keys();
@@ -87,15 +91,20 @@ final class MachineDirectory {
     }
 
     List<MachineState> machines() {
-        List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE), false), EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_META), false));
+        List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE), false), EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_META), false),
+                EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_CONTROL), false));
         Map<String, Map<String, String>> dynamic = metadata(read.get(1));
+        Map<String, MachineAvailability> availability = availability(read.get(2));
         Map<String, MachineState> byId = new TreeMap<>();
         for (KeyValue k : read.get(0)) {
             String id = keys.nameAfter(EtcdKeys.MACHINE, k.getKey());
-            MachineState s = EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state();
+            var decoded = unreadable.skipUnreadable(k, () -> EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state());
+            if (decoded.isEmpty()) continue;
+            MachineState s = decoded.get();
             Map<String, String> merged = new TreeMap<>(s.metadata());
             merged.putAll(dynamic.getOrDefault(id, Map.of()));
-            byId.put(id, s.withMetadata(merged));
+            byId.put(id, new MachineState(id, s.publicIp(), merged, s.version(), s.capacity(),
+                    availability.getOrDefault(id, MachineAvailability.SCHEDULABLE), s.apiUrl()));
         }
         return new ArrayList<>(byId.values());
     }
@@ -109,6 +118,23 @@ final class MachineDirectory {
         } else {
             kv.put(k, EtcdKeys.bytes(value), 0);
         }
+    }
+
+    void setAvailability(String machineId, MachineAvailability a) {
+        NameRules.machineId(machineId);
+        if (a == MachineAvailability.SCHEDULABLE) {
+            kv.delete(keys.machineControl(machineId));
+        } else {
+            kv.put(keys.machineControl(machineId), EtcdKeys.bytes(a.wireName()), 0);
+        }
+    }
+
+    private Map<String, MachineAvailability> availability(List<KeyValue> entries) {
+        Map<String, MachineAvailability> out = new TreeMap<>();
+        for (KeyValue k : entries) {
+            out.put(keys.nameAfter(EtcdKeys.MACHINE_CONTROL, k.getKey()), MachineAvailability.fromWire(EtcdKeys.text(k.getValue())));
+        }
+        return out;
     }
 
     Map<String, Map<String, String>> metadata() {

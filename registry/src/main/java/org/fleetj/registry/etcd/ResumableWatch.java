@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.Subscription;
+import org.fleetj.registry.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ResumableWatch implements Subscription {
     private static final Logger log = LoggerFactory.getLogger(ResumableWatch.class);
-    private static final long RETRY_MIN_MILLIS = 100;
-    private static final long RETRY_MAX_MILLIS = 2000;
+    private static final Duration RETRY_FIRST = Duration.ofMillis(100);
+    private static final Duration RETRY_CAP = Duration.ofSeconds(2);
     private static final long SETTLE_MILLIS = 200;
 
     /** Sees every event exactly once, in order (tests use it to prove that). */
@@ -55,6 +56,7 @@ final class ResumableWatch implements Subscription {
     private boolean established;
     private long connectStartedNanos;
     private int failures;
+    private final Backoff backoff = new Backoff(RETRY_FIRST, RETRY_CAP);
     private ScheduledFuture<?> timer;
     private boolean held;
     private volatile boolean closed;
@@ -192,6 +194,7 @@ final class ResumableWatch implements Subscription {
         if (response.isCreatedNotify()) {
             established = true;
             failures = 0;
+            backoff.reset();
             cancelTimer();
             rt.gateway().record("watch", System.nanoTime() - connectStartedNanos, false);
             rt.gateway().reached();
@@ -259,8 +262,7 @@ final class ResumableWatch implements Subscription {
             log.debug("watch of {} could not be (re)established ({}); attempt {}", name, describe(error), failures);
         }
         notifyWhenEstablished = true;
-        long delay = Math.min(RETRY_MAX_MILLIS, RETRY_MIN_MILLIS << Math.min(5, failures - 1));
-        timer = rt.watchLoop().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        timer = rt.watchLoop().schedule(this::connect, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static boolean isCompaction(Throwable error) {

@@ -2,9 +2,6 @@ package org.fleetj.registry.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.fleetj.registry.Leadership;
-import org.fleetj.registry.LeadershipLostException;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.support.NameRules;
@@ -33,8 +29,10 @@ final class ScheduleStore {
     private final EtcdKv kv;
     private final EtcdKeys keys;
     private final int maxOpsPerTxn;
+    private final UnreadableRecords unreadable;
 
-    ScheduleStore(EtcdKv kv, EtcdKeys keys, int maxOpsPerTxn) {
+    ScheduleStore(EtcdKv kv, EtcdKeys keys, int maxOpsPerTxn, UnreadableRecords unreadable) {
+        this.unreadable = unreadable;
         this.kv = kv;
         this.keys = keys;
         this.maxOpsPerTxn = maxOpsPerTxn;
@@ -112,10 +110,6 @@ final class ScheduleStore {
     }
 
     private void applyFenced(Leadership leadership, List<ScheduleChange> batch) {
-        ByteSequence leaderKey = keys.leader();
-        List<Cmp> fence = List.of(
-                new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(leadership.token())),
-                new Cmp(leaderKey, Cmp.Op.EQUAL, CmpTarget.value(EtcdKeys.bytes(leadership.machineId()))));
         List<Op> ops = new ArrayList<>(batch.size());
         for (ScheduleChange c : batch) {
             ByteSequence key = keys.schedule(c.machineId(), c.unit());
@@ -123,13 +117,7 @@ final class ScheduleStore {
                     ? EtcdKv.putOp(key, EtcdCodec.job(c.unitHash(), c.desiredState(), false))
                     : EtcdKv.deleteOp(key));
         }
-        TxnResponse r = kv.txn(fence, ops, List.of(EtcdKv.getOp(leaderKey)));
-        if (!r.isSucceeded()) {
-            List<KeyValue> now = r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
-            String leader = now.isEmpty() ? "none" : EtcdKeys.text(now.get(0).getValue()) + " (token " + now.get(0).getCreateRevision() + ")";
-            throw new LeadershipLostException("engine leadership of " + leadership.machineId() + " (token " + leadership.token()
-                    + ") is lost; schedule not written (leader now: " + leader + ")");
-        }
+        EngineFence.write(kv, keys, leadership, ops, "schedule");
     }
 
     List<ScheduledUnit> scheduleOf(String machineId) {
@@ -138,7 +126,8 @@ final class ScheduleStore {
         for (KeyValue k : kv.range(keys.scheduleOf(machineId))) {
             Entry e = parse(keys, k.getKey());
             if (e != null && e.machineId().equals(machineId)) {
-                out.add(EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())));
+                unreadable.skipUnreadable(k, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
+                        .ifPresent(out::add);
             }
         }
         out.sort(java.util.Comparator.comparing(ScheduledUnit::name));
@@ -150,8 +139,8 @@ final class ScheduleStore {
         for (KeyValue k : kv.range(keys.of(EtcdKeys.SCHEDULE))) {
             Entry e = parse(keys, k.getKey());
             if (e != null) {
-                out.computeIfAbsent(e.machineId(), m -> new ArrayList<>())
-                        .add(EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())));
+                unreadable.skipUnreadable(k, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
+                        .ifPresent(s -> out.computeIfAbsent(e.machineId(), m -> new ArrayList<>()).add(s));
             }
         }
         out.values().forEach(l -> l.sort(java.util.Comparator.comparing(ScheduledUnit::name)));

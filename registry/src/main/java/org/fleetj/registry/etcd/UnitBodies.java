@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitParseException;
 import org.slf4j.Logger;
@@ -29,10 +29,12 @@ final class UnitBodies {
     private final EtcdKv kv;
     private final EtcdKeys keys;
     private final Map<String, UnitFile> byHash = new ConcurrentHashMap<>();
+    private final UnreadableRecords unreadable;
 
-    UnitBodies(EtcdKv kv, EtcdKeys keys) {
+    UnitBodies(EtcdKv kv, EtcdKeys keys, UnreadableRecords unreadable) {
         this.kv = kv;
         this.keys = keys;
+        this.unreadable = unreadable;
     }
 
     void remember(UnitFile unit) {
@@ -60,12 +62,12 @@ final class UnitBodies {
             }
         }
         if (missing.size() > WHOLE_PREFIX_THRESHOLD) {
-            kv.range(keys.of(EtcdKeys.UNIT)).forEach(this::decodeAndRemember);
+            kv.range(keys.of(EtcdKeys.UNIT)).forEach(this::decodeOrSkip);
         } else if (!missing.isEmpty()) {
             List<String> list = new ArrayList<>(missing);
             for (int i = 0; i < list.size(); i += EtcdKv.MAX_TXN_OPS) {
                 List<ByteSequence> batch = list.subList(i, Math.min(list.size(), i + EtcdKv.MAX_TXN_OPS)).stream().map(keys::unit).toList();
-                kv.getAll(batch).forEach(this::decodeAndRemember);
+                kv.getAll(batch).forEach(this::decodeOrSkip);
             }
         }
         Map<String, UnitFile> out = new HashMap<>();
@@ -76,6 +78,11 @@ final class UnitBodies {
             }
         }
         return out;
+    }
+
+    /** A body that cannot be parsed is reported and left out: its jobs are then listed as missing their file. */
+    private void decodeOrSkip(KeyValue kv) {
+        unreadable.skipUnreadable(kv, () -> decodeAndRemember(kv));
     }
 
     private UnitFile decodeAndRemember(KeyValue kv) {
@@ -89,7 +96,7 @@ final class UnitBodies {
         try {
             unit = UnitFile.parse(kv.getValue().getBytes());
         } catch (UnitParseException e) {
-            throw new RegistryException("etcd key " + key + " does not hold a valid unit file: " + e.getMessage(), e);
+            throw new UnreadableRecordException(key, "etcd key " + key + " does not hold a valid unit file: " + e.getMessage(), e);
         }
         if (!unit.hash().hex().equals(hash)) {
             // kept under the hash it was stored by: jobs and schedule entries refer to that one

@@ -61,7 +61,7 @@ class EtcdClusterIT {
                 expected.add("/cluster/job/" + name);
             }
             await().atMost(PATIENCE).until(() -> seen.size() >= expected.size());
-            EtcdWatchIT.pause(Duration.ofMillis(500));
+            EtcdWatchIT.staysForTheDeliveryWindow("no write seen twice across the failover", () -> seen.size() == expected.size());
             assertEquals(expected, seen, "every write seen exactly once across the failover");
             assertEquals(10, registry.jobs().size());
             await().atMost(PATIENCE).until(presence::isAlive);

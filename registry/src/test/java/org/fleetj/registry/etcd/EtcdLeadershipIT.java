@@ -163,8 +163,15 @@ class EtcdLeadershipIT {
         assertEquals(token, a.leadership().orElseThrow());
         assertTrue(b.leadership().isEmpty());
         // and its writes pass the fence
-        engineA.applySchedule(token, List.of(ScheduleChange.assign("a.service", EtcdWatchIT.machine(3),
-                RegistryUnits.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "after restart")));
-        assertEquals(1, engineB.schedule().size());
+        // (the client's gRPC channel may still be in its reconnect backoff right after the restart: an unavailable
+        // etcd is retried, a fencing refusal is not)
+        await().atMost(PATIENCE).ignoreException(org.fleetj.registry.RegistryUnavailableException.class).until(() -> {
+            engineA.applySchedule(token, List.of(ScheduleChange.assign("a.service", EtcdWatchIT.machine(3),
+                    RegistryUnits.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "after restart")));
+            return true;
+        });
+        // engine B's own channel may be in its reconnect backoff too: its read is retried while etcd is unreachable
+        await().atMost(PATIENCE).ignoreException(org.fleetj.registry.RegistryUnavailableException.class)
+                .until(() -> engineB.schedule().size() == 1);
     }
 }

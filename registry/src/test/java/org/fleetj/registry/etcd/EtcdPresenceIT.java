@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdPresenceIT {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
+    /** An etcd outage this long outlives the tests' 2 s presence lease (etcd counts whole seconds). */
+    private static final Duration OUTAGE_LONGER_THAN_THE_LEASE = Duration.ofMillis(3500);
+    /** The election's Backoff starts at 250 ms: within this window a candidate tries several times. */
+    private static final Duration SEVERAL_ELECTION_RETRIES = Duration.ofSeconds(1);
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static EtcdServer etcd;
 
@@ -75,7 +79,9 @@ class EtcdPresenceIT {
             etcd.pause();
             try {
                 await().atMost(PATIENCE).until(() -> events.events.contains("suspended"));
-                EtcdWatchIT.pause(Duration.ofMillis(3500)); // well past the 2 s lease, by etcd's clock too
+                // the outage lasts well past the 2 s lease, by etcd's clock too; the machine stays suspended throughout
+                await("suspended throughout an outage longer than the lease").during(OUTAGE_LONGER_THAN_THE_LEASE)
+                        .atMost(OUTAGE_LONGER_THAN_THE_LEASE.plus(PATIENCE)).until(() -> !p.isAlive());
             } finally {
                 etcd.resume();
             }
@@ -106,8 +112,8 @@ class EtcdPresenceIT {
             registry.watchCluster(wakes::incrementAndGet);
             latch = registry.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(3));
             latch.start();
-            EtcdWatchIT.pause(Duration.ofSeconds(1));
-            assertTrue(latch.leadership().isEmpty());
+            await("no leadership while etcd is down").during(SEVERAL_ELECTION_RETRIES)
+                    .atMost(SEVERAL_ELECTION_RETRIES.plus(PATIENCE)).until(() -> latch.leadership().isEmpty());
         } finally {
             etcd.restart();
         }

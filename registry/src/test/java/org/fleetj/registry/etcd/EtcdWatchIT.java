@@ -32,6 +32,11 @@ import org.junit.jupiter.api.Test;
  */
 class EtcdWatchIT {
     private static final Duration PATIENCE = Duration.ofSeconds(15);
+    /**
+     * A watch event reaches its callback within this when nothing is wrong (one gRPC message from a local etcd
+     * plus the watch loop's hop); "nothing (more) arrives" is checked over this window.
+     */
+    private static final Duration WATCH_DELIVERY_WINDOW = Duration.ofMillis(500);
     private static final AtomicInteger TESTS = new AtomicInteger();
     private static EtcdServer etcd;
 
@@ -114,7 +119,7 @@ class EtcdWatchIT {
         await().atMost(PATIENCE).until(() -> recorder.keys.size() >= 20);
         List<String> all = new ArrayList<>(before);
         all.addAll(after);
-        pause(Duration.ofMillis(500));
+        staysForTheDeliveryWindow("no event delivered twice", () -> recorder.keys.size() == 20);
         recorder.assertExactlyOnceInOrder(all);
         assertTrue(registry.metrics().count("watch") >= 2, "the watch was created again: " + registry.metrics().snapshot());
     }
@@ -129,16 +134,15 @@ class EtcdWatchIT {
         await().atMost(PATIENCE).until(() -> recorder.keys.size() == 3);
 
         watch.hold();
-        pause(Duration.ofMillis(200));
+        watch.lastRevisionForTest(); // runs after hold() on the watch loop: the stream is closed now
         write(keys("w", 4, 8));
         writer.put(prefix + "elsewhere/x", "not watched");
-        pause(Duration.ofMillis(300));
-        assertEquals(3, recorder.keys.size(), "nothing arrives while disconnected");
+        staysForTheDeliveryWindow("nothing arrives while disconnected", () -> recorder.keys.size() == 3);
         int wakesBefore = wakes.get();
         watch.release();
 
         await().atMost(PATIENCE).until(() -> recorder.keys.size() >= 8);
-        pause(Duration.ofMillis(300));
+        staysForTheDeliveryWindow("no event delivered twice", () -> recorder.keys.size() == 8);
         recorder.assertExactlyOnceInOrder(keys("w", 1, 8));
         assertTrue(wakes.get() > wakesBefore);
     }
@@ -154,20 +158,19 @@ class EtcdWatchIT {
         long seen = watch.lastRevisionForTest();
 
         watch.hold();
-        pause(Duration.ofMillis(200));
+        watch.lastRevisionForTest(); // runs after hold() on the watch loop: the stream is closed now
         write(keys("w", 3, 6));
         Etcdctl ctl = Etcdctl.at(etcd.endpoint());
         long now = ctl.revision();
         assertTrue(now > seen + 1);
         ctl.run("compact", Long.toString(now));
-        pause(Duration.ofMillis(200));
         int wakesBefore = wakes.get();
+        staysForTheDeliveryWindow("a held watch is not woken", () -> wakes.get() == wakesBefore);
 
         watch.release();
         // the missed events are gone: one wake-up ("re-read"), no events, and the watch continues from now
         await().atMost(PATIENCE).until(() -> wakes.get() > wakesBefore);
-        pause(Duration.ofMillis(500));
-        assertEquals(wakesBefore + 1, wakes.get(), "exactly one wake-up for the compaction");
+        staysForTheDeliveryWindow("exactly one wake-up for the compaction", () -> wakes.get() == wakesBefore + 1);
         assertEquals(keys("w", 1, 2), recorder.keys);
         assertTrue(watch.lastRevisionForTest() >= now, "resumed from the current revision");
 
@@ -192,16 +195,19 @@ class EtcdWatchIT {
         await().atMost(PATIENCE).until(() -> latch.leadership().isPresent());
         Leadership leader = latch.leadership().orElseThrow();
         registry.createJob("a.service", RegistryUnits.service("/bin/a"), TargetState.LAUNCHED);
-        pause(Duration.ofMillis(300));
-        wakes.forEach(w -> assertEquals(0, w.get(), "no schedule change yet"));
+        staysForTheDeliveryWindow("no schedule change yet, no agent woken", () -> wakes.stream().allMatch(w -> w.get() == 0));
 
         registry.applySchedule(leader, List.of(ScheduleChange.assign("a.service", machine(7),
                 RegistryUnits.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "test")));
         await().atMost(PATIENCE).until(() -> wakes.get(7).get() == 1);
-        pause(Duration.ofMillis(500));
-        for (int i = 0; i < machines; i++) {
-            assertEquals(i == 7 ? 1 : 0, wakes.get(i).get(), "wake-ups of machine " + i);
-        }
+        staysForTheDeliveryWindow("only machine 7 woken, once", () -> {
+            for (int i = 0; i < machines; i++) {
+                if (wakes.get(i).get() != (i == 7 ? 1 : 0)) {
+                    return false;
+                }
+            }
+            return true;
+        });
         subs.forEach(Subscription::close);
         latch.close();
     }
@@ -210,12 +216,8 @@ class EtcdWatchIT {
         return String.format("%032x", n);
     }
 
-    static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** {@code condition} holds throughout the watch delivery window (a late or repeated event would break it). */
+    static void staysForTheDeliveryWindow(String what, java.util.concurrent.Callable<Boolean> condition) {
+        await(what).during(WATCH_DELIVERY_WINDOW).atMost(WATCH_DELIVERY_WINDOW.plus(PATIENCE)).until(condition);
     }
 }

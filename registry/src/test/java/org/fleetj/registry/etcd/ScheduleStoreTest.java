@@ -15,7 +15,7 @@ class ScheduleStoreTest {
     private final EtcdKeys keys = new EtcdKeys("/fleet/");
 
     private ScheduleStore store(int maxOps) {
-        return new ScheduleStore(null, keys, maxOps);
+        return new ScheduleStore(null, keys, maxOps, new UnreadableRecords(new org.fleetj.registry.RegistryMetrics()));
     }
 
     private static ScheduleChange assign(String unit, String machine) {

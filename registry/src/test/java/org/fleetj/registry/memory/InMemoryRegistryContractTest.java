@@ -57,9 +57,10 @@ class InMemoryRegistryContractTest extends RegistryContract {
         registry.setUnavailable(false);
     }
 
-    /** A crash ends the in-memory lease at once. */
+    /** A crash ends the in-memory lease at once; what follows is watched for one delivery window. */
     @Override
-    protected void letCrashedLeasesExpire() {
+    protected Duration crashedLeaseExpiry() {
+        return quietPeriod();
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.fleetj.scheduler.Machine;
 import org.fleetj.scheduler.Plan;
 import org.fleetj.scheduler.Task;
 import org.fleetj.scheduler.UnitSpec;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitParseException;
@@ -61,6 +62,16 @@ public final class BenchCluster {
 
     /** Generates the cluster for {@code unitCount} units (a multiple of 100) and the given seed. */
     public static BenchCluster generate(int unitCount, long seed) {
+        return generate(unitCount, seed, false);
+    }
+
+    /**
+     * With {@code placementRules}, the same mix under this project's rules: machines state a capacity (4, 8 or 16
+     * CPUs; 8, 16 or 32 GiB), every unit requests CPU and memory (sidekicks and plain units 100m-400m, 128-512 MiB;
+     * the rest twice that), and the small services' instances use {@code MaxPerMachine=1} and
+     * {@code SpreadBy=region} instead of Conflicts.
+     */
+    public static BenchCluster generate(int unitCount, long seed, boolean placementRules) {
         if (unitCount < 100 || unitCount % 100 != 0) {
             throw new IllegalArgumentException("unit count must be a positive multiple of 100, got " + unitCount);
         }
@@ -73,7 +84,14 @@ public final class BenchCluster {
             md.put("disk", DISKS[rnd.nextInt(DISKS.length)]);
             md.put("role", ROLES[rnd.nextInt(ROLES.length)]);
             md.put("rack", String.format("r%02d", i % RACKS));
-            machines.add(new Machine(machineId(rnd), "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), md));
+            String id = machineId(rnd);
+            String ip = "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
+            if (placementRules) {
+                int size = 1 << rnd.nextInt(3);
+                machines.add(new Machine(id, ip, md, new Resources(4000L * size, (8L << 30) * size), Machine.Availability.SCHEDULABLE));
+            } else {
+                machines.add(new Machine(id, ip, md));
+            }
         }
 
         List<UnitSpec> units = new ArrayList<>(unitCount);
@@ -81,26 +99,36 @@ public final class BenchCluster {
         int conflicting = unitCount / 10;
         int webInstances = machineCount / 2;
         for (int i = 1; i <= webInstances; i++) {
-            units.add(launched(parsed, "web@" + i + ".service", "Conflicts=%p@*.service"));
-            units.add(launched(parsed, "web-discovery@" + i + ".service", "MachineOf=web@%i.service"));
+            units.add(launched(parsed, "web@" + i + ".service", "Conflicts=%p@*.service" + request(placementRules, i, 2)));
+            units.add(launched(parsed, "web-discovery@" + i + ".service", "MachineOf=web@%i.service" + request(placementRules, i, 1)));
         }
         for (int i = 0; i < conflicting - webInstances; i++) {
             String service = String.format("svc%03d", i / SMALL_SERVICE_INSTANCES);
-            units.add(launched(parsed, service + "@" + (i % SMALL_SERVICE_INSTANCES + 1) + ".service", "Conflicts=%p@*.service"));
+            units.add(launched(parsed, service + "@" + (i % SMALL_SERVICE_INSTANCES + 1) + ".service",
+                    placementRules ? "MaxPerMachine=1\nSpreadBy=region" + request(true, i, 2) : "Conflicts=%p@*.service"));
         }
         for (int i = 0; i < unitCount / 10; i++) {
-            units.add(launched(parsed, String.format("meta-%05d.service", i), METADATA[i % METADATA.length]));
+            units.add(launched(parsed, String.format("meta-%05d.service", i), METADATA[i % METADATA.length] + request(placementRules, i, 2)));
         }
         int pinned = Math.max(1, unitCount / 500);
         for (int i = 0; i < pinned; i++) {
             String shortId = machines.get(rnd.nextInt(machineCount)).shortId();
-            units.add(launched(parsed, String.format("pinned-%04d.service", i), "MachineID=" + shortId));
+            units.add(launched(parsed, String.format("pinned-%04d.service", i), "MachineID=" + shortId + request(placementRules, i, 1)));
         }
         for (int i = 0; units.size() < unitCount; i++) {
-            UnitSpec plain = launched(parsed, String.format("app-%05d.service", i), "");
+            UnitSpec plain = launched(parsed, String.format("app-%05d.service", i), request(placementRules, i, 1).strip());
             units.add(i % 10 == 9 ? new UnitSpec(plain.name(), plain.xfleet(), TargetState.LOADED, Optional.empty()) : plain);
         }
         return new BenchCluster(List.copyOf(machines), List.copyOf(units));
+    }
+
+    /** [X-Fleet] request lines (after a newline) for the {@code i}th unit of a kind, {@code factor} times the base; "" without rules. */
+    private static String request(boolean placementRules, int i, int factor) {
+        if (!placementRules) {
+            return "";
+        }
+        int step = i % 4 + 1; // 1..4: 100m-400m, 128-512 MiB
+        return "\nRequestCPU=" + (100 * step * factor) + "m\nRequestMemory=" + (128 * step * factor) + "M";
     }
 
     private static String machineId(Random rnd) {

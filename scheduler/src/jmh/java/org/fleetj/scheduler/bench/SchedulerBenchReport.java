@@ -26,7 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * so that a burst of load from another process on this shared machine does not decide the figure); {@code scheduler_<kind>_growth_10k_over_1k}, the ratio of
  * the largest to the smallest size (10 is linear, 100 quadratic); {@code scheduler_<kind>_growth_exponent},
  * the least-squares slope of log(time) over log(units) across all sizes (1 is linear, 2 quadratic);
- * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}. The same with
+ * {@code scheduler_steady_10k_overcapacity_ms}, {@link SchedulerOverCapacityBenchmark}; {@code scheduler_rules_<kind>_...},
+ * the same figures for {@link SchedulerRulesBenchmark} (capacities, requests, MaxPerMachine, SpreadBy). The same with
  * {@code _cpu} are CPU time per pass of the whole benchmark JVM ({@link ProcessCpuProfiler}), which load from
  * other processes inflates less than wall time: {@code scheduler_<kind>_10k_cpu_ms},
  * {@code scheduler_steady_10k_overcapacity_cpu_ms}, {@code scheduler_<kind>_cpu_growth_exponent}.
@@ -48,6 +49,7 @@ public final class SchedulerBenchReport {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(SchedulerBenchmark.class.getName() + "\\.")
                 .include(SchedulerOverCapacityBenchmark.class.getName() + "\\.")
+                .include(SchedulerRulesBenchmark.class.getName() + "\\.")
                 .addProfiler(ProcessCpuProfiler.class)
                 .param("units", sizes);
         options.shouldFailOnError(true); // a benchmark that throws must fail the run, not vanish from the figures
@@ -70,6 +72,9 @@ public final class SchedulerBenchReport {
                 continue;
             }
             String kind = method.endsWith(".placeFromEmpty") ? "place" : method.endsWith(".steadyState") ? "steady" : null;
+            if (kind != null && method.contains(SchedulerRulesBenchmark.class.getSimpleName())) {
+                kind = "rules_" + kind;
+            }
             if (kind == null) {
                 throw new IllegalStateException("unexpected benchmark " + method);
             }
@@ -78,7 +83,7 @@ public final class SchedulerBenchReport {
             cpuMedians.computeIfAbsent(kind, k -> new TreeMap<>()).put(units, medianCpuMs(r));
         }
         List<String> figures = new ArrayList<>();
-        for (String kind : List.of("place", "steady")) {
+        for (String kind : List.of("place", "steady", "rules_place", "rules_steady")) {
             TreeMap<Integer, Double> byUnits = medians.getOrDefault(kind, new TreeMap<>());
             byUnits.forEach((units, ms) -> figures.add("scheduler_" + kind + "_" + label(units) + "_ms=" + format(ms)));
             if (byUnits.size() >= 2) {
@@ -89,7 +94,7 @@ public final class SchedulerBenchReport {
                 figures.add("scheduler_" + kind + "_growth_exponent=" + String.format(Locale.ROOT, "%.2f", logLogSlope(byUnits)));
             }
         }
-        for (String kind : List.of("place", "steady")) {
+        for (String kind : List.of("place", "steady", "rules_place", "rules_steady")) {
             TreeMap<Integer, Double> byUnits = cpuMedians.getOrDefault(kind, new TreeMap<>());
             if (!byUnits.isEmpty()) {
                 figures.add("scheduler_" + kind + "_" + label(byUnits.lastKey()) + "_cpu_ms=" + format(byUnits.lastEntry().getValue()));

@@ -43,18 +43,28 @@ public class SchedulerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        BenchCluster cluster = BenchCluster.generate(units, SEED);
-        empty = cluster.empty();
+        ClusterSnapshot[] snapshots = prepare(scheduler, BenchCluster.generate(units, SEED), units);
+        empty = snapshots[0];
+        placed = snapshots[1];
+    }
+
+    /**
+     * The snapshots a benchmark measures, {empty, placed}, checked to be what it claims: placing from empty places
+     * every unit, and planning again over the result changes nothing.
+     */
+    static ClusterSnapshot[] prepare(Scheduler scheduler, BenchCluster cluster, int units) {
+        ClusterSnapshot empty = cluster.empty();
         Plan first = scheduler.plan(empty);
         if (!first.unplaced().isEmpty() || first.tasks().size() != units) {
             throw new IllegalStateException("placing " + units + " units from empty gave " + first.tasks().size()
                     + " tasks and " + first.unplaced().size() + " unplaced, e.g. " + first.unplaced().stream().limit(3).toList());
         }
-        placed = BenchCluster.apply(empty, first);
+        ClusterSnapshot placed = BenchCluster.apply(empty, first);
         Plan again = scheduler.plan(placed);
         if (!again.isEmpty() || !again.unplaced().isEmpty()) {
             throw new IllegalStateException("steady state is not steady: " + again.tasks().stream().limit(3).toList());
         }
+        return new ClusterSnapshot[] {empty, placed};
     }
 
     @Benchmark

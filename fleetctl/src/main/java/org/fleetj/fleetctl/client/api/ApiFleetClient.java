@@ -19,6 +19,7 @@ import org.fleetj.api.ApiUnitState;
 import org.fleetj.fleetctl.client.Endpoint;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.PlacementView;
 import org.fleetj.fleetctl.client.UnitLogSource;
 
 /**
@@ -105,6 +106,19 @@ public final class ApiFleetClient implements FleetClient {
     }
 
     @Override
+    public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
+        String path = "/failures/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        HttpResponse response = request("GET", path, null);
+        if (isFleetNotFound(response)) return Optional.empty();
+        expect(response, "GET", path, 200);
+        try {
+            return Optional.of(ApiJson.unitFailures(parse(response, "GET", path)));
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<ApiUnitState> unitStates() {
         return pages("/state", "states", ApiJson::unitState);
     }
@@ -140,6 +154,39 @@ public final class ApiFleetClient implements FleetClient {
         if (isFleetNotFound(response)) return false;
         expect(response, "DELETE", unitPath(name), 200, 204);
         return true;
+    }
+
+    @Override
+    public PlacementView placement() {
+        HttpResponse response = request("GET", "/placement", null);
+        expect(response, "GET", "/placement", 200);
+        try {
+            Map<String, Object> body = ApiJson.object(parse(response, "GET", "/placement"), "placement");
+            Map<String, PlacementView.Machine> machines = new java.util.HashMap<>();
+            for (Object item : ApiJson.list(body.getOrDefault("machines", List.of()), "machines")) {
+                Map<String, Object> m = ApiJson.object(item, "machine");
+                machines.put(String.valueOf(m.get("id")), new PlacementView.Machine(number(m.get("cpuMillis")),
+                        number(m.get("memoryBytes")), String.valueOf(m.get("availability"))));
+            }
+            Map<String, String> waiting = new java.util.HashMap<>();
+            ApiJson.object(body.getOrDefault("waiting", Map.of()), "waiting").forEach((k, v) -> waiting.put(k, String.valueOf(v)));
+            return new PlacementView(machines, waiting);
+        } catch (JsonException e) {
+            throw new FleetClientException("GET " + url("/placement") + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
+    }
+
+    @Override
+    public void setMachineAvailability(String machineId, String availability) {
+        String path = "/placement/machines/" + URLEncoder.encode(machineId, StandardCharsets.UTF_8);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("availability", availability);
+        HttpResponse response = request("PUT", path, Json.write(body).getBytes(StandardCharsets.UTF_8));
+        expect(response, "PUT", path, 204);
     }
 
     @Override

@@ -37,6 +37,20 @@ public final class ApiJson {
                 string(m, "systemdLoadState"), string(m, "systemdActiveState"), string(m, "systemdSubState"));
     }
 
+    public static org.fleetj.api.ApiUnitFailures unitFailures(Object json) {
+        Map<String, Object> m = object(json, "unit failures");
+        List<String> gaveUpOn = new ArrayList<>();
+        Object raw = m.get("gaveUpOn");
+        if (raw != null) for (Object o : list(raw, "gaveUpOn")) gaveUpOn.add(String.valueOf(o));
+        return new org.fleetj.api.ApiUnitFailures(string(m, "name"), number(m, "failures"), number(m, "restartsInWindow"),
+                string(m, "lastFailureAt"), string(m, "lastFailureMachine"), string(m, "lastFailure"), gaveUpOn);
+    }
+
+    private static int number(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.intValue() : 0;
+    }
+
     public static ApiMachine machine(Object json) {
         Map<String, Object> m = object(json, "machine");
         Map<String, String> metadata = new TreeMap<>();

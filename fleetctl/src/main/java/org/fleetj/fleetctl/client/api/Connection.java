@@ -19,6 +19,11 @@ public interface Connection extends Closeable {
         return null;
     }
 
+    /** {@code in} and {@code out} as a connection that closes {@code carrier} (a channel, an SSH session). */
+    static Connection ofStreams(InputStream in, OutputStream out, AutoCloseable carrier) {
+        return new StreamConnection(in, out, carrier);
+    }
+
     /** Closing also unblocks a pending read (used for the request timeout). */
     @Override
     void close();

@@ -24,7 +24,7 @@ public final class DirectConnector implements Connector {
                 channel.close();
                 throw new IOException("dial unix " + endpoint.path() + ": connect: " + lowerFirst(e.getMessage()), e);
             }
-            return new ChannelConnection(channel);
+            return Connection.ofStreams(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel);
         }
         Socket socket = new Socket();
         try {
@@ -40,38 +40,6 @@ public final class DirectConnector implements Connector {
     private static String lowerFirst(String s) {
         if (s == null || s.isEmpty()) return "connection failed";
         return Character.toLowerCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /** A unix socket channel in blocking mode. */
-    private static final class ChannelConnection implements Connection {
-        private final SocketChannel channel;
-        private final InputStream in;
-        private final OutputStream out;
-
-        ChannelConnection(SocketChannel channel) {
-            this.channel = channel;
-            this.in = Channels.newInputStream(channel);
-            this.out = Channels.newOutputStream(channel);
-        }
-
-        @Override
-        public InputStream input() {
-            return in;
-        }
-
-        @Override
-        public OutputStream output() {
-            return out;
-        }
-
-        @Override
-        public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing a socket we are done with: nothing useful to report
-            }
-        }
     }
 
     /** A TCP socket (or an SSL socket layered on one). */

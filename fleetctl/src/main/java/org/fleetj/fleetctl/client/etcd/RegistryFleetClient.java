@@ -7,11 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.fleetj.api.ApiMachine;
 import org.fleetj.api.ApiUnit;
+import org.fleetj.api.ApiUnits;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.FleetClientException;
+import org.fleetj.fleetctl.client.PlacementView;
 import org.fleetj.fleetctl.client.UnitOptions;
 import org.fleetj.registry.Job;
+import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.Registry;
@@ -48,7 +51,7 @@ public final class RegistryFleetClient implements FleetClient {
         return call(() -> {
             Map<String, Map<String, UnitState>> states = statesByUnit();
             List<ApiUnit> out = new ArrayList<>();
-            for (Job job : registry.jobs()) out.add(toApi(job, states));
+            for (Job job : registry.jobs()) out.add(toApi(job, states, true));
             return out;
         });
     }
@@ -58,8 +61,13 @@ public final class RegistryFleetClient implements FleetClient {
         return call(() -> {
             Optional<Job> job = registry.job(name);
             if (job.isEmpty()) return Optional.empty();
-            return Optional.of(toApi(job.get(), statesByUnit()));
+            return Optional.of(toApi(job.get(), statesByUnit(), false));
         });
+    }
+
+    @Override
+    public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
+        return call(() -> Optional.ofNullable(registry.unitFailures().get(name)).map(org.fleetj.registry.UnitFailures::toApi));
     }
 
     @Override
@@ -127,6 +135,29 @@ public final class RegistryFleetClient implements FleetClient {
      * caller still gets everything released moments later. Nothing is written at close (no lease, no latch).
      */
     @Override
+    public PlacementView placement() {
+        return call(() -> {
+            Map<String, PlacementView.Machine> machines = new HashMap<>();
+            for (MachineState m : registry.machines()) {
+                machines.put(m.id(), new PlacementView.Machine(m.capacity().cpuMillis(), m.capacity().memoryBytes(),
+                        m.availability().wireName()));
+            }
+            return new PlacementView(machines, registry.waitReasons());
+        });
+    }
+
+    @Override
+    public void setMachineAvailability(String machineId, String availability) {
+        MachineAvailability a = java.util.Arrays.stream(MachineAvailability.values())
+                .filter(v -> v.wireName().equals(availability)).findFirst()
+                .orElseThrow(() -> new FleetClientException("unknown machine availability " + availability));
+        call(() -> {
+            registry.setMachineAvailability(machineId, a);
+            return null;
+        });
+    }
+
+    @Override
     public void close() {
         Thread closer = new Thread(registry::close, "etcd-driver-close");
         closer.setDaemon(true);
@@ -141,18 +172,15 @@ public final class RegistryFleetClient implements FleetClient {
         return byUnit;
     }
 
-    private static ApiUnit toApi(Job job, Map<String, Map<String, UnitState>> states) {
-        List<org.fleetj.api.ApiUnitOption> options = UnitOptions.toApi(job.unit());
-        if (UnitOptions.isGlobal(options)) {
-            return new ApiUnit(job.name(), options, job.desiredState().wireName(), null, null);
-        }
-        String machine = job.targetMachine().orElse(null);
-        TargetState current = TargetState.INACTIVE;
-        if (machine != null) {
-            UnitState state = states.getOrDefault(job.name(), Map.of()).get(machine);
-            if (state != null) current = state.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED;
-        }
-        return new ApiUnit(job.name(), options, job.desiredState().wireName(), current.wireName(), machine);
+    /** As fleetd's API answers: {@code listed} as in {@code GET /units}, else as in {@code GET /units/<name>}. */
+    private static ApiUnit toApi(Job job, Map<String, Map<String, UnitState>> states, boolean listed) {
+        List<org.fleetj.api.ApiUnitOption> options = ApiUnits.toOptions(job.unit());
+        boolean global = ApiUnits.isGlobal(job.name(), options);
+        Optional<String> machine = global ? Optional.empty() : job.targetMachine();
+        Optional<TargetState> applied = machine.map(m -> states.getOrDefault(job.name(), Map.of()).get(m)).map(UnitState::applied);
+        String current = listed ? ApiUnits.listedCurrentState(global, machine, applied) : ApiUnits.currentState(global, machine, applied);
+        return new ApiUnit(job.name(), options, job.desiredState().wireName(), current,
+                machine.orElse(null));
     }
 
     private static TargetState desired(ApiUnit unit) {
