@@ -10,9 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,12 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JournalApiIT {
-    private FleetCluster c;
+    /**
+     * How long quiet.service stays silent between lines: longer than fleetd's idle timeout for API connections
+     * (30 s, ApiServer.IDLE_TIMEOUT_MS), so a follower that outlives it shows a quiet journal is not cut off.
+     */
+    private static final Duration QUIET = Duration.ofSeconds(45);
+        private FleetCluster c;
     private SecureApi secure;
     private Machine m1;
     private Machine m2;
@@ -49,18 +52,11 @@ class JournalApiIT {
         secure = SecureApi.of(c);
         m1 = c.machine("m1");
         m2 = c.machine("m2");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(secure.caFile)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        http = https(null);
         start("fixed.service", "[Service]\nExecStart=/bin/sh -c 'echo one; echo two; echo three; exec sleep 100000'\n[X-Fleet]\nMachineID=" + m2.machineId() + "\n");
         start("chatty.service", "[Service]\nExecStart=/bin/sh -c 'while :; do echo chatter chatter chatter chatter chatter chatter; sleep 0.01; done'\n"
+                + "[X-Fleet]\nMachineID=" + m2.machineId() + "\n");
+        start("quiet.service", "[Service]\nExecStart=/bin/sh -c 'while :; do echo beat; sleep " + QUIET.toSeconds() + "; done'\n"
                 + "[X-Fleet]\nMachineID=" + m2.machineId() + "\n");
         start("everywhere.service", "[Service]\nExecStart=/bin/sh -c 'echo hello from $(hostname); exec sleep 100000'\n[X-Fleet]\nGlobal=true\n");
         c.await("everywhere on both machines", () -> c.runningOn("everywhere.service").size() == 2);
@@ -159,6 +155,67 @@ class JournalApiIT {
         }
         assertEquals(401, get(m1, "/ops/v1/units/fixed.service/journal", null).statusCode());
         assertEquals(200, get(m1, "/fleet/v1/machines", secure.readToken).statusCode());
+    }
+
+    @Test
+    void aFollowerOfAQuietUnitOutlivesTheIdleTimeout() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(SecureApi.url(m1) + "/ops/v1/units/quiet.service/journal?follow=true&lines=0&output=cat"))
+                .header("Authorization", "Bearer " + secure.readToken).build();
+        HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        try (InputStream in = r.body()) {
+            // lines=0: nothing until quiet.service's next beat, up to QUIET away; the connection stays idle meanwhile
+            byte[] beat = in.readNBytes("beat\n".length());
+            assertEquals("beat\n", new String(beat, StandardCharsets.UTF_8));
+            // the one after it comes a whole QUIET later: the relay (m1) and the source (m2) kept the stream open
+            long t = System.nanoTime();
+            beat = in.readNBytes("beat\n".length());
+            assertEquals("beat\n", new String(beat, StandardCharsets.UTF_8), "after " + (System.nanoTime() - t) / 1_000_000 + " ms");
+            assertTrue(System.nanoTime() - t > Duration.ofSeconds(30).toNanos(), "the stream was quiet longer than the idle timeout");
+        }
+    }
+
+    @Test
+    void clientCertificatesGiveTheirRolesToRawCallersAndToFleetctl() throws Exception {
+        Map<String, String> roles = Map.of("admin", "write", "viewer", "read");
+        for (Map.Entry<String, String> who : roles.entrySet()) {
+            HttpClient client = withCertificate(who.getKey());
+            HttpResponse<String> me = client.send(HttpRequest.newBuilder(URI.create(SecureApi.url(m1) + "/ops/v1/whoami")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, me.statusCode(), me.body());
+            assertTrue(me.body().contains("\"" + who.getValue() + "\""), who.getKey() + ": " + me.body());
+        }
+        HttpResponse<String> forged = withCertificate("viewer").send(HttpRequest.newBuilder(URI.create(SecureApi.url(m1) + "/fleet/v1/units/fixed.service"))
+                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"desiredState\":\"inactive\"}")).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, forged.statusCode(), forged.body());
+        assertEquals("launched", c.fleetctl(env(m1), "list-unit-files", "--no-legend", "--fields", "unit,dstate").ok().lines().stream()
+                .filter(l -> l.startsWith("fixed.service\t")).findFirst().orElse("").split("\t")[1], "the forged change did nothing");
+        // fleetctl with the admin certificate and no token, as fleet's own fleetctl authenticates (--cert-file, --key-file)
+        Map<String, String> cert = new HashMap<>(env(m1));
+        cert.put("FLEETCTL_API_TOKEN", "");
+        cert.put("FLEETCTL_CERT_FILE", secure.credentials.adminCert().toString());
+        cert.put("FLEETCTL_KEY_FILE", secure.credentials.adminKey().toString());
+        assertEquals("one\ntwo\nthree\n", c.fleetctl(cert, "journal", "--lines", "3", "--output", "cat", "fixed.service").ok().out());
+    }
+
+    /** An https client that presents the local cluster's client certificate {@code name} (admin or viewer). */
+    private HttpClient withCertificate(String name) throws Exception {
+        boolean admin = name.equals("admin");
+        KeyStore keys = org.fleetj.registry.tls.PemFiles.keyStore(admin ? secure.credentials.adminCert() : secure.credentials.viewerCert(), "cert",
+                admin ? secure.credentials.adminKey() : secure.credentials.viewerKey(), "key", name, new char[0]);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        return https(kmf.getKeyManagers());
+    }
+
+    /** An https client that trusts the cluster's CA, presenting {@code keys} when given. */
+    private HttpClient https(javax.net.ssl.KeyManager[] keys) throws Exception {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(org.fleetj.registry.tls.PemFiles.trustStore(secure.caFile, "ca"));
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(keys, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private int journalctls(String machine) {

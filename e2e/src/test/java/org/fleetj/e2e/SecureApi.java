@@ -15,8 +15,10 @@ final class SecureApi {
     final Path caFile;
     final String writeToken;
     final String readToken;
+    final ApiCredentials credentials;
 
     private SecureApi(ApiCredentials credentials) {
+        this.credentials = credentials;
         this.caFile = credentials.caFile();
         this.writeToken = credentials.writeToken();
         this.readToken = credentials.readToken();

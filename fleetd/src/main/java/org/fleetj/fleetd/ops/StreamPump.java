@@ -133,6 +133,9 @@ final class StreamPump implements AutoCloseable {
         Stream stream = new Stream(request.getConnectionMetaData().getConnection().getEndPoint());
         live.put(source, stream);
         request.addFailureListener(failure -> source.abort());
+        // a journal -f of a quiet unit sends nothing for as long as the unit says nothing: the listener's idle timeout
+        // must not end it. Gone and stalled clients are this pump's to notice (closeAbandoned, the write stall).
+        request.addIdleTimeoutListener(timeout -> false);
         int[] exit = {-1};
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
