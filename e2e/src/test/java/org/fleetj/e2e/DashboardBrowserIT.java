@@ -76,7 +76,11 @@ class DashboardBrowserIT {
     }
 
     private static WebDriverWait waiting(WebDriver d) {
-        return new WebDriverWait(d, PATIENCE, Duration.ofMillis(100));
+        // on a timeout, say what the browser showed (an error page, a login, ...)
+        return (WebDriverWait) new WebDriverWait(d, PATIENCE, Duration.ofMillis(100)).withMessage(() -> {
+            String page = d.getPageSource();
+            return "at " + d.getCurrentUrl() + ", the page was: " + (page.length() > 2000 ? page.substring(0, 2000) + "..." : page);
+        });
     }
 
     private static WebElement row(WebDriver d, String unit) {
@@ -130,6 +134,16 @@ class DashboardBrowserIT {
             waiting(d).until(x -> cell(x, "ticker.service", "desired").equals("loaded") && !cell(x, "ticker.service", "systemd").startsWith("active"));
             c.await("ticker stopped on m2", () -> !c.activeState("m2", "ticker.service").equals("active"));
             assertEquals(List.of(), c.runningOn("ticker.service"));
+            // destroy asks once more: the first click arms the button, the second destroys (a re-render in between
+            // shows an unarmed button again, so click until the row is gone)
+            waiting(d).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(x -> {
+                List<WebElement> rows = x.findElements(By.cssSelector("#units tr[data-unit='ticker.service']"));
+                if (rows.isEmpty()) return true;
+                rows.get(0).findElement(By.cssSelector("button.destroy")).click();
+                return false;
+            });
+            assertTrue(c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit").ok().lines().stream().noneMatch(l -> l.equals("ticker.service")),
+                    "ticker.service is destroyed");
 
             // a unit no machine can take: the row says why, in the engine's own words (as fleetctl shows them)
             c.fleetctl(secure.apiEnv(m1, secure.writeToken), "start", "--no-block",
@@ -148,7 +162,7 @@ class DashboardBrowserIT {
     /** The wait reason fleetctl shows for a unit (list-unit-files' reason field), "" while none is recorded. */
     private String reason(String unit) {
         return c.fleetctl(secure.apiEnv(m1, secure.readToken), "list-unit-files", "--no-legend", "--fields", "unit,reason").ok().lines().stream()
-                .filter(l -> l.startsWith(unit + "\t")).map(l -> l.substring(unit.length() + 1)).filter(r -> !r.equals("-")).findFirst().orElse("");
+                .filter(l -> l.startsWith(unit + "\t")).map(l -> l.split("\t+", 2)[1]).filter(r -> !r.equals("-")).findFirst().orElse("");
     }
 
     private static int journalLines(WebDriver d) {
@@ -178,7 +192,7 @@ class DashboardBrowserIT {
                 assertTrue(String.valueOf(status).startsWith("403 forbidden"), method + ": " + status);
             }
             assertEquals("launched", c.fleetctl(secure.apiEnv(m1, secure.readToken), "list-unit-files", "--no-legend", "--fields", "unit,dstate")
-                    .ok().out().lines().filter(l -> l.startsWith("steady.service")).findFirst().orElse("").split("\t")[1]);
+                    .ok().out().lines().filter(l -> l.startsWith("steady.service")).findFirst().orElse("").split("\t+")[1]);
             assertEquals(1, c.runningOn("steady.service").size(), "steady.service still runs");
         } finally {
             d.quit();

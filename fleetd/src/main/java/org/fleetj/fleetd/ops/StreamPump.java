@@ -144,6 +144,11 @@ final class StreamPump implements AutoCloseable {
         response.setTrailersSupplier(() -> HttpFields.build().put(EXIT_TRAILER, Integer.toString(exit[0])));
         threads.execute(() -> {
             try {
+                // the head goes out at once: a follower of a quiet unit (lines=0) gets its 200 before the first line,
+                // and a relaying fleetd or fleetctl waiting for the head does not time out meanwhile
+                FutureCallback head = new FutureCallback();
+                response.write(false, BufferUtil.EMPTY_BUFFER, head);
+                head.get(writeStall.toMillis(), TimeUnit.MILLISECONDS);
                 copy(source, stream, response);
                 exit[0] = source.exitStatus();
                 FutureCallback last = new FutureCallback();
