@@ -4,14 +4,12 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.RegistryUnavailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.fleetj.registry.support.ListenerCalls;
 
 /**
  * What every part of an {@link InMemoryRegistry} shares: the one lock, the outage and closed flags, the revision
@@ -22,8 +20,6 @@ import org.slf4j.LoggerFactory;
  * keep that true in memory. Every part synchronizes on this object; methods named {@code ...Locked} expect it held.
  */
 final class MemoryStore {
-    private static final Logger log = LoggerFactory.getLogger(MemoryStore.class);
-
     final Clock clock;
     private final RegistryMetrics metrics = new RegistryMetrics();
     private final ExecutorService callbacks;
@@ -126,17 +122,7 @@ final class MemoryStore {
      * the etcd registry's listeners run on its own threads too). A listener that throws is logged.
      */
     void later(Runnable r) {
-        try {
-            callbacks.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    log.warn("registry listener failed: {}", e.toString(), e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.debug("registry closed; listener call dropped");
-        }
+        ListenerCalls.submit(callbacks, r);
     }
 
     void shutdown() {
