@@ -1,6 +1,6 @@
 package org.fleetj.registry;
 
-import static org.fleetj.registry.ContractUnits.*;
+import static org.fleetj.registry.RegistryTestData.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,7 @@
 package org.fleetj.registry;
 
 import static org.awaitility.Awaitility.await;
-import static org.fleetj.registry.ContractUnits.*;
+import static org.fleetj.registry.RegistryTestData.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,7 @@
 package org.fleetj.registry;
 
 import static org.awaitility.Awaitility.await;
-import static org.fleetj.registry.ContractUnits.*;
+import static org.fleetj.registry.RegistryTestData.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fleetj.registry.ContractUnits.PresenceEvents;
+import org.fleetj.registry.RegistryTestData.PresenceEvents;
 import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.junit.jupiter.api.Test;

@@ -6,12 +6,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.fleetj.unit.UnitFile;
 import org.fleetj.unit.UnitParseException;
 
-/** The units, machines and listeners the parts of the registry contract build their cases from. */
-final class ContractUnits {
-    private ContractUnits() {
+/** The units, machines and listeners the registry's tests (the contract and the etcd ones) build their cases from. */
+public final class RegistryTestData {
+    private RegistryTestData() {
     }
 
-    static UnitFile unit(String text) {
+    public static UnitFile unit(String text) {
         try {
             return UnitFile.parse(text);
         } catch (UnitParseException e) {
@@ -19,25 +19,25 @@ final class ContractUnits {
         }
     }
 
-    static UnitFile service(String command) {
+    public static UnitFile service(String command) {
         return unit("[Unit]\nDescription=test " + command + "\n\n[Service]\nExecStart=" + command + "\n");
     }
 
-    static UnitFile globalService(String command) {
+    public static UnitFile globalService(String command) {
         return unit("[Service]\nExecStart=" + command + "\n\n[X-Fleet]\nGlobal=true\n");
     }
 
-    static MachineState machine(String id, String ip, Map<String, String> metadata) {
+    public static MachineState machine(String id, String ip, Map<String, String> metadata) {
         return new MachineState(id, ip, metadata, "0.1.0");
     }
 
-    static String machineId(int n) {
+    public static String machineId(int n) {
         return String.format("%032x", n);
     }
 
     /** Records presence callbacks. */
-    static final class PresenceEvents implements MachinePresence.Listener {
-        final List<String> events = new CopyOnWriteArrayList<>();
+    public static final class PresenceEvents implements MachinePresence.Listener {
+        public final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override
         public void suspended() {
