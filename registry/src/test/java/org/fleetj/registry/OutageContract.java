@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.RegistryTestData.PresenceEvents;
 import org.fleetj.unit.TargetState;
@@ -58,5 +59,49 @@ public interface OutageContract extends RegistryFixture {
         await().atMost(patience()).until(() -> scheduleWakes.get() > wakesBefore);
         assertEquals(1, registry().scheduleOf(machineId(1)).size());
         assertTrue(registry().metrics().totalFailures() > 0);
+    }
+
+    @Test
+    default void anOutageSuspendsTheLeaderButNotACandidateThatDoesNotLead() {
+        List<String> leaderEvents = new CopyOnWriteArrayList<>();
+        List<String> candidateEvents = new CopyOnWriteArrayList<>();
+        LeaderLatch first = registry().leaderLatch(machineId(1), ttl());
+        first.addListener(recorder(leaderEvents));
+        first.start();
+        await().atMost(patience()).until(() -> first.leadership().isPresent());
+        LeaderLatch second = registry().leaderLatch(machineId(2), ttl());
+        second.addListener(recorder(candidateEvents));
+        second.start();
+
+        startOutage();
+        try {
+            await().atMost(patience()).until(() -> leaderEvents.contains("suspended"));
+            // only a leader has something to suspend; a candidate campaigns again once the store answers
+            await("a candidate that does not lead is not suspended").during(quietPeriod())
+                    .atMost(quietPeriod().plus(patience())).until(() -> !candidateEvents.contains("suspended"));
+        } finally {
+            endOutage();
+        }
+        first.close();
+        second.close();
+    }
+
+    private static LeaderLatch.Listener recorder(List<String> events) {
+        return new LeaderLatch.Listener() {
+            @Override
+            public void isLeader(Leadership leadership) {
+                events.add("isLeader");
+            }
+
+            @Override
+            public void notLeader() {
+                events.add("notLeader");
+            }
+
+            @Override
+            public void suspended() {
+                events.add("suspended");
+            }
+        };
     }
 }

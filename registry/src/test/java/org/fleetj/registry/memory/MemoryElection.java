@@ -135,10 +135,13 @@ final class MemoryElection {
 
     // ---- what the fault hooks do to the election (see MemoryFaults) ----------------------------
 
-    /** An outage began: every candidate hears {@code suspended} (it cannot tell whether it still leads). */
+    /**
+     * An outage began: the leader hears {@code suspended} (it cannot tell whether it still leads). Only the leader, as
+     * with the etcd latch: a candidate has nothing to suspend, it just campaigns again once etcd answers.
+     */
     void outageBeganLocked() {
-        for (MemoryLeaderLatch c : candidates) {
-            c.listeners.forEach(l -> store.later(l::suspended));
+        if (leader != null && !leader.latch().closed) {
+            leader.latch().listeners.forEach(l -> store.later(l::suspended));
         }
     }
 
