@@ -15,7 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.fleetj.fleetctl.DriverClientFactory;
 import org.fleetj.fleetctl.Fleetctl;
 import org.fleetj.testkit.LocalCluster;
@@ -29,6 +34,8 @@ import org.fleetj.testkit.Machine;
  */
 final class FleetCluster implements AutoCloseable {
     static final Duration PATIENCE = Duration.ofSeconds(40);
+    /** How often a wait looks again (each look runs fleetctl or a command in a machine). */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final LocalCluster cluster;
     private final Map<String, String> env;
@@ -154,21 +161,34 @@ final class FleetCluster implements AutoCloseable {
     }
 
     static void await(String what, Duration patience, BooleanSupplier condition) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return;
-            sleep(100);
-        }
-        throw new AssertionError("not within " + patience.toSeconds() + " s: " + what);
+        Awaitility.await(what).atMost(patience).pollInterval(POLL).until(condition::getAsBoolean);
     }
 
-    static void sleep(long millis) {
+    /**
+     * Checks that {@code condition} holds throughout {@code window} ("nothing happens"): the window must come
+     * from the mechanism that would make it fail, and be named so at the caller.
+     */
+    static void holdsFor(String what, Duration window, BooleanSupplier condition) {
+        Awaitility.await(what + " throughout " + window.toMillis() + " ms").during(window).atMost(window.plus(PATIENCE))
+                .pollInterval(POLL).until(condition::getAsBoolean);
+    }
+
+    /**
+     * After a {@code first} answer, repeats {@code attempt} every {@code every} until its answer is {@code good} or
+     * {@code patience} is out, and returns the last answer either way (the caller reports what differed).
+     */
+    static <T> T lastAnswerWithin(T first, Duration patience, Duration every, Supplier<T> attempt, Predicate<T> good) {
+        AtomicReference<T> last = new AtomicReference<>(first);
+        if (good.test(last.get())) return last.get();
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Awaitility.await().atMost(patience).pollInterval(every).until(() -> {
+                last.set(attempt.get());
+                return good.test(last.get());
+            });
+        } catch (ConditionTimeoutException e) {
+            // the last answer says what is still wrong
         }
+        return last.get();
     }
 
     /** Prints a scenario's duration as {@code name=value}, for the test log and the closing note. */
