@@ -85,7 +85,7 @@ class FailoverIT {
         Map<String, String> before = c.startIdentities(units);
         c.local().stopEtcd();
         FleetCluster.holdsFor("every unit runs on one machine while etcd is down", ETCD_OUTAGE,
-                () -> units.stream().allMatch(u -> c.runningOn(u).size() == 1));
+                () -> c.placement(units).values().stream().allMatch(on -> on.size() == 1));
         assertEquals(before, c.startIdentities(units));
         c.local().startEtcd();
         long back = System.nanoTime();
@@ -129,9 +129,7 @@ class FailoverIT {
     }
 
     private java.util.Map<String, List<String>> placementOf(List<String> names) {
-        java.util.Map<String, List<String>> m = new java.util.TreeMap<>();
-        for (String u : names) m.put(u, c.runningOn(u));
-        return m;
+        return c.placement(names);
     }
 
     @Test

@@ -138,17 +138,72 @@ final class FleetCluster implements AutoCloseable {
 
     /** MainPID and the monotonic time the unit became active: changes iff systemd (re)started it. */
     String startIdentity(String machine, String unit) {
-        return cluster.sh(machine, "systemctl", "show", "-p", "MainPID,ActiveEnterTimestampMonotonic,NRestarts", unit)
-                .trimmed().replace('\n', ' ');
+        return identity(parseShow(cluster.sh(machine, "systemctl", "show", "-p", IDENTITY, unit).stdout()).values().stream()
+                .findFirst().orElse(Map.of()));
     }
 
-    /** Every active unit of ours on every live machine, with its start identity. */
+    private static final String IDENTITY = "Id,ActiveState,MainPID,ActiveEnterTimestampMonotonic,NRestarts";
+
+    private static String identity(Map<String, String> shown) {
+        return "MainPID=" + shown.get("MainPID") + " ActiveEnterTimestampMonotonic=" + shown.get("ActiveEnterTimestampMonotonic")
+                + " NRestarts=" + shown.get("NRestarts");
+    }
+
+    /**
+     * Every active unit of ours on every live machine, with its start identity (as {@link #startIdentity}). One
+     * command per machine: a wait that looks at this again and again must not cost a command per unit and machine
+     * (each is a local-cluster script run, about a second on a loaded machine).
+     */
     Map<String, String> startIdentities(List<String> units) {
         Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, String>>> shown = show(units, IDENTITY);
         for (String u : units) {
-            for (String m : runningOn(u)) out.put(u + "@" + m, startIdentity(m, u));
+            shown.forEach((m, byUnit) -> {
+                Map<String, String> p = byUnit.getOrDefault(u, Map.of());
+                if ("active".equals(p.get("ActiveState"))) out.put(u + "@" + m, identity(p));
+            });
         }
         return out;
+    }
+
+    /** For each unit, the machines (m1...) whose systemd reports it active, as {@link #runningOn}; one command per machine. */
+    Map<String, List<String>> placement(List<String> units) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, Map<String, String>>> shown = show(units, "Id,ActiveState");
+        for (String u : units) {
+            List<String> on = new ArrayList<>();
+            shown.forEach((m, byUnit) -> {
+                if ("active".equals(byUnit.getOrDefault(u, Map.of()).get("ActiveState"))) on.add(m);
+            });
+            out.put(u, on);
+        }
+        return out;
+    }
+
+    /** machine → unit → property → value, from one {@code systemctl show} per machine that is up (in machine order). */
+    private Map<String, Map<String, Map<String, String>>> show(List<String> units, String properties) {
+        Map<String, Map<String, Map<String, String>>> out = new LinkedHashMap<>();
+        for (Machine m : machines()) {
+            if (m.hostPid() <= 0) continue;
+            List<String> cmd = new ArrayList<>(List.of("systemctl", "show", "-p", properties));
+            cmd.addAll(units);
+            out.put(m.name(), parseShow(cluster.sh(m.name(), cmd.toArray(String[]::new)).stdout()));
+        }
+        return out;
+    }
+
+    /** unit → property → value from {@code systemctl show -p Id,...} of several units (blocks split by blank lines). */
+    private static Map<String, Map<String, String>> parseShow(String stdout) {
+        Map<String, Map<String, String>> byUnit = new HashMap<>();
+        for (String block : stdout.split("\n\\s*\n")) {
+            Map<String, String> p = new HashMap<>();
+            block.lines().forEach(l -> {
+                int eq = l.indexOf('=');
+                if (eq > 0) p.put(l.substring(0, eq), l.substring(eq + 1));
+            });
+            if (p.containsKey("Id")) byUnit.put(p.get("Id"), p);
+        }
+        return byUnit;
     }
 
     /** The machine id of the current engine leader, read straight from etcd. */
@@ -169,8 +224,12 @@ final class FleetCluster implements AutoCloseable {
      * from the mechanism that would make it fail, and be named so at the caller.
      */
     static void holdsFor(String what, Duration window, BooleanSupplier condition) {
+        // a look that sees it broken fails at once (a condition that came back later would not make it true)
         Awaitility.await(what + " throughout " + window.toMillis() + " ms").during(window).atMost(window.plus(PATIENCE))
-                .pollInterval(POLL).until(condition::getAsBoolean);
+                .pollInterval(POLL).until(() -> {
+                    if (!condition.getAsBoolean()) throw new AssertionError("no longer true within " + window.toMillis() + " ms: " + what);
+                    return true;
+                });
     }
 
     /**
