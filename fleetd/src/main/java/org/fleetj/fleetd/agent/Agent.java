@@ -68,6 +68,7 @@ public final class Agent implements AutoCloseable {
     private final UnitRetries retries = new UnitRetries();
     private final SystemdApplier applier;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean publishPending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final Backoff retryBackoff = new Backoff(RETRY_FIRST, RETRY_CAP);
     private ScheduledFuture<?> retry;
@@ -195,16 +196,28 @@ public final class Agent implements AutoCloseable {
             // systemd lost the unit (its file deleted, then a daemon-reload): write it again
             applier.repairOwnFiles();
         }
-        if (!publisher.publish(local.get(s.name()))) scheduleRetry();
+        requestPublish();
+    }
+
+    /**
+     * Publishes the changed states soon: systemd reports hundreds of units within milliseconds when many start, and
+     * one registry write per report kept the agent's thread from its next pass for seconds.
+     */
+    private void requestPublish() {
+        if (closed || !publishPending.compareAndSet(false, true)) return;
+        try {
+            loop.schedule(() -> {
+                publishPending.set(false);
+                publishAll();
+            }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: nothing left to publish
+        }
     }
 
     private void publishAll() {
-        for (LocalUnit l : local.values()) {
-            if (!publisher.publish(l)) {
-                scheduleRetry();
-                return;
-            }
-        }
+        if (closed) return;
+        if (!publisher.publishAll(local.values())) scheduleRetry();
     }
 
     private void safetyPass() {

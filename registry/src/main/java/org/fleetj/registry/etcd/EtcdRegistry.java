@@ -228,6 +228,36 @@ public final class EtcdRegistry implements Registry {
         }
     }
 
+    /** etcd refuses a transaction of more than 128 operations (--max-txn-ops); fewer keep each commit small. */
+    private static final int STATES_PER_TXN = 100;
+
+    @Override
+    public void publishUnitStates(MachinePresence presence, List<UnitState> states) {
+        EtcdPresence p = own(presence);
+        for (UnitState state : states) {
+            Objects.requireNonNull(state, "state");
+            NameRules.unitName(state.name());
+            if (!state.machineId().equals(p.machineId())) {
+                throw new IllegalArgumentException("unit state of " + state.name() + " names machine " + state.machineId()
+                        + " but is published by the presence of " + p.machineId());
+            }
+        }
+        for (int from = 0; from < states.size(); from += STATES_PER_TXN) {
+            List<UnitState> chunk = states.subList(from, Math.min(states.size(), from + STATES_PER_TXN));
+            long lease = p.leaseFor("unit states of " + chunk.size() + " units");
+            List<io.etcd.jetcd.op.Op> puts = new ArrayList<>(chunk.size());
+            for (UnitState state : chunk) {
+                puts.add(EtcdKv.putOp(rt.keys().state(state.name(), state.machineId()), EtcdCodec.state(state), lease));
+            }
+            try {
+                kv.txn(List.of(), puts, List.of());
+            } catch (EtcdGateway.LeaseNotFoundException e) {
+                p.leaseSuspect();
+                throw e;
+            }
+        }
+    }
+
     @Override
     public void removeUnitState(MachinePresence presence, String unitName) {
         EtcdPresence p = own(presence);

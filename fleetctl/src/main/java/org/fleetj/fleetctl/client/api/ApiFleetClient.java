@@ -227,8 +227,7 @@ public final class ApiFleetClient implements FleetClient {
             connection.close();
             throw new IOException("https needs a TCP connection to layer TLS on, and this connector gives none");
         }
-        if (sslFactory == null) sslFactory = tls.socketFactory();
-        SSLSocket ssl = (SSLSocket) sslFactory.createSocket(socket, endpoint.host(), endpoint.port(), true);
+        SSLSocket ssl = (SSLSocket) sslFactory().createSocket(socket, endpoint.host(), endpoint.port(), true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         ssl.setSSLParameters(params);
@@ -240,6 +239,12 @@ public final class ApiFleetClient implements FleetClient {
             throw new IOException("TLS handshake with " + endpoint.hostPort() + " failed: " + e.getMessage(), e);
         }
         return new DirectConnector.SocketConnection(ssl);
+    }
+
+    /** Made once; commands send some writes from several threads at once ({@code ConcurrentRequests}). */
+    private synchronized SSLSocketFactory sslFactory() {
+        if (sslFactory == null) sslFactory = tls.socketFactory();
+        return sslFactory;
     }
 
     private void expect(HttpResponse response, String method, String path, int... ok) {
