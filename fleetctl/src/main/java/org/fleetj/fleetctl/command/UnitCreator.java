@@ -95,13 +95,7 @@ final class UnitCreator {
                     }
                     validate(name, wanted);
                     ApiUnit replacement = new ApiUnit(name, UnitOptions.toApi(wanted), unit.desiredState(), null, null);
-                    writes.add(name, () -> {
-                        try {
-                            client.replaceUnit(replacement);
-                        } catch (RuntimeException e) {
-                            throw new CommandFailedException("failed replacing unit " + name + ": " + e.getMessage(), e);
-                        }
-                    }, "Replaced Unit(" + name + ") in Registry");
+                    writes.add(name, () -> client.replaceUnit(replacement), "failed replacing unit ", "Replaced Unit(");
                     registered.put(name, replacement);
                     replaced.add(name);
                     continue;
@@ -109,13 +103,7 @@ final class UnitCreator {
                 UnitFile file = UnitSource.resolve(lookup, arg);
                 validate(name, file);
                 ApiUnit fresh = new ApiUnit(name, UnitOptions.toApi(file), "inactive", null, null);
-                writes.add(name, () -> {
-                    try {
-                        client.createUnit(fresh);
-                    } catch (RuntimeException e) {
-                        throw new CommandFailedException("failed creating unit " + name + ": " + e.getMessage(), e);
-                    }
-                }, "Created Unit(" + name + ") in Registry");
+                writes.add(name, () -> client.createUnit(fresh), "failed creating unit ", "Created Unit(");
                 registered.put(name, fresh);
                 created.add(name);
             }
@@ -152,10 +140,17 @@ final class UnitCreator {
         final List<Runnable> writes = new ArrayList<>();
         final List<String> done = new ArrayList<>();
 
-        void add(String name, Runnable write, String doneMessage) {
+        /** {@code failing} and {@code done} begin fleet's messages: "failed creating unit X: ...", "Created Unit(X) in Registry". */
+        void add(String name, Runnable write, String failing, String done) {
             names.add(name);
-            writes.add(write);
-            done.add(doneMessage);
+            writes.add(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    throw new CommandFailedException(failing + name + ": " + e.getMessage(), e);
+                }
+            });
+            this.done.add(done + name + ") in Registry");
         }
 
         void flush() {

@@ -137,14 +137,19 @@ public final class Agent implements AutoCloseable {
 
     /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
     public void requestReconcile() {
-        if (closed || !pending.compareAndSet(false, true)) return;
+        debounced(pending, this::reconcile);
+    }
+
+    /** Runs {@code work} on the loop after {@link #DEBOUNCE}, once for a burst of requests (those while {@code flag} is set). */
+    private void debounced(AtomicBoolean flag, Runnable work) {
+        if (closed || !flag.compareAndSet(false, true)) return;
         try {
             loop.schedule(() -> {
-                pending.set(false);
-                reconcile();
+                flag.set(false);
+                work.run();
             }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // a watch fired while the agent was closing: nothing left to do
+            // a watch or a signal fired while the agent was closing: nothing left to do
         }
     }
 
@@ -204,15 +209,7 @@ public final class Agent implements AutoCloseable {
      * one registry write per report kept the agent's thread from its next pass for seconds.
      */
     private void requestPublish() {
-        if (closed || !publishPending.compareAndSet(false, true)) return;
-        try {
-            loop.schedule(() -> {
-                publishPending.set(false);
-                publishAll();
-            }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing: nothing left to publish
-        }
+        debounced(publishPending, this::publishAll);
     }
 
     private void publishAll() {

@@ -144,7 +144,7 @@ public final class DbusSystemdManager implements SystemdManager {
 
     @Override
     public Map<String, RuntimeException> startUnits(List<String> names) {
-        Map<String, RuntimeException> failed = new java.util.LinkedHashMap<>();
+        Map<String, RuntimeException> failures = new java.util.HashMap<>();
         List<String> sent = new ArrayList<>();
         List<PendingCall> calls = new ArrayList<>();
         for (String name : names) {
@@ -153,7 +153,7 @@ public final class DbusSystemdManager implements SystemdManager {
                 calls.add(send("StartUnit", name, name, "replace"));
                 sent.add(name);
             } catch (SystemdException | IllegalArgumentException e) {
-                failed.put(name, e);
+                failures.put(name, e);
             }
         }
         for (int i = 0; i < calls.size(); i++) {
@@ -161,10 +161,14 @@ public final class DbusSystemdManager implements SystemdManager {
                 DBusPath job = receive(calls.get(i));
                 LOG.info("start of {} queued as {}", sent.get(i), job.getPath());
             } catch (SystemdException e) {
-                failed.put(sent.get(i), e);
+                failures.put(sent.get(i), e);
             }
         }
-        return failed;
+        Map<String, RuntimeException> inOrder = new LinkedHashMap<>();
+        for (String name : names) {
+            if (failures.containsKey(name)) inOrder.put(name, failures.get(name));
+        }
+        return inOrder;
     }
 
     @Override

@@ -59,7 +59,8 @@ public interface SystemdManager extends AutoCloseable {
     String startUnit(String name);
 
     /**
-     * StartUnit(name, "replace") for each unit, in order; what failed, by unit (empty when all were queued). The
+     * StartUnit(name, "replace") for each unit, in order; what failed, by unit in the same order (empty when all were
+     * queued). The
      * D-Bus implementation sends every call before it reads the first reply, so systemd works through them without
      * waiting for this process to be scheduled between calls (on a busy machine, most of a start's ~100 ms).
      */
