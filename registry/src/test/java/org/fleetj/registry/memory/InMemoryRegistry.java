@@ -114,6 +114,8 @@ public final class InMemoryRegistry implements Registry {
     private final TreeMap<String, String> waitReasons = new TreeMap<>();
     private final Map<List<String>, StateEntry> unitStates = new HashMap<>();
     private final Map<String, UnitFailures> failures = new TreeMap<>();
+    private final Map<String, org.fleetj.registry.RolloutSpec> rolloutSpecs = new TreeMap<>();
+    private final Map<String, org.fleetj.registry.RolloutStatus> rolloutStatuses = new TreeMap<>();
     private final List<MemoryLeaderLatch> candidates = new ArrayList<>();
     private final List<MemoryPresence> presences = new ArrayList<>();
     private LeaderEntry leader;
@@ -724,6 +726,61 @@ public final class InMemoryRegistry implements Registry {
         });
     }
 
+    // ---- rollouts ----------------------------------------------------------------------------
+
+    @Override
+    public void startRollout(org.fleetj.registry.RolloutSpec spec, UnitFile newUnit) {
+        NameRules.unitName(spec.unit());
+        Objects.requireNonNull(newUnit, "newUnit");
+        op("txn", () -> {
+            org.fleetj.registry.RolloutSpec before = rolloutSpecs.get(spec.unit());
+            if (before != null) {
+                org.fleetj.registry.Rollout r = new org.fleetj.registry.Rollout(before, Optional.ofNullable(rolloutStatuses.get(spec.unit())));
+                if (!r.isFinished()) {
+                    throw new org.fleetj.registry.RolloutInProgressException("a rollout of " + spec.unit() + " is in progress ("
+                            + r.status().map(s -> s.phase().wireName()).orElse("not begun yet") + "); abort it first");
+                }
+            }
+            units.put(newUnit.hash().hex(), newUnit);
+            touched("unit/" + newUnit.hash().hex());
+            if (rolloutStatuses.remove(spec.unit()) != null) touched("rollout-status/" + spec.unit());
+            rolloutSpecs.put(spec.unit(), spec);
+            touched("rollout-spec/" + spec.unit());
+            return null;
+        });
+    }
+
+    @Override
+    public boolean setRolloutControl(String unit, org.fleetj.registry.RolloutSpec.Control control) {
+        NameRules.unitName(unit);
+        Objects.requireNonNull(control, "control");
+        return op("txn", () -> {
+            org.fleetj.registry.RolloutSpec spec = rolloutSpecs.get(unit);
+            if (spec == null) return false;
+            rolloutSpecs.put(unit, spec.withControl(control));
+            touched("rollout-spec/" + unit);
+            return true;
+        });
+    }
+
+    @Override
+    public Map<String, org.fleetj.registry.Rollout> rollouts() {
+        return op("range", () -> {
+            Map<String, org.fleetj.registry.Rollout> out = new TreeMap<>();
+            rolloutSpecs.forEach((u, spec) -> out.put(u, new org.fleetj.registry.Rollout(spec, Optional.ofNullable(rolloutStatuses.get(u)))));
+            return out;
+        });
+    }
+
+    @Override
+    public void putRolloutStatus(Leadership leadership, org.fleetj.registry.RolloutStatus status) {
+        NameRules.unitName(status.unit());
+        fencedWrite(leadership, "rollout status of " + status.unit(), () -> {
+            rolloutStatuses.put(status.unit(), status);
+            touched("rollout-status/" + status.unit());
+        });
+    }
+
     /** The engine fence: a write by anyone but the current leader (same token) fails and changes nothing. */
     private void fencedWrite(Leadership leadership, String what, Runnable write) {
         Objects.requireNonNull(leadership, "leadership");
@@ -767,7 +824,7 @@ public final class InMemoryRegistry implements Registry {
 
     @Override
     public Subscription watchCluster(Runnable onChange) {
-        return watch("cluster", onChange, "job/", "machine/", "machine-meta/", "machine-control/");
+        return watch("cluster", onChange, "job/", "machine/", "machine-meta/", "machine-control/", "rollout-spec/");
     }
 
     /** Watches every prefix through one coalescing notifier (a change touching several wakes the caller once). */
