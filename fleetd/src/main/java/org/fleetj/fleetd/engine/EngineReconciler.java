@@ -52,6 +52,7 @@ public final class EngineReconciler {
     private final org.fleetj.fleetd.rollout.RolloutDriver rollouts;
     /** The jobs of the last {@link #decide}, by name, for the rollout driver. */
     private Map<String, Job> lastJobs = Map.of();
+    private Map<String, List<ScheduledUnit>> lastSchedule = Map.of();
     /** Machines reported as waiting for, so the log says it once per disappearance. */
     private final Set<String> reportedWaiting = new HashSet<>();
 
@@ -104,7 +105,7 @@ public final class EngineReconciler {
             apply(leadership, changes);
             waitReasons.publish();
             failureRecovery.commit(leadership);
-            rollouts.drive(leadership, lastJobs);
+            rollouts.drive(leadership, lastJobs, lastSchedule);
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
@@ -140,6 +141,7 @@ public final class EngineReconciler {
         }
         requirements.retainOnly(jobsByName.keySet());
         lastJobs = jobsByName;
+        lastSchedule = schedule;
 
         List<Machine> snapshotMachines = new ArrayList<>(machines.size());
         for (MachineState m : machines) {

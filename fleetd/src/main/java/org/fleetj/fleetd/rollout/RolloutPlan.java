@@ -11,8 +11,22 @@ import org.fleetj.registry.RolloutStatus;
  * @param status  the status to record
  * @param changed whether the status differs from what the registry holds (nothing to write otherwise)
  * @param files   the job files to set, in order
+ * @param pins    for a global unit: the machines' schedule entries that hold a copy on a given file during the rollout
  */
-public record RolloutPlan(RolloutStatus status, boolean changed, List<FileChange> files) {
+public record RolloutPlan(RolloutStatus status, boolean changed, List<FileChange> files, List<Pin> pins) {
+
+    /**
+     * A global unit's copy on {@code machine} pinned to the file under {@code hash} (a schedule entry of that name on
+     * that machine, which its agent prefers to the global job), or unpinned when {@code hash} is empty (the agent then
+     * runs the global job's file again).
+     */
+    public record Pin(String machine, java.util.Optional<String> hash, String reason) {
+        public Pin {
+            Objects.requireNonNull(machine, "machine");
+            Objects.requireNonNull(hash, "hash");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
 
     /** Set job {@code job}'s unit file to the one stored under {@code hash}, for {@code reason}. */
     public record FileChange(String job, String hash, String reason) {
@@ -26,5 +40,6 @@ public record RolloutPlan(RolloutStatus status, boolean changed, List<FileChange
     public RolloutPlan {
         Objects.requireNonNull(status, "status");
         files = List.copyOf(files);
+        pins = List.copyOf(pins);
     }
 }

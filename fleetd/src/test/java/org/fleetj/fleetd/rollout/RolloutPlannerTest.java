@@ -64,7 +64,7 @@ class RolloutPlannerTest {
         jobs.forEach((n, j) -> {
             if (spec.covers(n)) covered.put(n, j);
         });
-        RolloutPlan plan = planner.plan(new Rollout(spec, status), covered, states, now);
+        RolloutPlan plan = planner.plan(new Rollout(spec, status), covered, states, Map.of(), now);
         status = Optional.of(plan.status());
         for (RolloutPlan.FileChange f : plan.files()) {
             Job j = jobs.get(f.job());
@@ -221,7 +221,7 @@ class RolloutPlannerTest {
         jobs.forEach((n, j) -> {
             if (s.covers(n)) covered.put(n, j);
         });
-        status = Optional.of(planner.plan(new Rollout(s, Optional.empty()), covered, states, T0).status());   // status written, files lost
+        status = Optional.of(planner.plan(new Rollout(s, Optional.empty()), covered, states, Map.of(), T0).status());   // status written, files lost
         RolloutPlan p = pass(s, T0.plusSeconds(1));
         assertEquals(List.of("web@1.service"), replaced(p), "the same instance again, not a second one");
         assertEquals(Step.REPLACING, step("web@1.service"));
