@@ -33,14 +33,11 @@ public record RolloutInstance(String name, String machine, String oldHash, Step 
         REVERTED;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return RolloutWireNames.of(this);
         }
 
         public static Step fromWire(String s) {
-            for (Step v : values()) {
-                if (v.wireName().equals(s)) return v;
-            }
-            throw new IllegalArgumentException("unknown rollout step " + s);
+            return RolloutWireNames.parse(Step.class, s, "rollout step");
         }
     }
 

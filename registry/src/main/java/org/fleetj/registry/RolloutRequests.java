@@ -21,6 +21,15 @@ public final class RolloutRequests {
     private RolloutRequests() {
     }
 
+    /** Starts a rollout as the API and fleetctl ask for it: numbers left out of {@code request} take the defaults. */
+    public static RolloutSpec start(Registry registry, String unit, UnitFile file, org.fleetj.api.ApiRolloutRequest request, Clock clock) {
+        return start(registry, unit, file,
+                request.maxUnavailable() == null ? DEFAULT_MAX_UNAVAILABLE : request.maxUnavailable(),
+                request.minHealthyMs() == null ? DEFAULT_MIN_HEALTHY : Duration.ofMillis(request.minHealthyMs()),
+                request.activeDeadlineMs() == null ? DEFAULT_ACTIVE_DEADLINE : Duration.ofMillis(request.activeDeadlineMs()),
+                request.autoRevert() != null && request.autoRevert(), clock);
+    }
+
     /**
      * Starts a rollout of {@code unit} (a template {@code web@.service}, or a global unit that exists) to {@code file}.
      *

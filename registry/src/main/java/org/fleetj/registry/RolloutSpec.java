@@ -27,14 +27,11 @@ public record RolloutSpec(String unit, String id, String newHash, int maxUnavail
         RUN, PAUSE, ABORT;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return RolloutWireNames.of(this);
         }
 
         public static Control fromWire(String s) {
-            for (Control c : values()) {
-                if (c.wireName().equals(s)) return c;
-            }
-            throw new IllegalArgumentException("unknown rollout control " + s + " (run, pause, abort)");
+            return RolloutWireNames.parse(Control.class, s, "rollout control");
         }
     }
 

@@ -26,14 +26,11 @@ public record RolloutStatus(String unit, String id, Phase phase, List<RolloutIns
         }
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return RolloutWireNames.of(this);
         }
 
         public static Phase fromWire(String s) {
-            for (Phase v : values()) {
-                if (v.wireName().equals(s)) return v;
-            }
-            throw new IllegalArgumentException("unknown rollout phase " + s);
+            return RolloutWireNames.parse(Phase.class, s, "rollout phase");
         }
     }
 

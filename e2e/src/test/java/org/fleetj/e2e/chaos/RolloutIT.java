@@ -26,6 +26,8 @@ class RolloutIT {
     @BeforeAll
     void boot() {
         c = ChaosCluster.boot(repo(), "ro" + Long.toString(ProcessHandle.current().pid(), 36), 1);
+        // bin/fleetctl's first run trains its class-data archive, which takes long on a busy machine: not in a scenario
+        c.fleetctl(java.time.Duration.ofMinutes(5), "list-machines").requireSuccess();
     }
 
     @AfterAll
@@ -43,8 +45,12 @@ class RolloutIT {
     private void run(RolloutScenario.Kind kind) throws Exception {
         RolloutScenario s = new RolloutScenario(kind);
         Outcome o = new Outcome();
-        s.run(c, o);
-        System.out.println("e2e_" + s.name() + " " + o.figures());
+        System.out.println("e2e_" + s.name() + " started");
+        try {
+            s.run(c, o);
+        } finally {
+            System.out.println("e2e_" + s.name() + " " + o.figures() + " problems=" + o.problems());
+        }
         assertEquals(List.of(), o.problems(), s.name());
     }
 

@@ -22,6 +22,9 @@ final class RolloutInvariants implements SystemdSampler.Sink {
     private final Set<String> machines;
     private final Map<String, Map<String, UnitSample>> latest = new HashMap<>();
     private final Set<String> ignored = new HashSet<>();
+    /** Machines whose fleetd is down (or just back), by when their agent reads the registry again (nanoTime; MAX: not yet). */
+    private final Map<String, Long> agentAway = new HashMap<>();
+    private int doublesWhileAgentAway;
     private final List<String> violations = new ArrayList<>();
     private final Set<String> reported = new HashSet<>();
     private volatile boolean armed;
@@ -60,6 +63,39 @@ final class RolloutInvariants implements SystemdSampler.Sink {
         ignored.remove(machine);
     }
 
+    /**
+     * The machine's fleetd is down: when it stays down past its presence lease the engine moves its units, and their
+     * old copies run on until its agent is back, by fleet's design (the chaos {@link InvariantChecker}'s rule for a
+     * machine cut off): a double involving it is not the rollout's doing until {@link InvariantChecker#DOUBLE_RUN_WINDOW}
+     * after {@link #agentBack}.
+     */
+    synchronized void agentDown(String machine) {
+        agentAway.put(machine, Long.MAX_VALUE);
+    }
+
+    synchronized void agentBack(String machine) {
+        agentAway.put(machine, System.nanoTime() + InvariantChecker.DOUBLE_RUN_WINDOW.toNanos());
+    }
+
+    /** Instances running on more than one watched machine in the latest samples. */
+    synchronized Set<String> doubled() {
+        Set<String> out = new TreeSet<>();
+        for (String u : global ? List.<String>of() : units) {
+            long on = watched().stream().filter(m -> latest.containsKey(m) && latest.get(m).get(u).running()).count();
+            if (on > 1) out.add(u);
+        }
+        return out;
+    }
+
+    synchronized int doublesWhileAgentAway() {
+        return doublesWhileAgentAway;
+    }
+
+    private boolean away(Set<String> on) {
+        long now = System.nanoTime();
+        return on.stream().anyMatch(m -> agentAway.getOrDefault(m, Long.MIN_VALUE) > now);
+    }
+
     @Override
     public synchronized void observe(String machine, Map<String, UnitSample> samples) {
         if (ignored.contains(machine)) return;
@@ -81,7 +117,11 @@ final class RolloutInvariants implements SystemdSampler.Sink {
                     active |= s.active();
                 }
                 if (!active) down++;
-                if (on.size() > 1 && reported.add("double " + u)) violations.add(u + " runs on " + on + " at once");
+                if (on.size() > 1 && away(on)) {
+                    doublesWhileAgentAway++;
+                } else if (on.size() > 1 && reported.add("double " + u)) {
+                    violations.add(u + " runs on " + on + " at once");
+                }
             }
         }
         mostDown = Math.max(mostDown, down);

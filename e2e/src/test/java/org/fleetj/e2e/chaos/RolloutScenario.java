@@ -134,13 +134,19 @@ final class RolloutScenario implements Scenario {
         o.figure("killed_leader", leader);
         o.figure("done_when_killed", done(c, name));
         // fleetd alone dies (its machine and units stay) and stays down until another engine leads
+        invariants.agentDown(leader);
         c.local().sh(leader, "sh", "-c", "systemctl kill -s KILL fleetd.service; systemctl stop fleetd.service").requireSuccess();
         ChaosCluster.await("another engine leader", Duration.ofSeconds(60),
                 () -> c.registry().engineLeaderQuietly().filter(l -> !l.equals(leaderId)).isPresent());
         c.local().sh(leader, "systemctl", "start", "fleetd.service").requireSuccess();
+        // back once its agent has stopped the copies the engine moved away meanwhile (if it was gone that long)
+        ChaosCluster.await("no instance on two machines after fleetd on " + leader + " came back", Duration.ofSeconds(90),
+                () -> invariants.doubled().isEmpty());
+        invariants.agentBack(leader);
         ChaosCluster.await("the rollout finished under the new leader", PATIENCE, () -> phase(c, name).filter(p -> !p.equals("running")).isPresent());
         o.require(phase(c, name).equals(Optional.of("succeeded")), "rollout ended " + phase(c, name));
         awaitAllOn(o, invariants, v2);
+        o.figure("doubles_while_fleetd_down", invariants.doublesWhileAgentAway());
     }
 
     private void failing(ChaosCluster c, Outcome o, RolloutInvariants invariants, String name, String v1) {

@@ -2,7 +2,6 @@ package org.fleetj.fleetd.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.fleetj.api.ApiRollout;
@@ -69,11 +68,7 @@ final class RolloutsResource implements Resource {
         UnitFile file = UnitOptionsValidator.toUnitFile(body.options());
         XFleetValidation.check(unit, file);
         try {
-            RolloutSpec spec = RolloutRequests.start(registry, unit, file,
-                    body.maxUnavailable() == null ? RolloutRequests.DEFAULT_MAX_UNAVAILABLE : body.maxUnavailable(),
-                    body.minHealthyMs() == null ? RolloutRequests.DEFAULT_MIN_HEALTHY : Duration.ofMillis(body.minHealthyMs()),
-                    body.activeDeadlineMs() == null ? RolloutRequests.DEFAULT_ACTIVE_DEADLINE : Duration.ofMillis(body.activeDeadlineMs()),
-                    body.autoRevert() != null && body.autoRevert(), clock);
+            RolloutSpec spec = RolloutRequests.start(registry, unit, file, body, clock);
             LOG.info("API: rollout of {} to unit file {} started (max-unavailable {}, min-healthy {} ms, auto-revert {})", unit,
                     file.hash().shortForm(), spec.maxUnavailable(), spec.minHealthy().toMillis(), spec.autoRevert());
             return ApiResponse.json(201, new Rollout(spec, java.util.Optional.empty()).toApi());

@@ -172,13 +172,8 @@ public final class RegistryFleetClient implements FleetClient {
         UnitFile file = UnitOptions.toUnitFile(request.options());
         return call(() -> {
             try {
-                org.fleetj.registry.RolloutSpec spec = org.fleetj.registry.RolloutRequests.start(registry, unit, file,
-                        request.maxUnavailable() == null ? org.fleetj.registry.RolloutRequests.DEFAULT_MAX_UNAVAILABLE : request.maxUnavailable(),
-                        request.minHealthyMs() == null ? org.fleetj.registry.RolloutRequests.DEFAULT_MIN_HEALTHY
-                                : java.time.Duration.ofMillis(request.minHealthyMs()),
-                        request.activeDeadlineMs() == null ? org.fleetj.registry.RolloutRequests.DEFAULT_ACTIVE_DEADLINE
-                                : java.time.Duration.ofMillis(request.activeDeadlineMs()),
-                        request.autoRevert() != null && request.autoRevert(), java.time.Clock.systemUTC());
+                org.fleetj.registry.RolloutSpec spec = org.fleetj.registry.RolloutRequests.start(registry, unit, file, request,
+                        java.time.Clock.systemUTC());
                 return new org.fleetj.registry.Rollout(spec, Optional.empty()).toApi();
             } catch (IllegalArgumentException | org.fleetj.registry.RolloutInProgressException e) {
                 throw new FleetClientException(e.getMessage(), e);
