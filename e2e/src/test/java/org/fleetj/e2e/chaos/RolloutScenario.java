@@ -37,6 +37,12 @@ final class RolloutScenario implements Scenario {
 
     enum Kind { PLAIN, LEADER_KILLED, FAILING, GLOBAL }
 
+    /**
+     * fleetctl's per-request limit (fleet's default is 3 s): these scenarios check the rollout, not how fast etcd
+     * answers one request on a machine shared with other builds.
+     */
+    static final String REQUEST_TIMEOUT = "--request-timeout=30";
+
     private final Kind kind;
 
     RolloutScenario(Kind kind) {
@@ -76,7 +82,7 @@ final class RolloutScenario implements Scenario {
         try {
             String v1 = "hello v1 " + name();
             Path old = write(c, "v1", name, unit(v1, global, false));
-            List<String> start = new ArrayList<>(List.of("start", "--no-block"));
+            List<String> start = new ArrayList<>(List.of(REQUEST_TIMEOUT, "start", "--no-block"));
             if (global) start.add(old.toString());
             else units.forEach(u -> start.add(old.resolveSibling(u).toString()));
             c.fleetctl(Duration.ofSeconds(60), start.toArray(String[]::new)).requireSuccess();
@@ -96,7 +102,7 @@ final class RolloutScenario implements Scenario {
         } finally {
             invariants.disarm();
             samplers.forEach(SystemdSampler::close);
-            List<String> destroy = new ArrayList<>(List.of("destroy"));
+            List<String> destroy = new ArrayList<>(List.of(REQUEST_TIMEOUT, "destroy"));
             destroy.addAll(units);
             if (!global) destroy.add(TEMPLATE);
             c.fleetctl(Duration.ofSeconds(60), destroy.toArray(String[]::new));
@@ -106,18 +112,18 @@ final class RolloutScenario implements Scenario {
     private void plain(ChaosCluster c, Outcome o, RolloutInvariants invariants, String name, boolean global) {
         String v2 = "hello v2 " + name();
         Path file = write(c, "v2", name, unit(v2, global, false));
-        CommandResult r = c.fleetctl(PATIENCE, "rollout", "--max-unavailable=1", "--min-healthy=" + MIN_HEALTHY, "--deadline=60", file.toString());
+        CommandResult r = c.fleetctl(PATIENCE, REQUEST_TIMEOUT, "rollout", "--max-unavailable=1", "--min-healthy=" + MIN_HEALTHY, "--deadline=60", file.toString());
         o.require(r.succeeded(), "fleetctl rollout exited " + r.exitCode() + ": " + r.stderr().strip());
         o.require(r.stdout().contains("Rollout of " + name + " succeeded"), "no success line: " + r.stdout());
         awaitAllOn(o, invariants, v2);
         // the record, read through either driver: the API's /rollouts (beyond fleet) and etcd directly
-        CommandResult json = c.fleetctlOverApi(c.upMachines().get(0), Duration.ofSeconds(30), "rollout", "status", "-o", "json", name);
+        CommandResult json = c.fleetctlOverApi(c.upMachines().get(0), Duration.ofSeconds(30), REQUEST_TIMEOUT, "rollout", "status", "-o", "json", name);
         o.require(json.stdout().contains("\"phase\":\"succeeded\"") && count(json.stdout(), "\"step\":\"done\"") == (global
                 ? c.upMachines().size() : INSTANCES), "rollout status -o json over the API: " + json.stdout() + json.stderr());
-        CommandResult table = c.fleetctl(Duration.ofSeconds(30), "rollout", "status");
+        CommandResult table = c.fleetctl(Duration.ofSeconds(30), REQUEST_TIMEOUT, "rollout", "status");
         o.require(table.stdout().lines().anyMatch(l -> l.startsWith(name) && l.contains("succeeded")), "rollout status: " + table.stdout());
         if (global) {
-            CommandResult cat = c.fleetctl(Duration.ofSeconds(30), "cat", GLOBAL_UNIT);
+            CommandResult cat = c.fleetctl(Duration.ofSeconds(30), REQUEST_TIMEOUT, "cat", GLOBAL_UNIT);
             o.require(cat.stdout().contains("Description=" + v2), "the global unit itself was not given the new file: " + cat.stdout());
             o.require(phase(c, name).equals(Optional.of("succeeded")), "rollout record not succeeded: " + phase(c, name));
         }
@@ -126,7 +132,7 @@ final class RolloutScenario implements Scenario {
     private void leaderKilled(ChaosCluster c, Outcome o, RolloutInvariants invariants, String name) {
         String v2 = "hello v2 " + name();
         Path file = write(c, "v2", name, unit(v2, false, false));
-        c.fleetctl(Duration.ofSeconds(60), "rollout", "--no-block", "--max-unavailable=1", "--min-healthy=" + MIN_HEALTHY, "--deadline=60",
+        c.fleetctl(Duration.ofSeconds(60), REQUEST_TIMEOUT, "rollout", "--no-block", "--max-unavailable=1", "--min-healthy=" + MIN_HEALTHY, "--deadline=60",
                 file.toString()).requireSuccess();
         ChaosCluster.await("half the instances done", PATIENCE, () -> done(c, name) >= INSTANCES / 2);
         String leaderId = c.registry().engineLeaderQuietly().orElseThrow(() -> new IllegalStateException("no engine leader"));
@@ -152,7 +158,7 @@ final class RolloutScenario implements Scenario {
     private void failing(ChaosCluster c, Outcome o, RolloutInvariants invariants, String name, String v1) {
         String bad = "hello bad " + name();
         Path file = write(c, "bad", name, unit(bad, false, true));
-        CommandResult r = c.fleetctl(PATIENCE, "rollout", "--auto-revert", "--max-unavailable=1", "--min-healthy=" + MIN_HEALTHY,
+        CommandResult r = c.fleetctl(PATIENCE, REQUEST_TIMEOUT, "rollout", "--auto-revert", "--max-unavailable=1", "--min-healthy=" + MIN_HEALTHY,
                 "--deadline=30", file.toString());
         o.require(r.exitCode() == 1, "fleetctl rollout of a failing version exited " + r.exitCode());
         o.require(r.stderr().contains("Rollout of " + name + " reverted"), "no revert reported: " + r.stderr());
