@@ -145,13 +145,13 @@ final class RolloutScenario implements Scenario {
         ChaosCluster.await("another engine leader", Duration.ofSeconds(60),
                 () -> c.registry().engineLeaderQuietly().filter(l -> !l.equals(leaderId)).isPresent());
         c.local().sh(leader, "systemctl", "start", "fleetd.service").requireSuccess();
-        // back once its agent has stopped the copies the engine moved away meanwhile (if it was gone that long)
-        ChaosCluster.await("no instance on two machines after fleetd on " + leader + " came back", Duration.ofSeconds(90),
-                () -> invariants.doubled().isEmpty());
-        invariants.agentBack(leader);
         ChaosCluster.await("the rollout finished under the new leader", PATIENCE, () -> phase(c, name).filter(p -> !p.equals("running")).isPresent());
         o.require(phase(c, name).equals(Optional.of("succeeded")), "rollout ended " + phase(c, name));
         awaitAllOn(o, invariants, v2);
+        // its agent is back once it has stopped the copies the engine moved away meanwhile (if it was gone that long)
+        ChaosCluster.await("no instance on two machines after fleetd on " + leader + " came back", Duration.ofSeconds(90),
+                () -> invariants.doubled().isEmpty());
+        invariants.agentBack(leader);
         o.figure("doubles_while_fleetd_down", invariants.doublesWhileAgentAway());
     }
 

@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
         "  fleetctl rollout status [UNIT], fleetctl rollout pause|resume|abort UNIT"},
         subcommands = {RolloutStatusCommand.class, RolloutPauseCommand.class, RolloutResumeCommand.class, RolloutAbortCommand.class})
 public final class RolloutCommand extends FleetCommand {
-    @Parameters(index = "0", paramLabel = "UNIT_FILE", description = "The new unit file, named as the template or global unit (web@.service).")
+    /** Optional for picocli, so that its subcommands do not need it; required by {@link #run} when none is invoked. */
+    @Parameters(index = "0", arity = "0..1", paramLabel = "UNIT_FILE",
+            description = "The new unit file, named as the template or global unit (web@.service).")
     String file;
 
     @Option(names = "--max-unavailable", paramLabel = "N", defaultValue = "1",
@@ -53,6 +55,10 @@ public final class RolloutCommand extends FleetCommand {
 
     @Override
     protected int run(Session session) {
+        if (file == null) {
+            session.err().println("Error: give the new unit file (fleetctl rollout ./web@.service), or one of status, pause, resume, abort");
+            return 1;
+        }
         Path path = UnitSource.localPath(file);
         Optional<UnitFile> unit = UnitSource.readLocal(path);
         if (unit.isEmpty()) {
