@@ -131,7 +131,7 @@ public final class RolloutPlanner {
     }
 
     static String shortId(String id) {
-        return id.length() > 8 ? id.substring(0, 8) : id;
+        return org.fleetj.api.MachineIds.shortId(id);
     }
 
     /** One pass's working state. */
