@@ -144,6 +144,23 @@ public interface Registry extends AutoCloseable {
     /** Removes a unit's failure record (its job was destroyed), guarded by the engine's leadership. */
     void removeUnitFailures(Leadership leadership, String unit) throws LeadershipLostException;
 
+    // ---- rollouts (beyond fleet; spec user-written, status engine-written and fenced) ---------
+
+    /**
+     * Starts a rollout: stores the new unit file by hash and the spec, atomically. Refused with
+     * {@link RolloutInProgressException} while an earlier rollout of the same unit has not finished.
+     */
+    void startRollout(RolloutSpec spec, org.fleetj.unit.UnitFile newUnit) throws RolloutInProgressException;
+
+    /** Pauses, resumes or aborts the unit's rollout (the user's side); false when it has none. */
+    boolean setRolloutControl(String unit, RolloutSpec.Control control);
+
+    /** Every rollout, finished ones included, by unit (sorted). */
+    Map<String, Rollout> rollouts();
+
+    /** Writes the engine's account of a rollout, guarded by its leadership. */
+    void putRolloutStatus(Leadership leadership, RolloutStatus status) throws LeadershipLostException;
+
     // ---- watches ----------------------------------------------------------------------------
     // Level-triggered: the callback means "re-read"; it runs on a registry thread, must not block long,
     // and is called again after a reconnect. Watches resume from the last revision seen, so nothing is missed.
@@ -159,7 +176,7 @@ public interface Registry extends AutoCloseable {
 
     /**
      * Wakes when anything the engine decides on changes: jobs (created, destroyed, desired state, file),
-     * machines (join, leave, re-announce) and dynamic machine metadata. Not unit states, which agents publish
+     * machines (join, leave, re-announce), dynamic machine metadata and rollout specs. Not unit states, which agents publish
      * all the time and the engine does not read, and not the schedule, which only the engine writes: at
      * 10,000 units the engine would otherwise re-read the cluster after every state an agent publishes.
      */

@@ -65,6 +65,7 @@ public final class EtcdRegistry implements Registry {
     private final JobStore jobs;
     private final ScheduleStore schedule;
     private final FailureStore failures;
+    private final RolloutStore rollouts;
     private final MachineDirectory machines;
     private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
@@ -90,6 +91,7 @@ public final class EtcdRegistry implements Registry {
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
         this.failures = new FailureStore(kv, rt.keys());
+        this.rollouts = new RolloutStore(kv, rt.keys(), bodies);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -337,6 +339,28 @@ public final class EtcdRegistry implements Registry {
         failures.remove(leadership, unit);
     }
 
+    // ---- rollouts ----------------------------------------------------------------------------
+
+    @Override
+    public void startRollout(org.fleetj.registry.RolloutSpec spec, UnitFile newUnit) {
+        rollouts.start(spec, newUnit);
+    }
+
+    @Override
+    public boolean setRolloutControl(String unit, org.fleetj.registry.RolloutSpec.Control control) {
+        return rollouts.setControl(unit, control);
+    }
+
+    @Override
+    public Map<String, org.fleetj.registry.Rollout> rollouts() {
+        return rollouts.all();
+    }
+
+    @Override
+    public void putRolloutStatus(Leadership leadership, org.fleetj.registry.RolloutStatus status) {
+        rollouts.putStatus(leadership, status);
+    }
+
     // ---- watches ----------------------------------------------------------------------------
 
     @Override
@@ -355,7 +379,7 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchCluster(Runnable onChange) {
         return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META),
-                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL), rt.keys().of(EtcdKeys.ROLLOUT_SPEC));
     }
 
     /**
