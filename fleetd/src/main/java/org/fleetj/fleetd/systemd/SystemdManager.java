@@ -78,7 +78,8 @@ public interface SystemdManager extends AutoCloseable {
     /**
      * Delivers the new status of a watched unit whenever its load/active/sub state changes, driven by
      * systemd's signals (PropertiesChanged on the unit, JobRemoved, UnitNew, Reloading) —
-     * never by polling every unit. Each change is delivered once, in order, on one thread; a listener
+     * never by polling every unit. A unit whose systemd job ended is delivered even when its states are the same
+     * again (a quick oneshot runs and ends between two reads; what ran is then asked of {@link #lastRun}). Each change is delivered once, in order, on one thread; a listener
      * must not block for long. After the bus connection is re-established, every watched unit is
      * re-read and delivered if it changed meanwhile.
      */
@@ -89,6 +90,12 @@ public interface SystemdManager extends AutoCloseable {
      * once and delivered, so a subscriber learns their current status without a separate call.
      */
     void watch(Collection<String> names);
+
+    /**
+     * The unit's last run as systemd remembers it (beyond fleet: how a one-shot job ended). One call per unit;
+     * meant for the few units that are jobs, not for every unit.
+     */
+    UnitRun lastRun(String name);
 
     /** The machine id of the machine whose systemd this is (from systemd itself, not from local files). */
     String machineId();

@@ -18,6 +18,8 @@ final class EtcdKeys {
     static final String WAIT_REASON = "wait-reason/";
     static final String LEADER = "engine/leader";
     static final String FAILURES = "failures/";
+    /** {@code job-result/<unit>}: how a one-shot job ended, written by its agent, persistent (beyond fleet). */
+    static final String JOB_RESULT = "job-result/";
 
     private final String prefix;
 
@@ -79,6 +81,10 @@ final class EtcdKeys {
 
     ByteSequence failures(String unit) {
         return of(FAILURES + unit);
+    }
+
+    ByteSequence jobResult(String unit) {
+        return of(JOB_RESULT + unit);
     }
 
     ByteSequence leader() {

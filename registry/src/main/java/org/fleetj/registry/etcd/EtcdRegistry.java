@@ -65,6 +65,7 @@ public final class EtcdRegistry implements Registry {
     private final JobStore jobs;
     private final ScheduleStore schedule;
     private final FailureStore failures;
+    private final JobResultStore jobResults;
     private final MachineDirectory machines;
     private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
@@ -90,6 +91,7 @@ public final class EtcdRegistry implements Registry {
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
         this.failures = new FailureStore(kv, rt.keys());
+        this.jobResults = new JobResultStore(kv, rt.keys(), unreadable);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -305,6 +307,23 @@ public final class EtcdRegistry implements Registry {
     @Override
     public void removeUnitFailures(Leadership leadership, String unit) {
         failures.remove(leadership, unit);
+    }
+
+    // ---- one-shot jobs ----------------------------------------------------------------------
+
+    @Override
+    public Map<String, org.fleetj.registry.JobResult> jobResults() {
+        return jobResults.all();
+    }
+
+    @Override
+    public Optional<org.fleetj.registry.JobResult> jobResult(String unit) {
+        return jobResults.get(unit);
+    }
+
+    @Override
+    public boolean putJobResult(org.fleetj.registry.JobResult result) {
+        return jobResults.put(result);
     }
 
     // ---- watches ----------------------------------------------------------------------------

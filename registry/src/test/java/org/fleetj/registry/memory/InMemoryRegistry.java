@@ -114,6 +114,7 @@ public final class InMemoryRegistry implements Registry {
     private final TreeMap<String, String> waitReasons = new TreeMap<>();
     private final Map<List<String>, StateEntry> unitStates = new HashMap<>();
     private final Map<String, UnitFailures> failures = new TreeMap<>();
+    private final Map<String, org.fleetj.registry.JobResult> jobResults = new TreeMap<>();
     private final List<MemoryLeaderLatch> candidates = new ArrayList<>();
     private final List<MemoryPresence> presences = new ArrayList<>();
     private LeaderEntry leader;
@@ -351,6 +352,7 @@ public final class InMemoryRegistry implements Registry {
             if (old == null) {
                 return false;
             }
+            if (jobResults.remove(name) != null) touched("job-result/" + name);
             touched("job/" + name);
             if (old.global()) {
                 touched("global/" + name);
@@ -721,6 +723,27 @@ public final class InMemoryRegistry implements Registry {
         NameRules.unitName(unit);
         fencedWrite(leadership, "failure record of " + unit, () -> {
             if (failures.remove(unit) != null) touched("failures/" + unit);
+        });
+    }
+
+    @Override
+    public Map<String, org.fleetj.registry.JobResult> jobResults() {
+        return op("range", () -> java.util.Collections.unmodifiableMap(new TreeMap<>(jobResults)));
+    }
+
+    @Override
+    public Optional<org.fleetj.registry.JobResult> jobResult(String unit) {
+        return op("get", () -> Optional.ofNullable(jobResults.get(unit)));
+    }
+
+    @Override
+    public boolean putJobResult(org.fleetj.registry.JobResult result) {
+        NameRules.unitName(result.unit());
+        return op("txn", () -> {
+            if (!jobs.containsKey(result.unit())) return false;
+            jobResults.put(result.unit(), result);
+            touched("job-result/" + result.unit());
+            return true;
         });
     }
 
