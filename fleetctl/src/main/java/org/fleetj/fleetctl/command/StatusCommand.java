@@ -56,6 +56,12 @@ public final class StatusCommand extends UnitCommand {
                 first = false;
                 // beyond fleet: only units with a failure record (a failure policy that acted) get this extra line
                 session.client().unitFailures(unit.name()).ifPresent(f -> session.out().println(f.summary()));
+                // beyond fleet: a one-shot job that finished says how, where and when ([X-Fleet] Job=true only)
+                if (UnitOptions.isJob(unit)) {
+                    String hash = UnitOptions.toUnitFile(unit.options()).hash().hex();
+                    session.client().jobResult(unit.name()).filter(r -> r.unitHash().equals(hash))
+                            .ifPresent(r -> session.out().println(r.summary()));
+                }
                 int exit = MachineCommands.run(session, machineId, RemoteCommand.status(unit.name()), sshPort);
                 if (exit != 0) return exit;
             }

@@ -82,6 +82,39 @@ public final class ApiFleetClient implements FleetClient {
     }
 
     @Override
+    public Map<String, org.fleetj.api.ApiJobResult> jobResults() {
+        String path = "/jobs";
+        HttpResponse response = request("GET", path, null);
+        expect(response, "GET", path, 200);
+        try {
+            Map<String, org.fleetj.api.ApiJobResult> out = new java.util.TreeMap<>();
+            Object jobs = ApiJson.object(parse(response, "GET", path), "job results").get("jobs");
+            if (jobs != null) {
+                for (Object o : ApiJson.list(jobs, "jobs")) {
+                    org.fleetj.api.ApiJobResult r = ApiJson.jobResult(o);
+                    out.put(r.name(), r);
+                }
+            }
+            return out;
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<org.fleetj.api.ApiJobResult> jobResult(String name) {
+        String path = "/jobs/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        HttpResponse response = request("GET", path, null);
+        if (isFleetNotFound(response)) return Optional.empty();
+        expect(response, "GET", path, 200);
+        try {
+            return Optional.of(ApiJson.jobResult(parse(response, "GET", path)));
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<ApiUnitState> unitStates() {
         return pages("/state", "states", ApiJson::unitState);
     }
