@@ -153,6 +153,9 @@ class JobsIT {
         for (Machine m : live()) assertEquals(0, runsOn(m.name(), "ok-job"), "not run again on " + m.name());
         assertTrue(resultRecord("ok-job.service").orElseThrow().contains(victimId), "the result (where it ran) is kept");
         assertTrue(resultColumn("ok-job.service").startsWith("succeeded on " + victimId.substring(0, 8)), resultColumn("ok-job.service"));
+        FleetCluster.Run status = c.fleetctl("status", "ok-job.service");
+        assertEquals(1, status.exit(), "fleet's answer for a unit on no machine: " + status.err());
+        assertTrue(status.out().startsWith("Job: succeeded (exit status 0), ran on " + victimId.substring(0, 8) + "... from "), status.out());
     }
 
     @Test

@@ -133,12 +133,9 @@ final class JobRuns {
         }
     }
 
+    /** From the cache only: this runs for every launched unit on every pass and must cost no registry request. */
     private boolean isJob(LocalUnit l) {
-        try {
-            return files.get(l.hash()).map(JobOption::isJob).orElse(false);
-        } catch (RegistryException e) {
-            return false;
-        }
+        return files.cached(l.hash()).map(JobOption::isJob).orElse(false);
     }
 
     /** For the agent: the jobs held back ran already, so their applied state is "launched" (what was asked is done). */

@@ -70,15 +70,7 @@ public final class ApiFleetClient implements FleetClient {
 
     @Override
     public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
-        String path = "/failures/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-        HttpResponse response = request("GET", path, null);
-        if (isFleetNotFound(response)) return Optional.empty();
-        expect(response, "GET", path, 200);
-        try {
-            return Optional.of(ApiJson.unitFailures(parse(response, "GET", path)));
-        } catch (JsonException e) {
-            throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
-        }
+        return beyondFleet("/failures/", name, ApiJson::unitFailures);
     }
 
     @Override
@@ -103,12 +95,17 @@ public final class ApiFleetClient implements FleetClient {
 
     @Override
     public Optional<org.fleetj.api.ApiJobResult> jobResult(String name) {
-        String path = "/jobs/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return beyondFleet("/jobs/", name, ApiJson::jobResult);
+    }
+
+    /** One item of a collection beyond fleet's ({@code /failures/<name>}, {@code /jobs/<name>}); empty on fleet's 404. */
+    private <T> Optional<T> beyondFleet(String collection, String name, Function<Object, T> read) {
+        String path = collection + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
         HttpResponse response = request("GET", path, null);
         if (isFleetNotFound(response)) return Optional.empty();
         expect(response, "GET", path, 200);
         try {
-            return Optional.of(ApiJson.jobResult(parse(response, "GET", path)));
+            return Optional.of(read.apply(parse(response, "GET", path)));
         } catch (JsonException e) {
             throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
         }
