@@ -82,6 +82,8 @@ final class SystemdApplier {
                 };
                 case LOAD -> () -> load(d);
                 case START -> () -> {
+                    // a one-shot job is pinned first: systemd forgets an ended unit at once, and how it ended with it
+                    if (d != null && org.fleetj.unit.JobOption.isJob(d.file())) systemd.keepLastRun(t.unit());
                     systemd.startUnit(t.unit());
                     local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
                     publisher.forgetStaleFailure(t.unit());

@@ -264,6 +264,23 @@ public final class DbusSystemdManager implements SystemdManager {
         }
     }
 
+    @Override
+    public void keepLastRun(String name) {
+        UnitNames.requireValid(name);
+        DBusConnection c = bus.current();
+        try {
+            c.getRemoteObject(Systemd1Manager.BUS_NAME, UnitNames.objectPath(name), Systemd1Unit.class).Ref();
+            LOG.debug("pinned {} in systemd's memory (Unit.Ref)", name);
+        } catch (DBusException | DBusExecutionException e) {
+            if (!c.isConnected()) {
+                throw new SystemdUnavailableException("Ref(" + name + "): lost the connection to systemd over the "
+                        + bus.describe() + " (reconnecting)", e);
+            }
+            throw new SystemdException(null, "Ref(" + name + ") on systemd over the " + bus.describe() + " failed: "
+                    + ReconnectingBus.causeText(e), e);
+        }
+    }
+
     private static String text(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
         org.freedesktop.dbus.types.Variant<?> v = props.get(key);
         return v == null ? "" : String.valueOf(v.getValue());

@@ -97,6 +97,13 @@ public interface SystemdManager extends AutoCloseable {
      */
     UnitRun lastRun(String name);
 
+    /**
+     * Keeps the unit in systemd's memory while this connection lives (Unit.Ref, as {@code systemd-run --wait} does).
+     * systemd forgets an inactive unit nobody refers to at once (garbage collection), and with it how its last run
+     * ended; a one-shot job is pinned before it starts so that {@link #lastRun} can still tell.
+     */
+    void keepLastRun(String name);
+
     /** The machine id of the machine whose systemd this is (from systemd itself, not from local files). */
     String machineId();
 

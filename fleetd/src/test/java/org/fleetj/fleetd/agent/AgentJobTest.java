@@ -165,19 +165,20 @@ class AgentJobTest {
     }
 
     @Test
-    void aJobThatEndedWhileTheRegistryWasDownIsRecordedAfterAFleetdRestartAndNotRunAgain() {
+    void aJobThatFailedWhileTheRegistryWasDownIsRecordedAfterAFleetdRestartAndNotRunAgain() {
         Agent first = startAgent();
         submit("backup.service", JOB);
         await().atMost(WAIT).until(() -> systemd.state("backup.service").equals(FakeSystemd.State.RUNNING));
         registry.setUnavailable(true);
-        systemd.exit("backup.service", 0);
+        systemd.exit("backup.service", 4); // systemd keeps a failed unit, and its run, until it is reset
         first.close();
         agents.remove(first);
         registry.setUnavailable(false);
 
         startAgent();
         JobResult r = awaitResult("backup.service");
-        assertTrue(r.succeeded());
+        assertFalse(r.succeeded());
+        assertEquals(4, r.exitStatus());
         awaitPasses(3);
         assertEquals(1, systemd.starts("backup.service"), "systemd's memory of the run keeps it from running twice");
     }

@@ -251,6 +251,15 @@ public final class FakeSystemd implements SystemdManager {
         }
     }
 
+    /** Nothing to do: this fake never forgets a unit's last run (systemd would, without the pin). */
+    @Override
+    public void keepLastRun(String name) {
+        UnitNames.requireValid(name);
+        synchronized (lock) {
+            enter("Ref(" + name + ")");
+        }
+    }
+
     @Override
     public String machineId() {
         synchronized (lock) {
