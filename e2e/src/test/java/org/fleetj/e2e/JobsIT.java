@@ -105,8 +105,8 @@ class JobsIT {
         assertTrue(bad.contains(badMachine.machineId()), bad);
 
         // list-unit-files: the result only when asked for; fleet's default columns are unchanged
-        assertTrue(resultColumn("ok-job.service").startsWith("succeeded on " + ranOnShortId("ok-job") + " at "), resultColumn("ok-job.service"));
-        assertTrue(resultColumn("bad-job.service").startsWith("failed (exit status 3) on " + badMachine.machineId().substring(0, 8) + " at "),
+        assertTrue(resultColumn("ok-job.service").startsWith("succeeded on " + ranOnShortId("ok-job") + "... at "), resultColumn("ok-job.service"));
+        assertTrue(resultColumn("bad-job.service").startsWith("failed (exit status 3) on " + badMachine.machineId().substring(0, 8) + "... at "),
                 resultColumn("bad-job.service"));
         assertEquals(List.of("UNIT", "HASH", "DSTATE", "STATE", "TARGET"),
                 List.of(c.fleetctl("list-unit-files").ok().lines().get(0).split("\t")));
@@ -130,8 +130,8 @@ class JobsIT {
         // restarting fleetd where a job ran does not run it again: the agent says why, and the count stays
         String okMachine = ranOn("ok-job").get(0);
         c.local().sh(okMachine, "systemctl", "restart", "fleetd");
-        c.await("the restarted agent holds the finished job back", () -> c.local().sh(okMachine, "journalctl", "-u", "fleetd", "--no-pager",
-                "-g", "not starting job ok-job.service: it already ran").trimmed().contains("already ran"));
+        c.await("the restarted agent holds the finished job back", () -> c.local().sh(okMachine, "journalctl", "-u", "fleetd", "--no-pager")
+                .trimmed().contains("not starting job ok-job.service: it already ran"));
         assertEquals(1, runsOn(okMachine, "ok-job"), "not run again after a fleetd restart");
     }
 
@@ -152,7 +152,7 @@ class JobsIT {
         // the engine unassigned it without placing it anywhere (one decision), so no machine can run it any more
         for (Machine m : live()) assertEquals(0, runsOn(m.name(), "ok-job"), "not run again on " + m.name());
         assertTrue(resultRecord("ok-job.service").orElseThrow().contains(victimId), "the result (where it ran) is kept");
-        assertTrue(resultColumn("ok-job.service").startsWith("succeeded on " + victimId.substring(0, 8)), resultColumn("ok-job.service"));
+        assertTrue(resultColumn("ok-job.service").startsWith("succeeded on " + victimId.substring(0, 8) + "... at "), resultColumn("ok-job.service"));
         FleetCluster.Run status = c.fleetctl("status", "ok-job.service");
         assertEquals(1, status.exit(), "fleet's answer for a unit on no machine: " + status.err());
         assertTrue(status.out().startsWith("Job: succeeded (exit status 0), ran on " + victimId.substring(0, 8) + "... from "), status.out());

@@ -43,7 +43,7 @@ public final class ListColumns {
     /**
      * list-unit-files with, beyond fleet's fields, {@code waitReasons} for {@code reason} and {@code jobResults} (by
      * unit name) for {@code result}: how a one-shot job ended, where and when
-     * ({@code failed (exit status 3) on 1f3e2a9c at 2026-12-03T11:37:21Z}).
+     * ({@code failed (exit status 3) on 1f3e2a9c... at 2026-12-03T11:37:21Z}).
      */
     public static Columns<UnitFileRow> unitFiles(Map<String, ApiMachine> machines, Map<String, String> waitReasons,
                                                  Map<String, org.fleetj.api.ApiJobResult> jobResults) {
