@@ -109,7 +109,7 @@ class JobsIT {
         assertTrue(resultColumn("bad-job.service").startsWith("failed (exit status 3) on " + badMachine.machineId().substring(0, 8) + "... at "),
                 resultColumn("bad-job.service"));
         assertEquals(List.of("UNIT", "HASH", "DSTATE", "STATE", "TARGET"),
-                List.of(c.fleetctl("list-unit-files").ok().lines().get(0).split("\t")));
+                List.of(c.fleetctl("list-unit-files").ok().lines().get(0).split("\t+")));
 
         // fleetctl status says how it ended, through the etcd and the API drivers (the API one reads /fleet/v1/jobs)
         FleetctlProcess etcdDriver = FleetctlProcess.in(FleetctlProcess.repoRoot(), c.env());
