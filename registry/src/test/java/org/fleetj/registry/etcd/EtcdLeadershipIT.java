@@ -143,6 +143,25 @@ class EtcdLeadershipIT {
     }
 
     @Test
+    void aCandidateThatCannotReachEtcdIsNotToldItIsSuspendedAndLeadsOnceEtcdAnswers() {
+        etcd.pause();
+        LeaderLatch a = engineA.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(10));
+        LatchEvents events = new LatchEvents();
+        a.addListener(events);
+        try {
+            a.start();
+            // the first campaign waits out one request timeout (2 s) before it fails and retries
+            await("the first campaign has failed").atMost(PATIENCE).until(() -> engineA.metrics().totalFailures() > 0);
+        } finally {
+            etcd.resume();
+        }
+        await().atMost(PATIENCE).until(() -> a.leadership().isPresent());
+        await().atMost(PATIENCE).until(() -> !events.events.isEmpty());
+        assertEquals(List.of("isLeader " + a.leadership().orElseThrow().token()), events.events,
+                "a candidate has no leadership to suspend");
+    }
+
+    @Test
     void aLeaderWhoseEtcdRestartsIsSuspendedThenLeadsOnWithTheSameToken() {
         LeaderLatch a = engineA.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(10));
         LatchEvents events = new LatchEvents();
