@@ -33,7 +33,12 @@ public record ApiJobResult(String name, String unitHash, String machineId, Strin
 
     /** One line for {@code fleetctl status}. */
     public String summary() {
+        return "Job: " + detail();
+    }
+
+    /** How, where and when: {@code failed (exit status 3), ran on 1f3e2a9c... from <start> to <end>}. */
+    public String detail() {
         String m = machineId.length() > 8 ? machineId.substring(0, 8) + "..." : machineId;
-        return "Job: " + result + " (" + how() + "), ran on " + m + " from " + startedAt + " to " + finishedAt;
+        return result + " (" + how() + "), ran on " + m + " from " + startedAt + " to " + finishedAt;
     }
 }

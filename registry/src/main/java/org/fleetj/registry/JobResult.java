@@ -42,9 +42,9 @@ public record JobResult(String unit, String unitHash, String machineId, boolean 
         return succeeded ? "succeeded" : "failed";
     }
 
-    /** One line for operators (the log, {@code fleetctl status}). */
+    /** How, where and when, for operators (the log, the engine's reasons). */
     public String describe() {
-        return toApi().summary();
+        return toApi().detail();
     }
 
     /** As the API serves it ({@code /fleet/v1/jobs/<name>}). */

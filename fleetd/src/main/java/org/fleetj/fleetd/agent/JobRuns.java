@@ -117,7 +117,7 @@ final class JobRuns {
         JobResult result = new JobResult(name, hash, machineId, r.succeeded(), r.exitStatus(), r.exitCode(), r.result(),
                 r.startedAt().orElseThrow(), r.endedAt().orElseThrow());
         if (registry.putJobResult(result)) {
-            log.info("agent: job {} {}", name, result.describe());
+            log.info("agent: job {} ended: {}", name, result.describe());
         } else {
             log.info("agent: job {} ended ({}), but it was destroyed meanwhile; nothing recorded", name, result.describe());
         }

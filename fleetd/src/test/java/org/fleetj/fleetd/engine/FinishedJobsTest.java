@@ -85,7 +85,7 @@ class FinishedJobsTest {
         List<ScheduleChange> changes = engine.reconcile(leadership);
         assertEquals(1, changes.size(), changes.toString());
         assertEquals(ScheduleChange.Kind.UNASSIGN, changes.get(0).kind());
-        assertTrue(changes.get(0).reason().startsWith("job finished (Job: succeeded (exit status 0)"), changes.get(0).reason());
+        assertTrue(changes.get(0).reason().startsWith("job finished (succeeded (exit status 0), ran on " + first.substring(0, 8) + "... from "), changes.get(0).reason());
         assertEquals(Optional.empty(), where("backup.service"));
         assertEquals(List.of(), engine.reconcile(leadership), "and it is never placed again");
         assertTrue(registry.waitReasons().isEmpty(), "a finished job does not wait for a machine");
