@@ -38,7 +38,7 @@ public record ApiJobResult(String name, String unitHash, String machineId, Strin
 
     /** How, where and when: {@code failed (exit status 3), ran on 1f3e2a9c... from <start> to <end>}. */
     public String detail() {
-        String m = machineId.length() > 8 ? machineId.substring(0, 8) + "..." : machineId;
+        String m = MachineIds.elided(machineId);
         return result + " (" + how() + "), ran on " + m + " from " + startedAt + " to " + finishedAt;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import org.fleetj.fleetd.agent.Agent;
 import org.fleetj.testkit.LocalClusterOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,10 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--no-block", c.unitFile(name, "[Unit]\nDescription=no service section\n\n[X-Fleet]\nMachineID="
                 + c.machine("m1").machineId() + "\n")).ok();
         c.await("the agent tried and said why", () -> journal("m1").contains("agent: start " + name + ":"));
-        FleetCluster.sleep(Duration.ofSeconds(6).toMillis()); // the backoff window being checked
+        // attempts at 0, 1, 3 s (+ 4 s next) of the agent's backoff from its first wait: six of it span three retries
+        Duration backoffWindow = Agent.UNIT_RETRY_FIRST.multipliedBy(6);
+        FleetCluster.holdsFor("at most one warning naming " + name, backoffWindow,
+                () -> journal("m1").lines().filter(l -> l.contains("start " + name + ":") && l.contains("failed:")).count() <= 1);
         long warnings = journal("m1").lines().filter(l -> l.contains("start " + name + ":") && l.contains("failed:")).count();
         assertEquals(1, warnings, journal("m1"));
         c.fleetctl("destroy", name).ok();
