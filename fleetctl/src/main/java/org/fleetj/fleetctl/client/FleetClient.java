@@ -28,6 +28,12 @@ public interface FleetClient extends AutoCloseable {
     /** Beyond fleet: the failure record of a unit with a failure policy; empty when it has none. */
     Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name);
 
+    /** Beyond fleet: how every finished one-shot job ({@code [X-Fleet] Job=true}) ended, by unit name. */
+    java.util.Map<String, org.fleetj.api.ApiJobResult> jobResults();
+
+    /** Beyond fleet: how one job ended; empty when it has not finished. */
+    Optional<org.fleetj.api.ApiJobResult> jobResult(String name);
+
     /** Creates a unit ({@code options} and {@code desiredState} required); fails if it exists with other options. */
     void createUnit(ApiUnit unit);
 
@@ -48,6 +54,20 @@ public interface FleetClient extends AutoCloseable {
 
     /** Beyond fleet: cordons, drains or uncordons a machine ({@code schedulable}, {@code cordoned}, {@code draining}, {@code draining-all}). */
     void setMachineAvailability(String machineId, String availability);
+
+    // ---- rollouts (beyond fleet) ----
+
+    /** Every rollout, finished ones included, sorted by unit. */
+    List<org.fleetj.api.ApiRollout> rollouts();
+
+    /** The unit's rollout (the latest one), if it has one. */
+    Optional<org.fleetj.api.ApiRollout> rollout(String unit);
+
+    /** Starts a rolling update of a template's instances or a global unit; fails while its previous one is not finished. */
+    org.fleetj.api.ApiRollout startRollout(String unit, org.fleetj.api.ApiRolloutRequest request);
+
+    /** Pauses, resumes or aborts ({@code pause}, {@code resume}, {@code abort}) the unit's rollout; false when it has none. */
+    boolean steerRollout(String unit, String control);
 
     /** Journal and status through the API, when this driver has an API endpoint; empty: use SSH. */
     default java.util.Optional<UnitLogSource> unitLogs() {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * post work to it. This class holds the lifecycle, the pass and the registry-trouble policy; the pass's parts
  * each have their own class: {@link DesiredStateReader} (what must run here), {@link AgentReconciler} (the diff),
  * {@link SystemdApplier} (doing it, with per-unit backoff and repair of the agent's own files),
- * {@link UnitStatePublisher} (states to the registry), {@link LocalUnitRecovery} (after a fleetd restart).
+ * {@link UnitStatePublisher} (states to the registry), {@link LocalUnitRecovery} (after a fleetd restart),
+ * {@link JobRuns} (one-shot jobs: their results, and never a second run).
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -69,7 +70,9 @@ public final class Agent implements AutoCloseable {
     private final UnitStatePublisher publisher;
     private final UnitRetries retries = new UnitRetries();
     private final SystemdApplier applier;
+    private final JobRuns jobRuns;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean publishPending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final Backoff retryBackoff = new Backoff(RETRY_FIRST, RETRY_CAP);
     private ScheduledFuture<?> retry;
@@ -90,6 +93,7 @@ public final class Agent implements AutoCloseable {
         this.desiredState = new DesiredStateReader(registry, self, files);
         this.publisher = new UnitStatePublisher(registry, presence, self, stats);
         this.applier = new SystemdApplier(systemd, local, files, publisher, retries, stats);
+        this.jobRuns = new JobRuns(registry, systemd, files, self.id());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent");
             t.setDaemon(true);
@@ -138,14 +142,19 @@ public final class Agent implements AutoCloseable {
 
     /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
     public void requestReconcile() {
-        if (closed || !pending.compareAndSet(false, true)) return;
+        debounced(pending, this::reconcile);
+    }
+
+    /** Runs {@code work} on the loop after {@link #DEBOUNCE}, once for a burst of requests (those while {@code flag} is set). */
+    private void debounced(AtomicBoolean flag, Runnable work) {
+        if (closed || !flag.compareAndSet(false, true)) return;
         try {
             loop.schedule(() -> {
-                pending.set(false);
-                reconcile();
+                flag.set(false);
+                work.run();
             }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // a watch fired while the agent was closing: nothing left to do
+            // a watch or a signal fired while the agent was closing: nothing left to do
         }
     }
 
@@ -167,8 +176,10 @@ public final class Agent implements AutoCloseable {
             return;
         }
         onRegistryHealthy();
-        SystemdApplier.Outcome outcome = applier.execute(AgentReconciler.plan(desired, local), desired);
-        if (outcome.retrySoon()) scheduleRetry();
+        JobRuns.Filtered plan = jobRuns.holdBackFinished(AgentReconciler.plan(desired, local), desired, local);
+        SystemdApplier.Outcome outcome = applier.execute(plan.tasks(), desired);
+        JobRuns.markLaunched(plan.finished(), local);
+        if (outcome.retrySoon() || plan.retrySoon() || !jobRuns.recordEnded(local)) scheduleRetry();
         systemd.watch(local.keySet());
         publishAll();
         scheduleUnitRetry();
@@ -197,16 +208,21 @@ public final class Agent implements AutoCloseable {
             // systemd lost the unit (its file deleted, then a daemon-reload): write it again
             applier.repairOwnFiles();
         }
-        if (!publisher.publish(local.get(s.name()))) scheduleRetry();
+        requestPublish();
+        if (jobRuns.awaitsResult(local.get(s.name())) && !jobRuns.recordEnded(local)) scheduleRetry();
+    }
+
+    /**
+     * Publishes the changed states soon: systemd reports hundreds of units within milliseconds when many start, and
+     * one registry write per report kept the agent's thread from its next pass for seconds.
+     */
+    private void requestPublish() {
+        debounced(publishPending, this::publishAll);
     }
 
     private void publishAll() {
-        for (LocalUnit l : local.values()) {
-            if (!publisher.publish(l)) {
-                scheduleRetry();
-                return;
-            }
-        }
+        if (closed) return;
+        if (!publisher.publishAll(local.values())) scheduleRetry();
     }
 
     private void safetyPass() {

@@ -109,8 +109,23 @@ final class UnitsResource implements Resource {
         }
         UnitFile unit = body.options().isEmpty() ? null : validUnit(name, body);
         TargetState desired = given.orElse(TargetState.INACTIVE);
-        // two rounds: a concurrent create or destroy between our read and our write moves us to the other path
+        // two rounds: a concurrent create or destroy between our writes moves us to the other path
         for (int attempt = 0; attempt < 2; attempt++) {
+            // The two writes fleetctl sends for every unit it starts go straight to etcd: reading the job first
+            // reads every schedule key too (to find its machine), which made each request cost O(units) once
+            // hundreds were scheduled. Each write is conditional, so a unit that exists (or is gone) lands below.
+            if (unit != null) {
+                try {
+                    registry.createJob(name, unit, desired);
+                    LOG.info("API: created unit {} ({}) with desired state {}", name, unit.hash().shortForm(), desired);
+                    return ApiResponse.noContent(201);
+                } catch (UnitExistsException e) {
+                    // it exists: replaced or modified below
+                }
+            } else if (given.isPresent()) {
+                if (setDesiredState(name, desired)) return stateSet(name, desired);
+                throw new ApiException(409, "unit does not exist and options field empty");
+            }
             Optional<Job> existing = registry.job(name);
             if (existing.isPresent()) {
                 if (unit != null && !unit.hash().equals(existing.get().unit().hash())) {
@@ -123,22 +138,18 @@ final class UnitsResource implements Resource {
                     }
                 }
                 if (given.isEmpty()) throw new ApiException(409, "must provide DesiredState to update existing unit");
-                if (setDesiredState(name, desired)) {
-                    LOG.info("API: unit {} desired state set to {}", name, desired);
-                    return ApiResponse.noContent(204);
-                }
+                if (setDesiredState(name, desired)) return stateSet(name, desired);
                 continue;
             }
             if (unit == null) throw new ApiException(409, "unit does not exist and options field empty");
-            try {
-                registry.createJob(name, unit, desired);
-                LOG.info("API: created unit {} ({}) with desired state {}", name, unit.hash().shortForm(), desired);
-                return ApiResponse.noContent(201);
-            } catch (UnitExistsException e) {
-                // created concurrently: retry as a modification
-            }
+            // destroyed since the create above found it: the next round creates it
         }
         throw new ApiException(409, "unit " + GoQuote.q(name) + " was changed concurrently; retry the request");
+    }
+
+    private static ApiResponse stateSet(String name, TargetState desired) {
+        LOG.info("API: unit {} desired state set to {}", name, desired);
+        return ApiResponse.noContent(204);
     }
 
     /** Sets the desired state; a write etcd did not confirm in time is read back, and answered as done if it was. */

@@ -50,6 +50,10 @@ public final class EngineReconciler {
 
     private final MachineLossGrace lossGrace;
     private final FailureRecovery failureRecovery;
+    private final org.fleetj.fleetd.rollout.RolloutDriver rollouts;
+    /** The jobs of the last {@link #decide}, by name, for the rollout driver. */
+    private Map<String, Job> lastJobs = Map.of();
+    private Map<String, List<ScheduledUnit>> lastSchedule = Map.of();
     /** Machines reported as waiting for, so the log says it once per disappearance. */
     private final Set<String> reportedWaiting = new HashSet<>();
 
@@ -73,11 +77,16 @@ public final class EngineReconciler {
         this.lossGrace = new MachineLossGrace(machineLossGrace, nanoClock);
         this.waitReasons = new WaitReasons(registry);
         this.failureRecovery = new FailureRecovery(registry, scheduler, java.time.Clock.systemUTC());
+        this.rollouts = new org.fleetj.fleetd.rollout.RolloutDriver(registry, java.time.Clock.systemUTC());
     }
 
     /** When a pass must run even without an event: a missing machine's grace period ends. */
     Optional<Duration> nextDeadline() {
-        return lossGrace.nextExpiry();
+        Optional<Duration> grace = lossGrace.nextExpiry();
+        Optional<Duration> rollout = rollouts.untilNextDeadline();
+        if (grace.isEmpty()) return rollout;
+        if (rollout.isEmpty()) return grace;
+        return Optional.of(grace.get().compareTo(rollout.get()) <= 0 ? grace.get() : rollout.get());
     }
 
     void leaderStarted() {
@@ -97,6 +106,7 @@ public final class EngineReconciler {
             apply(leadership, changes);
             waitReasons.publish();
             failureRecovery.commit(leadership);
+            rollouts.drive(leadership, lastJobs, lastSchedule);
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
@@ -111,11 +121,16 @@ public final class EngineReconciler {
         List<MachineState> machines = registry.machines();
         Map<String, List<ScheduledUnit>> schedule = registry.schedule();
 
+        Set<String> live = new HashSet<>();
+        machines.forEach(m -> live.add(m.id()));
+        Map<String, org.fleetj.registry.JobResult> finished = FinishedJobs.withoutLiveMachine(registry, jobs, live);
+
         Map<String, Job> jobsByName = new HashMap<>(jobs.size() * 2);
         List<UnitSpec> specs = new ArrayList<>(jobs.size());
         Map<String, XFleet> xfleetByName = new HashMap<>(jobs.size() * 2);
         for (Job job : jobs) {
             jobsByName.put(job.name(), job);
+            if (finished.containsKey(job.name())) continue; // a finished job is not placed again
             XFleet x;
             try {
                 x = requirements.requirements(job.name(), job.unit());
@@ -131,6 +146,8 @@ public final class EngineReconciler {
             xfleetByName.put(job.name(), x);
         }
         requirements.retainOnly(jobsByName.keySet());
+        lastJobs = jobsByName;
+        lastSchedule = schedule;
 
         List<Machine> snapshotMachines = new ArrayList<>(machines.size());
         for (MachineState m : machines) {
@@ -139,13 +156,16 @@ public final class EngineReconciler {
         Plan plan = scheduler.plan(ClusterSnapshot.of(snapshotMachines, specs));
         reportUnplaced(plan.unplaced());
         waitReasons.observe(plan.unplaced());
-        Set<String> live = new HashSet<>();
-        machines.forEach(m -> live.add(m.id()));
         Set<String> waiting = lossGrace.observe(live, nonEmpty(schedule));
         reportWaiting(waiting, schedule);
 
         List<ScheduleChange> changes = new ArrayList<>();
-        Set<String> touched = new HashSet<>();
+        Set<String> touched = new HashSet<>(finished.keySet());
+        for (Map.Entry<String, org.fleetj.registry.JobResult> f : finished.entrySet()) {
+            Optional<String> gone = jobsByName.get(f.getKey()).targetMachine().filter(m -> !waiting.contains(m));
+            gone.ifPresent(m -> changes.add(ScheduleChange.unassign(f.getKey(), m, "job finished ("
+                    + f.getValue().describe() + ") and its machine left: it does not run again")));
+        }
         for (Task t : plan.tasks()) {
             Job job = jobsByName.get(t.unit());
             touched.add(t.unit());

@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.systemd;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class DbusSystemdManager implements SystemdManager {
 
     private static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
     private static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
+    private static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
     private static final String NO_SUCH_UNIT = "org.freedesktop.systemd1.NoSuchUnit";
     private static final String UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod";
 
@@ -142,6 +144,35 @@ public final class DbusSystemdManager implements SystemdManager {
     }
 
     @Override
+    public Map<String, RuntimeException> startUnits(List<String> names) {
+        Map<String, RuntimeException> failures = new java.util.HashMap<>();
+        List<String> sent = new ArrayList<>();
+        List<PendingCall> calls = new ArrayList<>();
+        for (String name : names) {
+            try {
+                UnitNames.requireValid(name);
+                calls.add(send("StartUnit", name, name, "replace"));
+                sent.add(name);
+            } catch (SystemdException | IllegalArgumentException e) {
+                failures.put(name, e);
+            }
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                DBusPath job = receive(calls.get(i));
+                LOG.info("start of {} queued as {}", sent.get(i), job.getPath());
+            } catch (SystemdException e) {
+                failures.put(sent.get(i), e);
+            }
+        }
+        Map<String, RuntimeException> inOrder = new LinkedHashMap<>();
+        for (String name : names) {
+            if (failures.containsKey(name)) inOrder.put(name, failures.get(name));
+        }
+        return inOrder;
+    }
+
+    @Override
     public String stopUnit(String name) {
         UnitNames.requireValid(name);
         try {
@@ -237,6 +268,68 @@ public final class DbusSystemdManager implements SystemdManager {
     }
 
     @Override
+    public UnitRun lastRun(String name) {
+        UnitNames.requireValid(name);
+        DBusConnection c = bus.current();
+        try {
+            org.freedesktop.dbus.interfaces.Properties p = c.getRemoteObject(Systemd1Manager.BUS_NAME,
+                    UnitNames.objectPath(name), org.freedesktop.dbus.interfaces.Properties.class);
+            Map<String, org.freedesktop.dbus.types.Variant<?>> unit = p.GetAll(UNIT_INTERFACE);
+            Map<String, org.freedesktop.dbus.types.Variant<?>> service = name.endsWith(".service")
+                    ? p.GetAll(SERVICE_INTERFACE) : Map.of();
+            String active = text(unit, "ActiveState");
+            String sub = text(unit, "SubState");
+            java.util.Optional<java.time.Instant> started = timestamp(unit, "InactiveExitTimestamp");
+            java.util.Optional<java.time.Instant> ended = "active".equals(active)
+                    ? timestamp(service, "ExecMainExitTimestamp") : timestamp(unit, "InactiveEnterTimestamp");
+            return new UnitRun(name, active, sub, started, ended, text(service, "Result"),
+                    UnitRun.exitCodeName(number(service, "ExecMainCode")), number(service, "ExecMainStatus"));
+        } catch (DBusException | DBusExecutionException e) {
+            if (!c.isConnected()) {
+                throw new SystemdUnavailableException("reading the last run of " + name + ": lost the connection to systemd over the "
+                        + bus.describe() + " (reconnecting)", e);
+            }
+            throw new SystemdException(null, "reading the last run of " + name + " on systemd over the " + bus.describe()
+                    + " failed: " + ReconnectingBus.causeText(e), e);
+        }
+    }
+
+    @Override
+    public void keepLastRun(String name) {
+        UnitNames.requireValid(name);
+        DBusConnection c = bus.current();
+        try {
+            c.getRemoteObject(Systemd1Manager.BUS_NAME, UnitNames.objectPath(name), Systemd1Unit.class).Ref();
+            LOG.debug("pinned {} in systemd's memory (Unit.Ref)", name);
+        } catch (DBusException | DBusExecutionException e) {
+            if (!c.isConnected()) {
+                throw new SystemdUnavailableException("Ref(" + name + "): lost the connection to systemd over the "
+                        + bus.describe() + " (reconnecting)", e);
+            }
+            throw new SystemdException(null, "Ref(" + name + ") on systemd over the " + bus.describe() + " failed: "
+                    + ReconnectingBus.causeText(e), e);
+        }
+    }
+
+    private static String text(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
+        org.freedesktop.dbus.types.Variant<?> v = props.get(key);
+        return v == null ? "" : String.valueOf(v.getValue());
+    }
+
+    private static int number(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
+        org.freedesktop.dbus.types.Variant<?> v = props.get(key);
+        return v != null && v.getValue() instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** systemd's timestamps are microseconds since the epoch; 0 means "never". */
+    private static java.util.Optional<java.time.Instant> timestamp(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
+        org.freedesktop.dbus.types.Variant<?> v = props.get(key);
+        if (v == null || !(v.getValue() instanceof Number n) || n.longValue() == 0) return java.util.Optional.empty();
+        long micros = n.longValue();
+        return java.util.Optional.of(java.time.Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000));
+    }
+
+    @Override
     public String machineId() {
         DBusConnection c = bus.current();
         try {
@@ -277,7 +370,7 @@ public final class DbusSystemdManager implements SystemdManager {
                 }
             } else if (Systemd1Manager.INTERFACE.equals(iface)) {
                 switch (member) {
-                    case "JobRemoved" -> tracker.hintName((String) s.getParameters()[2]);
+                    case "JobRemoved" -> tracker.hintJobEnded((String) s.getParameters()[2]);
                     case "UnitNew" -> tracker.hintLoadedIntoMemory((String) s.getParameters()[0]);
                     // UnitRemoved: systemd dropped an inactive, unreferenced unit from memory (garbage
                     // collection). None of its states changed, and reading them would load it again (UnitNew),
@@ -305,12 +398,30 @@ public final class DbusSystemdManager implements SystemdManager {
      * synchronous proxies drop the D-Bus error name of errors it has no Java class for (all of
      * systemd's), and callers need it (NoSuchUnit, UnknownMethod).
      */
-    @SuppressWarnings("unchecked")
     private <T> T call(String member, String unit, Object... args) {
+        return receive(send(member, unit, args));
+    }
+
+    /** A Manager method call sent and not answered yet. */
+    private record PendingCall(String what, DBusConnection connection, DBusAsyncReply<?> reply) {
+    }
+
+    private PendingCall send(String member, String unit, Object... args) {
         String what = unit.isEmpty() ? member : member + "(" + unit + ")";
         DBusConnection c = bus.current();
         try {
-            DBusAsyncReply<?> async = c.callMethodAsync(manager(c), member, args);
+            return new PendingCall(what, c, c.callMethodAsync(manager(c), member, args));
+        } catch (DBusException | DBusExecutionException e) {
+            throw failure(what, c, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T receive(PendingCall call) {
+        String what = call.what();
+        DBusConnection c = call.connection();
+        DBusAsyncReply<?> async = call.reply();
+        try {
             Message reply = async.getCall().getReply(CALL_TIMEOUT_MS);
             if (reply == null) {
                 throw new SystemdException(null, what + " on systemd over the " + bus.describe()
@@ -325,13 +436,17 @@ public final class DbusSystemdManager implements SystemdManager {
             }
             return (T) async.getReply();
         } catch (DBusException | DBusExecutionException e) {
-            if (!c.isConnected()) {
-                throw new SystemdUnavailableException(what + ": lost the connection to systemd over the "
-                        + bus.describe() + " (reconnecting)", e);
-            }
-            throw new SystemdException(null, what + " on systemd over the " + bus.describe() + " failed: "
-                    + ReconnectingBus.causeText(e), e);
+            throw failure(what, c, e);
         }
+    }
+
+    private SystemdException failure(String what, DBusConnection c, Exception e) {
+        if (!c.isConnected()) {
+            return new SystemdUnavailableException(what + ": lost the connection to systemd over the "
+                    + bus.describe() + " (reconnecting)", e);
+        }
+        return new SystemdException(null, what + " on systemd over the " + bus.describe() + " failed: "
+                + ReconnectingBus.causeText(e), e);
     }
 
     private static String errorText(org.freedesktop.dbus.messages.Error error) {

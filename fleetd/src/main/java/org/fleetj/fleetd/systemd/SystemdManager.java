@@ -59,6 +59,24 @@ public interface SystemdManager extends AutoCloseable {
     String startUnit(String name);
 
     /**
+     * StartUnit(name, "replace") for each unit, in order; what failed, by unit in the same order (empty when all were
+     * queued). The
+     * D-Bus implementation sends every call before it reads the first reply, so systemd works through them without
+     * waiting for this process to be scheduled between calls (on a busy machine, most of a start's ~100 ms).
+     */
+    default Map<String, RuntimeException> startUnits(java.util.List<String> names) {
+        Map<String, RuntimeException> failed = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                startUnit(name);
+            } catch (SystemdException | IllegalArgumentException e) {
+                failed.put(name, e);
+            }
+        }
+        return failed;
+    }
+
+    /**
      * StopUnit(name, "replace"). Stopping a unit systemd does not know is not an error.
      *
      * @return the object path of the queued job, or an empty string if there was nothing to stop
@@ -78,7 +96,8 @@ public interface SystemdManager extends AutoCloseable {
     /**
      * Delivers the new status of a watched unit whenever its load/active/sub state changes, driven by
      * systemd's signals (PropertiesChanged on the unit, JobRemoved, UnitNew, Reloading) —
-     * never by polling every unit. Each change is delivered once, in order, on one thread; a listener
+     * never by polling every unit. A unit whose systemd job ended is delivered even when its states are the same
+     * again (a quick oneshot runs and ends between two reads; what ran is then asked of {@link #lastRun}). Each change is delivered once, in order, on one thread; a listener
      * must not block for long. After the bus connection is re-established, every watched unit is
      * re-read and delivered if it changed meanwhile.
      */
@@ -89,6 +108,19 @@ public interface SystemdManager extends AutoCloseable {
      * once and delivered, so a subscriber learns their current status without a separate call.
      */
     void watch(Collection<String> names);
+
+    /**
+     * The unit's last run as systemd remembers it (beyond fleet: how a one-shot job ended). One call per unit;
+     * meant for the few units that are jobs, not for every unit.
+     */
+    UnitRun lastRun(String name);
+
+    /**
+     * Keeps the unit in systemd's memory while this connection lives (Unit.Ref, as {@code systemd-run --wait} does).
+     * systemd forgets an inactive unit nobody refers to at once (garbage collection), and with it how its last run
+     * ended; a one-shot job is pinned before it starts so that {@link #lastRun} can still tell.
+     */
+    void keepLastRun(String name);
 
     /** The machine id of the machine whose systemd this is (from systemd itself, not from local files). */
     String machineId();

@@ -18,6 +18,13 @@ final class EtcdKeys {
     static final String WAIT_REASON = "wait-reason/";
     static final String LEADER = "engine/leader";
     static final String FAILURES = "failures/";
+    /** {@code rollout-spec/<unit>}: a rollout as the user asked it (beyond fleet). */
+    static final String ROLLOUT_SPEC = "rollout-spec/";
+    /** {@code rollout-status/<unit>}: the engine's progress of it, fenced (beyond fleet). */
+    static final String ROLLOUT_STATUS = "rollout-status/";
+
+    /** {@code job-result/<unit>}: how a one-shot job ended, written by its agent, persistent (beyond fleet). */
+    static final String JOB_RESULT = "job-result/";
 
     private final String prefix;
 
@@ -79,6 +86,18 @@ final class EtcdKeys {
 
     ByteSequence failures(String unit) {
         return of(FAILURES + unit);
+    }
+
+    ByteSequence rolloutSpec(String unit) {
+        return of(ROLLOUT_SPEC + unit);
+    }
+
+    ByteSequence rolloutStatus(String unit) {
+        return of(ROLLOUT_STATUS + unit);
+    }
+
+    ByteSequence jobResult(String unit) {
+        return of(JOB_RESULT + unit);
     }
 
     ByteSequence leader() {

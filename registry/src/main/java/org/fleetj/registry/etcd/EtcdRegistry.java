@@ -65,6 +65,8 @@ public final class EtcdRegistry implements Registry {
     private final JobStore jobs;
     private final ScheduleStore schedule;
     private final FailureStore failures;
+    private final RolloutStore rollouts;
+    private final JobResultStore jobResults;
     private final MachineDirectory machines;
     private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
@@ -90,6 +92,8 @@ public final class EtcdRegistry implements Registry {
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
         this.failures = new FailureStore(kv, rt.keys());
+        this.rollouts = new RolloutStore(kv, rt.keys(), bodies);
+        this.jobResults = new JobResultStore(kv, rt.keys(), unreadable);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -228,6 +232,36 @@ public final class EtcdRegistry implements Registry {
         }
     }
 
+    /** etcd refuses a transaction of more than 128 operations (--max-txn-ops); fewer keep each commit small. */
+    private static final int STATES_PER_TXN = 100;
+
+    @Override
+    public void publishUnitStates(MachinePresence presence, List<UnitState> states) {
+        EtcdPresence p = own(presence);
+        for (UnitState state : states) {
+            Objects.requireNonNull(state, "state");
+            NameRules.unitName(state.name());
+            if (!state.machineId().equals(p.machineId())) {
+                throw new IllegalArgumentException("unit state of " + state.name() + " names machine " + state.machineId()
+                        + " but is published by the presence of " + p.machineId());
+            }
+        }
+        for (int from = 0; from < states.size(); from += STATES_PER_TXN) {
+            List<UnitState> chunk = states.subList(from, Math.min(states.size(), from + STATES_PER_TXN));
+            long lease = p.leaseFor("unit states of " + chunk.size() + " units");
+            List<io.etcd.jetcd.op.Op> puts = new ArrayList<>(chunk.size());
+            for (UnitState state : chunk) {
+                puts.add(EtcdKv.putOp(rt.keys().state(state.name(), state.machineId()), EtcdCodec.state(state), lease));
+            }
+            try {
+                kv.txn(List.of(), puts, List.of());
+            } catch (EtcdGateway.LeaseNotFoundException e) {
+                p.leaseSuspect();
+                throw e;
+            }
+        }
+    }
+
     @Override
     public void removeUnitState(MachinePresence presence, String unitName) {
         EtcdPresence p = own(presence);
@@ -307,6 +341,45 @@ public final class EtcdRegistry implements Registry {
         failures.remove(leadership, unit);
     }
 
+    // ---- rollouts ----------------------------------------------------------------------------
+
+    @Override
+    public void startRollout(org.fleetj.registry.RolloutSpec spec, UnitFile newUnit) {
+        rollouts.start(spec, newUnit);
+    }
+
+    @Override
+    public boolean setRolloutControl(String unit, org.fleetj.registry.RolloutSpec.Control control) {
+        return rollouts.setControl(unit, control);
+    }
+
+    @Override
+    public Map<String, org.fleetj.registry.Rollout> rollouts() {
+        return rollouts.all();
+    }
+
+    @Override
+    public void putRolloutStatus(Leadership leadership, org.fleetj.registry.RolloutStatus status) {
+        rollouts.putStatus(leadership, status);
+    }
+
+    // ---- one-shot jobs ----------------------------------------------------------------------
+
+    @Override
+    public Map<String, org.fleetj.registry.JobResult> jobResults() {
+        return jobResults.all();
+    }
+
+    @Override
+    public Optional<org.fleetj.registry.JobResult> jobResult(String unit) {
+        return jobResults.get(unit);
+    }
+
+    @Override
+    public boolean putJobResult(org.fleetj.registry.JobResult result) {
+        return jobResults.put(result);
+    }
+
     // ---- watches ----------------------------------------------------------------------------
 
     @Override
@@ -325,7 +398,7 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchCluster(Runnable onChange) {
         return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META),
-                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL), rt.keys().of(EtcdKeys.ROLLOUT_SPEC));
     }
 
     /**
