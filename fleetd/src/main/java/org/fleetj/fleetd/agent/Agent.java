@@ -65,7 +65,7 @@ public final class Agent implements AutoCloseable {
     private final UnitFileCache files;
     private final DesiredStateReader desiredState;
     private final UnitStatePublisher publisher;
-    private final UnitRetries retries = new UnitRetries();
+    private final UnitRetries retries;
     private final SystemdApplier applier;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
@@ -78,7 +78,14 @@ public final class Agent implements AutoCloseable {
 
     public Agent(Registry registry, SystemdManager systemd, Path unitsDirectory, MachinePresence presence,
                  MachineState self, Settings settings, AgentStats stats) {
+        this(registry, systemd, unitsDirectory, presence, self, settings, stats, new UnitRetries());
+    }
+
+    /** With the per-unit retries given (tests give them a random source without jitter). */
+    Agent(Registry registry, SystemdManager systemd, Path unitsDirectory, MachinePresence presence,
+          MachineState self, Settings settings, AgentStats stats, UnitRetries retries) {
         this.registry = registry;
+        this.retries = retries;
         this.files = new UnitFileCache(registry);
         this.systemd = systemd;
         this.unitsDirectory = unitsDirectory;

@@ -64,11 +64,14 @@ class AgentTest {
 
     private Agent startAgent(Optional<Duration> stopOnDisconnectAfter) {
         Agent a = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
-                new Agent.Settings(SAFETY, stopOnDisconnectAfter), AgentStats.NONE);
+                new Agent.Settings(SAFETY, stopOnDisconnectAfter), AgentStats.NONE, new UnitRetries(CEILINGS));
         agents.add(a);
         a.start();
         return a;
     }
+
+    /** Backoff without jitter: each per-unit retry waits its full ceiling, so a window of attempts is exact. */
+    private static final java.util.function.LongUnaryOperator CEILINGS = bound -> bound;
 
     private Agent startAgent() {
         return startAgent(Optional.empty());
@@ -218,7 +221,7 @@ class AgentTest {
 
     /**
      * Issue 17 item 4: a unit systemd refuses is tried again with a growing wait (1 s, 2 s, 4 s... from
-     * {@link UnitRetries}) instead of four times a second. In a window of 2.5 s that allows the attempts at 0, 1 and 3 s:
+     * {@link UnitRetries}, here without jitter so each wait is its ceiling) instead of four times a second. In a window of 2.5 s that allows the attempts at 0, 1 and 3 s:
      * at most 2; the old 250 ms loop made about ten. A new unit file is tried at once.
      */
     @Test
