@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.fleetj.testkit.LocalClusterOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CarelessOperatorIT {
+    /** fleetd's default engine_reconcile_interval, which the local cluster keeps. */
+    private static final Duration ENGINE_RECONCILE_INTERVAL = Duration.ofSeconds(2);
     private FleetCluster c;
 
     @BeforeAll
@@ -78,10 +81,50 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--block-attempts=20", c.unitFile("after-garbage.service", sleeper("after garbage"))).ok();
         assertEquals(1, c.runningOn("after-garbage.service").size());
         List<String> listed = c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit").ok().lines();
-        assertTrue(listed.contains("after-garbage.service") && !listed.contains("garbage.service"), listed.toString());
+        assertTrue(listed.contains("after-garbage.service"), listed.toString());
         c.await("a warning names the key", () -> journal("m1").contains("job/garbage.service holds a value that is not a valid")
                 || journal("m2").contains("job/garbage.service holds a value that is not a valid"));
         c.fleetctl("destroy", "after-garbage.service").ok();
+    }
+
+    /**
+     * Issue 17 item 6, "the unit shown as broken", and "skipped; everything else goes on" for a unit that runs: its job
+     * and its schedule entry are overwritten with garbage. It keeps running (a record that cannot be read is no
+     * instruction to stop, for the engine nor the agent); list-unit-files shows it as broken with a WARNING naming the
+     * key, through both drivers (the API's additional "unreadable" field); status names the key; destroy removes it.
+     */
+    @Test
+    void aRunningUnitWhoseRecordsBecomeUnreadableKeepsRunningAndIsShownAsBroken() {
+        String name = "damaged.service";
+        String m1 = c.machine("m1").machineId();
+        c.fleetctl("start", "--block-attempts=20", c.unitFile(name, sleeper("damaged") + "\n[X-Fleet]\nMachineID=" + m1 + "\n")).ok();
+        assertEquals(List.of("m1"), c.runningOn(name));
+        String identity = c.startIdentity("m1", name);
+        String prefix = c.local().keyPrefix();
+        c.local().etcd().put(prefix + "job/" + name, "{damaged");
+        c.local().etcd().put(prefix + "schedule/" + m1 + "/" + name, "{damaged");
+
+        Map<String, String> apiDriver = Map.of("FLEETCTL_DRIVER", "api", "FLEETCTL_ENDPOINT", c.machine("m2").apiUrl());
+        for (FleetCluster.Run listed : List.of(c.fleetctl("list-unit-files", "--no-legend"), c.fleetctl(apiDriver, "list-unit-files", "--no-legend"))) {
+            listed.ok();
+            assertTrue(listed.lines().stream().anyMatch(l -> l.startsWith(name) && l.contains("broken")), listed.toString());
+            assertTrue(listed.err().contains("WARNING: unit " + name + " is broken: etcd key " + prefix + "job/" + name), listed.toString());
+        }
+        FleetCluster.Run status = c.fleetctl(apiDriver, "status", name);
+        assertEquals(1, status.exit(), status.toString());
+        assertTrue(status.err().contains(prefix + "job/" + name), status.toString());
+
+        // the garbage woke the engine (a job changed) and m1's agent (its schedule changed) at once; the window covers
+        // those passes and three more of the engine's safety passes (engine_reconcile_interval, 2 s by default)
+        Duration engineAndAgentPasses = ENGINE_RECONCILE_INTERVAL.multipliedBy(3);
+        FleetCluster.sleep(engineAndAgentPasses.toMillis());
+        assertEquals(List.of("m1"), c.runningOn(name), "a unit whose records cannot be read is not stopped or moved");
+        assertEquals(identity, c.startIdentity("m1", name), "nor restarted");
+
+        // destroyed, its unreadable schedule entry is removed by the engine (it names unit and machine) and the unit stops
+        c.fleetctl("destroy", name).ok();
+        c.await(name + " stopped once destroyed", () -> c.runningOn(name).isEmpty()
+                && c.local().etcd().get(prefix + "schedule/" + m1 + "/" + name).isEmpty());
     }
 
     @Test

@@ -9,7 +9,9 @@ import org.fleetj.api.ApiUnit;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.Registry;
+import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.WriteOutcomeUnknownException;
 import org.fleetj.unit.InvalidUnitNameException;
 import org.fleetj.unit.TargetState;
@@ -65,13 +67,14 @@ final class UnitsResource implements Resource {
 
     private ApiResponse list(ApiRequest request) throws ApiException {
         Optional<String> token = request.single("nextPageToken", PageToken.TOO_MANY);
-        List<Job> jobs = new ArrayList<>(registry.jobs());
+        List<UnreadableRecord> unreadable = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>(registry.jobs(unreadable::add));
         jobs.sort(Comparator.comparing(Job::name));
         PageToken.Page<Job> page = PageToken.page(jobs, token.orElse(null), tokenLimit);
         UnitViews.StateIndex states = new UnitViews.StateIndex(registry.unitStates());
         List<ApiUnit> units = new ArrayList<>(page.items().size());
         for (Job job : page.items()) units.add(views.listed(job, states));
-        return ApiResponse.json(200, new Pages.UnitPage(units, page.nextToken()));
+        return ApiResponse.json(200, new Pages.UnitPage(units, page.nextToken(), Pages.unreadable(token.orElse(null), unreadable)));
     }
 
     /** A name that is not a valid unit name is simply not found, as in fleet (only PUT explains why it is invalid). */
@@ -109,7 +112,9 @@ final class UnitsResource implements Resource {
         }
         UnitFile unit = body.options().isEmpty() ? null : validUnit(name, body);
         TargetState desired = given.orElse(TargetState.INACTIVE);
-        // two rounds: a concurrent create or destroy between our read and our write moves us to the other path
+        WriteOutcomeUnknownException unconfirmed = null;
+        // two rounds: a concurrent create or destroy between our read and our write moves us to the other path, and a
+        // create or replace etcd did not confirm, read back and found not applied, is tried again (both are idempotent)
         for (int attempt = 0; attempt < 2; attempt++) {
             Optional<Job> existing = registry.job(name);
             if (existing.isPresent()) {
@@ -119,6 +124,10 @@ final class UnitsResource implements Resource {
                         LOG.info("API: unit {} replaced with unit file {} (desired state {})", name, unit.hash().shortForm(), desired);
                         return ApiResponse.noContent(201);
                     } catch (NoSuchUnitException e) {
+                        continue;
+                    } catch (WriteOutcomeUnknownException e) {
+                        unconfirmed = e;
+                        if (readBackAsWritten(name, unit, desired, "replace", e)) return ApiResponse.noContent(201);
                         continue;
                     }
                 }
@@ -135,10 +144,34 @@ final class UnitsResource implements Resource {
                 LOG.info("API: created unit {} ({}) with desired state {}", name, unit.hash().shortForm(), desired);
                 return ApiResponse.noContent(201);
             } catch (UnitExistsException e) {
-                // created concurrently: retry as a modification
+                // created concurrently (or by our own earlier write, applied late): that one is done; else a modification
+                if (unconfirmed != null && readBackAsWritten(name, unit, desired, "create", unconfirmed)) return ApiResponse.noContent(201);
+            } catch (WriteOutcomeUnknownException e) {
+                unconfirmed = e;
+                if (readBackAsWritten(name, unit, desired, "create", e)) return ApiResponse.noContent(201);
             }
         }
+        if (unconfirmed != null) throw unconfirmed;
         throw new ApiException(409, "unit " + GoQuote.q(name) + " was changed concurrently; retry the request");
+    }
+
+    /**
+     * After a create or replace etcd did not confirm in time: whether the unit now holds exactly what was written (its
+     * unit file and desired state), i.e. the write was applied. A read-back that fails too leaves the outcome unknown:
+     * the original 503 ("may have been applied") is answered.
+     */
+    private boolean readBackAsWritten(String name, UnitFile unit, TargetState desired, String what, WriteOutcomeUnknownException e) {
+        Optional<Job> now;
+        try {
+            now = registry.job(name);
+        } catch (RegistryException readBack) {
+            LOG.warn("API: {} of unit {} was not confirmed in time and could not be read back: {}", what, name, readBack.getMessage());
+            throw e;
+        }
+        boolean applied = now.map(j -> j.unit().hash().equals(unit.hash()) && j.desiredState() == desired).orElse(false);
+        LOG.info("API: {} of unit {} was not confirmed in time; read back, it was {}", what, name,
+                applied ? "applied" : "not applied (trying again)");
+        return applied;
     }
 
     /** Sets the desired state; a write etcd did not confirm in time is read back, and answered as done if it was. */
