@@ -3,9 +3,15 @@ package org.fleetj.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.fleetj.testkit.LocalClusterOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,5 +143,47 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--block-attempts=20", name).ok();
         assertEquals(List.of("m2"), c.runningOn(name));
         c.fleetctl("destroy", name).ok();
+    }
+
+    /**
+     * Issue 17 item 5 on the cluster: every wait is bounded by what the user asked. A unit pinned to a machine that does
+     * not exist waits unplaced: `start --no-block` returns at once, and a blocking `start` (no attempt limit) ends when
+     * someone destroys the unit meanwhile, with a message and exit 1 (fleet waited forever).
+     */
+    @Test
+    void aStartEndsWhenItsUnitIsDestroyedMeanwhileAndNoBlockDoesNotWait() throws Exception {
+        String nowhere = "\n[X-Fleet]\nMachineID=00000000000000000000000000000000\n";
+        String noBlock = c.unitFile("noblock.service", sleeper("no block") + nowhere);
+        var quick = CompletableFuture.supplyAsync(() -> c.fleetctl("start", "--no-block", noBlock));
+        FleetCluster.Run r = quick.get(60, TimeUnit.SECONDS); // a hang is the defect; 60 s is any fleetctl call's budget here
+        assertEquals(0, r.exit(), r.toString());
+
+        String file = c.unitFile("nowhere.service", sleeper("nowhere") + nowhere);
+        var waiting = CompletableFuture.supplyAsync(() -> c.fleetctl("start", "--block-attempts=0", file));
+        c.await("the blocking start created its unit", () -> c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit")
+                .lines().contains("nowhere.service"));
+        c.fleetctl("destroy", "nowhere.service").ok();
+        FleetCluster.Run ended = waiting.get(60, TimeUnit.SECONDS);
+        assertEquals(1, ended.exit(), ended.toString());
+        assertTrue(ended.err().contains("unit nowhere.service was destroyed while waiting for it"), ended.toString());
+        c.fleetctl("destroy", "noblock.service").ok();
+    }
+
+    /** Issue 17 item 7 on the cluster: wrong JSON types get a 400 naming the field, and nothing is created. */
+    @Test
+    void wrongJsonTypesGetA400NamingTheFieldAndCreateNothing() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String url = c.machine("m1").apiUrl() + "/fleet/v1/units/typed.service";
+        for (String body : List.of("{\"options\":[{\"section\":7,\"name\":\"ExecStart\",\"value\":1e999999999}]}",
+                "{\"options\":[{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":1e999999999}]}", "{\"options\":[null]}")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), body + " -> " + r.body());
+            assertTrue(r.body().contains("options[0]") && !r.body().contains("java."), body + " -> " + r.body());
+        }
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, get.statusCode(), get.body());
     }
 }

@@ -51,7 +51,11 @@ final class UnitLookup {
         } catch (FleetClientException e) {
             BrokenRecords broken = new BrokenRecords("unit");
             Map<String, ApiUnit> byName = new HashMap<>();
-            for (ApiUnit u : client.units(broken)) byName.put(u.name(), u);
+            try {
+                for (ApiUnit u : client.units(broken)) byName.put(u.name(), u);
+            } catch (FleetClientException listing) {
+                throw e; // the cluster cannot be asked at all: the first error says so
+            }
             for (var r : broken.seen()) byName.putIfAbsent(r.name(), new ApiUnit(r.name(), List.of(), null, "broken", null));
             List<ApiUnit> found = new ArrayList<>();
             for (String arg : args) {

@@ -21,26 +21,16 @@ import org.junit.jupiter.api.Test;
 class UnconfirmedWritesTest {
     /** A registry whose chosen writes are applied and then reported as unconfirmed (or not applied at all). */
     private static Registry unconfirmed(InMemoryRegistry real, Set<String> methods, boolean apply) {
-        return (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class}, (p, m, args) -> {
-            if (methods.contains(m.getName())) {
-                if (apply) m.invoke(real, args);
-                throw new WriteOutcomeUnknownException("etcd at test did not answer (txn) within 1000 ms; the change may have been"
-                        + " applied: read it back before retrying", null);
-            }
-            try {
-                return m.invoke(real, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        });
+        return unconfirmedAtFirst(real, methods, apply, Integer.MAX_VALUE);
     }
 
-    /** A registry whose chosen writes fail unconfirmed the first {@code times} calls, applied or not, then work. */
+    /** A registry whose chosen writes fail unconfirmed on their first {@code times} calls each, applied or not, then work. */
     private static Registry unconfirmedAtFirst(InMemoryRegistry real, Set<String> methods, boolean apply, int times) {
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(times);
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> left = new java.util.concurrent.ConcurrentHashMap<>();
         return (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class}, (p, m, args) -> {
             try {
-                if (methods.contains(m.getName()) && left.getAndDecrement() > 0) {
+                if (methods.contains(m.getName())
+                        && left.computeIfAbsent(m.getName(), k -> new java.util.concurrent.atomic.AtomicInteger(times)).getAndDecrement() > 0) {
                     if (apply) m.invoke(real, args);
                     throw new WriteOutcomeUnknownException("etcd at test did not answer (txn) within 1000 ms; the change may have"
                             + " been applied: read it back before retrying", null);
@@ -54,7 +44,7 @@ class UnconfirmedWritesTest {
 
     private static final String OTHER_OPTIONS = UnitsApiTest.HELLO_OPTIONS.replace("Hello", "Other");
 
-    /** The lead's wording of item 10: a create or replace etcd did not confirm is read back, and the client told what happened. */
+    /** Issue 17 item 10: a create or replace etcd did not confirm is read back, and the client told what happened. */
     @Test
     void anAppliedButUnconfirmedCreateOrReplaceIsReadBackAndAnsweredAsDone() throws Exception {
         InMemoryRegistry real = new InMemoryRegistry();
@@ -73,7 +63,7 @@ class UnconfirmedWritesTest {
     @Test
     void aCreateOrReplaceReadBackAsNotAppliedIsTriedAgainAndDone() throws Exception {
         InMemoryRegistry real = new InMemoryRegistry();
-        try (ApiFixture api = new ApiFixture(unconfirmedAtFirst(real, Set.of("createJob", "replaceJob"), false, 2), b -> b)) {
+        try (ApiFixture api = new ApiFixture(unconfirmedAtFirst(real, Set.of("createJob", "replaceJob"), false, 1), b -> b)) {
             RawHttp http = api.tcp();
             RawHttp.Response created = http.put("/fleet/v1/units/a.service", "{\"options\":" + UnitsApiTest.HELLO_OPTIONS + "}");
             assertEquals(201, created.status(), created.text());
