@@ -22,10 +22,16 @@ public record ApiUnitFailures(String name, int failures, int restartsInWindow, S
 
     /** One line for {@code fleetctl status}. */
     public String summary() {
-        String m = lastFailureMachine.length() > 8 ? lastFailureMachine.substring(0, 8) + "..." : lastFailureMachine;
+        String m = elided(lastFailureMachine);
         return "Failure policy: " + failures + " failure(s), last at " + lastFailureAt + " on " + m + " (" + lastFailure + "); "
                 + restartsInWindow + " restart(s) in place within the window"
                 + (gaveUpOn.isEmpty() ? "" : "; moved away from " + String.join(", ",
-                        gaveUpOn.stream().map(id -> id.length() > 8 ? id.substring(0, 8) + "..." : id).toList()));
+                        gaveUpOn.stream().map(ApiUnitFailures::elided).toList()));
+    }
+
+    /** A machine's short id, with "..." when it was cut. */
+    private static String elided(String machineId) {
+        String s = MachineIds.shortId(machineId);
+        return s.equals(machineId) ? s : s + "...";
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fleetj.fleetd.agent.Agent;
 import org.fleetj.testkit.LocalClusterOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +75,10 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--no-block", c.unitFile(name, "[Unit]\nDescription=no service section\n\n[X-Fleet]\nMachineID="
                 + c.machine("m1").machineId() + "\n")).ok();
         c.await("the agent tried and said why", () -> journal("m1").contains("agent: start " + name + ":"));
-        FleetCluster.sleep(Duration.ofSeconds(6).toMillis()); // the backoff window being checked
+        // the agent's backoff ceilings from its first wait are 1, 2, 4 s: six of it span at least three retries
+        Duration backoffWindow = Agent.UNIT_RETRY_FIRST.multipliedBy(6);
+        FleetCluster.holdsFor("at most one warning naming " + name, backoffWindow,
+                () -> journal("m1").lines().filter(l -> l.contains("start " + name + ":") && l.contains("failed:")).count() <= 1);
         long warnings = journal("m1").lines().filter(l -> l.contains("start " + name + ":") && l.contains("failed:")).count();
         assertEquals(1, warnings, journal("m1"));
         c.fleetctl("destroy", name).ok();
@@ -123,9 +127,8 @@ class CarelessOperatorIT {
         // the garbage woke the engine (a job changed) and m1's agent (its schedule changed) at once; the window covers
         // those passes and three more of the engine's safety passes (engine_reconcile_interval, 2 s by default)
         Duration engineAndAgentPasses = ENGINE_RECONCILE_INTERVAL.multipliedBy(3);
-        FleetCluster.sleep(engineAndAgentPasses.toMillis());
-        assertEquals(List.of("m1"), c.runningOn(name), "a unit whose records cannot be read is not stopped or moved");
-        assertEquals(identity, c.startIdentity("m1", name), "nor restarted");
+        FleetCluster.holdsFor(name + " running on m1, not stopped, moved or restarted although its records cannot be read",
+                engineAndAgentPasses, () -> c.runningOn(name).equals(List.of("m1")) && identity.equals(c.startIdentity("m1", name)));
 
         // destroyed, its unreadable schedule entry is removed by the engine (it names unit and machine) and the unit stops
         c.fleetctl("destroy", name).ok();

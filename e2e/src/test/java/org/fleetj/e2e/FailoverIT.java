@@ -27,12 +27,21 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
     static final String AGENT_TTL = "5s";
+    /** The engine's safety pass in this cluster ({@code engine_reconcile_interval}). */
+    private static final Duration ENGINE_RECONCILE_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Once every restarted fleetd published its units again, its agent has recovered them; what could still act
+     * wrongly is the engine, which looks at everything every {@link #ENGINE_RECONCILE_INTERVAL}: two passes.
+     */
+    private static final Duration AFTER_RESTART_WINDOW = ENGINE_RECONCILE_INTERVAL.multipliedBy(2);
+    /** The outage this test is about (etcd gone for a minute). */
+    private static final Duration ETCD_OUTAGE = Duration.ofSeconds(60);
     private FleetCluster c;
     private final List<String> units = new ArrayList<>();
 
     @BeforeAll
     void boot() {
-        c = FleetCluster.up(4, LocalClusterOptions.defaults().agentTtl(AGENT_TTL).conf("engine_reconcile_interval", "1"));
+        c = FleetCluster.up(4, LocalClusterOptions.defaults().agentTtl(AGENT_TTL).conf("engine_reconcile_interval", Long.toString(ENGINE_RECONCILE_INTERVAL.toSeconds())));
         for (int i = 1; i <= 6; i++) {
             String name = "steady" + i + ".service";
             units.add(name);
@@ -64,7 +73,7 @@ class FailoverIT {
         // wait until every fleetd is back and has published its units again
         c.await("all units reported active again", () -> c.fleetctl("list-units", "--no-legend").ok().lines().stream()
                 .filter(l -> l.endsWith("\tactive\trunning")).count() >= units.size());
-        FleetCluster.sleep(2000);   // let any (wrong) action of the restarted agents happen
+        FleetCluster.holdsFor("no unit restarted", AFTER_RESTART_WINDOW, () -> before.equals(c.startIdentities(units)));
         assertEquals(before, c.startIdentities(units));
         FleetCluster.figure("restart_every_fleetd", t);
     }
@@ -75,11 +84,8 @@ class FailoverIT {
         long t = System.nanoTime();
         Map<String, String> before = c.startIdentities(units);
         c.local().stopEtcd();
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            for (String u : units) assertEquals(1, c.runningOn(u).size(), u + " while etcd is down");
-            FleetCluster.sleep(3000);
-        }
+        FleetCluster.holdsFor("every unit runs on one machine while etcd is down", ETCD_OUTAGE,
+                () -> c.placement(units).values().stream().allMatch(on -> on.size() == 1));
         assertEquals(before, c.startIdentities(units));
         c.local().startEtcd();
         long back = System.nanoTime();
@@ -123,9 +129,7 @@ class FailoverIT {
     }
 
     private java.util.Map<String, List<String>> placementOf(List<String> names) {
-        java.util.Map<String, List<String>> m = new java.util.TreeMap<>();
-        for (String u : names) m.put(u, c.runningOn(u));
-        return m;
+        return c.placement(names);
     }
 
     @Test

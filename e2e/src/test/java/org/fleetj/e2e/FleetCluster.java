@@ -15,7 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.fleetj.fleetctl.DriverClientFactory;
 import org.fleetj.fleetctl.Fleetctl;
 import org.fleetj.testkit.LocalCluster;
@@ -29,6 +34,8 @@ import org.fleetj.testkit.Machine;
  */
 final class FleetCluster implements AutoCloseable {
     static final Duration PATIENCE = Duration.ofSeconds(40);
+    /** How often a wait looks again (each look runs fleetctl or a command in a machine). */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final LocalCluster cluster;
     private final Map<String, String> env;
@@ -131,17 +138,72 @@ final class FleetCluster implements AutoCloseable {
 
     /** MainPID and the monotonic time the unit became active: changes iff systemd (re)started it. */
     String startIdentity(String machine, String unit) {
-        return cluster.sh(machine, "systemctl", "show", "-p", "MainPID,ActiveEnterTimestampMonotonic,NRestarts", unit)
-                .trimmed().replace('\n', ' ');
+        return identity(parseShow(cluster.sh(machine, "systemctl", "show", "-p", IDENTITY, unit).stdout()).values().stream()
+                .findFirst().orElse(Map.of()));
     }
 
-    /** Every active unit of ours on every live machine, with its start identity. */
+    private static final String IDENTITY = "Id,ActiveState,MainPID,ActiveEnterTimestampMonotonic,NRestarts";
+
+    private static String identity(Map<String, String> shown) {
+        return "MainPID=" + shown.get("MainPID") + " ActiveEnterTimestampMonotonic=" + shown.get("ActiveEnterTimestampMonotonic")
+                + " NRestarts=" + shown.get("NRestarts");
+    }
+
+    /**
+     * Every active unit of ours on every live machine, with its start identity (as {@link #startIdentity}). One
+     * command per machine: a wait that looks at this again and again must not cost a command per unit and machine
+     * (each is a local-cluster script run, about a second on a loaded machine).
+     */
     Map<String, String> startIdentities(List<String> units) {
         Map<String, String> out = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, String>>> shown = show(units, IDENTITY);
         for (String u : units) {
-            for (String m : runningOn(u)) out.put(u + "@" + m, startIdentity(m, u));
+            shown.forEach((m, byUnit) -> {
+                Map<String, String> p = byUnit.getOrDefault(u, Map.of());
+                if ("active".equals(p.get("ActiveState"))) out.put(u + "@" + m, identity(p));
+            });
         }
         return out;
+    }
+
+    /** For each unit, the machines (m1...) whose systemd reports it active, as {@link #runningOn}; one command per machine. */
+    Map<String, List<String>> placement(List<String> units) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        Map<String, Map<String, Map<String, String>>> shown = show(units, "Id,ActiveState");
+        for (String u : units) {
+            List<String> on = new ArrayList<>();
+            shown.forEach((m, byUnit) -> {
+                if ("active".equals(byUnit.getOrDefault(u, Map.of()).get("ActiveState"))) on.add(m);
+            });
+            out.put(u, on);
+        }
+        return out;
+    }
+
+    /** machine → unit → property → value, from one {@code systemctl show} per machine that is up (in machine order). */
+    private Map<String, Map<String, Map<String, String>>> show(List<String> units, String properties) {
+        Map<String, Map<String, Map<String, String>>> out = new LinkedHashMap<>();
+        for (Machine m : machines()) {
+            if (m.hostPid() <= 0) continue;
+            List<String> cmd = new ArrayList<>(List.of("systemctl", "show", "-p", properties));
+            cmd.addAll(units);
+            out.put(m.name(), parseShow(cluster.sh(m.name(), cmd.toArray(String[]::new)).stdout()));
+        }
+        return out;
+    }
+
+    /** unit → property → value from {@code systemctl show -p Id,...} of several units (blocks split by blank lines). */
+    private static Map<String, Map<String, String>> parseShow(String stdout) {
+        Map<String, Map<String, String>> byUnit = new HashMap<>();
+        for (String block : stdout.split("\n\\s*\n")) {
+            Map<String, String> p = new HashMap<>();
+            block.lines().forEach(l -> {
+                int eq = l.indexOf('=');
+                if (eq > 0) p.put(l.substring(0, eq), l.substring(eq + 1));
+            });
+            if (p.containsKey("Id")) byUnit.put(p.get("Id"), p);
+        }
+        return byUnit;
     }
 
     /** The machine id of the current engine leader, read straight from etcd. */
@@ -154,21 +216,38 @@ final class FleetCluster implements AutoCloseable {
     }
 
     static void await(String what, Duration patience, BooleanSupplier condition) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return;
-            sleep(100);
-        }
-        throw new AssertionError("not within " + patience.toSeconds() + " s: " + what);
+        Awaitility.await(what).atMost(patience).pollInterval(POLL).until(condition::getAsBoolean);
     }
 
-    static void sleep(long millis) {
+    /**
+     * Checks that {@code condition} holds throughout {@code window} ("nothing happens"): the window must come
+     * from the mechanism that would make it fail, and be named so at the caller.
+     */
+    static void holdsFor(String what, Duration window, BooleanSupplier condition) {
+        // a look that sees it broken fails at once (a condition that came back later would not make it true)
+        Awaitility.await(what + " throughout " + window.toMillis() + " ms").during(window).atMost(window.plus(PATIENCE))
+                .pollInterval(POLL).until(() -> {
+                    if (!condition.getAsBoolean()) throw new AssertionError("no longer true within " + window.toMillis() + " ms: " + what);
+                    return true;
+                });
+    }
+
+    /**
+     * After a {@code first} answer, repeats {@code attempt} every {@code every} until its answer is {@code good} or
+     * {@code patience} is out, and returns the last answer either way (the caller reports what differed).
+     */
+    static <T> T lastAnswerWithin(T first, Duration patience, Duration every, Supplier<T> attempt, Predicate<T> good) {
+        AtomicReference<T> last = new AtomicReference<>(first);
+        if (good.test(last.get())) return last.get();
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Awaitility.await().atMost(patience).pollInterval(every).until(() -> {
+                last.set(attempt.get());
+                return good.test(last.get());
+            });
+        } catch (ConditionTimeoutException e) {
+            // the last answer says what is still wrong
         }
+        return last.get();
     }
 
     /** Prints a scenario's duration as {@code name=value}, for the test log and the closing note. */

@@ -93,7 +93,10 @@ class FleetdOpsIT {
             c.local().sh("m2", "systemctl", "restart", "fleetd").requireSuccess();
             c.await("fleetd on m2 stopped with EX_CONFIG", () -> c.local().sh("m2", "systemctl", "show", "-p", "ExecMainStatus",
                     "--value", "fleetd").trimmed().equals("78"));
-            FleetCluster.sleep(2500);   // longer than RestartSec: RestartPreventExitStatus keeps it down
+            // two of fleetd.service's RestartSec: without RestartPreventExitStatus systemd would have started it again
+            Duration twoRestartDelays = restartDelay("m2", "fleetd").multipliedBy(2);
+            FleetCluster.holdsFor("fleetd on m2 stays down", twoRestartDelays,
+                    () -> !c.local().sh("m2", "systemctl", "is-active", "fleetd").trimmed().equals("active"));
             assertNotEquals("active", c.local().sh("m2", "systemctl", "is-active", "fleetd").trimmed());
             assertTrue(journal("m2").contains("agent_ttl"), journal("m2"));
         } finally {
@@ -132,5 +135,14 @@ class FleetdOpsIT {
                     + "/run/systemd/system/fleetd.service.d/socket.conf; systemctl daemon-reload; systemctl start fleetd");
         }
         c.await(m + " registered again", Duration.ofSeconds(60), () -> c.fleetctl("list-machines", "--no-legend").ok().lines().size() == 3);
+    }
+
+    /** A unit's RestartSec as the machine's systemd has it (systemd-analyze reads its time span in microseconds). */
+    private Duration restartDelay(String machine, String unit) {
+        String span = c.local().sh(machine, "systemctl", "show", "-p", "RestartUSec", "--value", unit).trimmed();
+        String micros = c.local().sh(machine, "systemd-analyze", "timespan", span).requireSuccess().stdout().lines()
+                .map(String::strip).filter(l -> l.startsWith("μs:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no μs line from systemd-analyze timespan " + span)).substring(3).strip();
+        return Duration.ofNanos(Long.parseLong(micros) * 1000);
     }
 }

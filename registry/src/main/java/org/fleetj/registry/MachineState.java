@@ -3,6 +3,7 @@ package org.fleetj.registry;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.fleetj.api.MachineIds;
 import org.fleetj.unit.Resources;
 
 /**
@@ -36,6 +37,6 @@ public record MachineState(String id, String publicIp, Map<String, String> metad
 
     /** fleet's short machine id: the first 8 characters. */
     public String shortId() {
-        return id.length() > 8 ? id.substring(0, 8) : id;
+        return MachineIds.shortId(id);
     }
 }

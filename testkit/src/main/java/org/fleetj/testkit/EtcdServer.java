@@ -1,6 +1,7 @@
 package org.fleetj.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,6 +185,41 @@ public final class EtcdServer implements AutoCloseable {
         requireRunning("pause");
         signal("STOP");
         paused = true;
+        awaitAllThreadsStopped();
+    }
+
+    /**
+     * kill(2) returns once SIGSTOP is queued, not once etcd has stopped: the kernel stops the other threads only after
+     * one thread has taken the signal, and on a busy machine that thread may wait to be scheduled while the others
+     * still answer requests. A test that expects a hung etcd right after {@link #pause()} needs every thread stopped,
+     * so this waits for state 'T' in each {@code /proc/<pid>/task/<tid>/stat}.
+     */
+    private void awaitAllThreadsStopped() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!allStopped(tasks)) {
+            if (System.nanoTime() > deadline) {
+                throw new EtcdServerException("etcd " + name + " did not stop within 10 s of SIGSTOP");
+            }
+            sleep(5);
+        }
+    }
+
+    private static boolean allStopped(Path tasks) {
+        try (var threads = Files.list(tasks)) {
+            return threads.allMatch(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    // the state follows the command name, which is in parentheses and may itself hold spaces
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException e) {
+                    return true; // the thread has exited
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tasks, e);
+        }
     }
 
     /** SIGCONT after {@link #pause()}. */

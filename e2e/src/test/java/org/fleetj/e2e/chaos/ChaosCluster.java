@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.fleetj.testkit.CommandResult;
 import org.fleetj.testkit.CommandRunner;
 import org.fleetj.testkit.LocalCluster;
@@ -238,12 +240,8 @@ final class ChaosCluster implements AutoCloseable {
     /** Milliseconds until converged, or -1 if not within patience. */
     long awaitConverged(Duration patience) {
         long t = System.nanoTime();
-        long end = t + patience.toNanos();
-        while (System.nanoTime() < end) {
-            if (notConvergedReason().isEmpty()) return (System.nanoTime() - t) / 1_000_000;
-            sleep(100);
-        }
-        return -1;
+        long at = whenTrue(patience, Duration.ofMillis(100), () -> notConvergedReason().isEmpty());
+        return at < 0 ? -1 : (at - t) / 1_000_000;
     }
 
     /**
@@ -261,20 +259,45 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     static void await(String what, Duration patience, Supplier<Boolean> condition) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.get()) return;
-            sleep(100);
+        if (whenTrue(patience, Duration.ofMillis(100), condition) < 0) {
+            throw new IllegalStateException("not within " + patience.toSeconds() + " s: " + what);
         }
-        throw new IllegalStateException("not within " + patience.toSeconds() + " s: " + what);
     }
 
-    static void sleep(long ms) {
+    /**
+     * The {@link System#nanoTime()} at which {@code condition} was first seen true, looking at once and then every
+     * {@code every} (the resolution of the figure measured from it), or -1 when not within {@code patience}.
+     */
+    static long whenTrue(Duration patience, Duration every, Supplier<Boolean> condition) {
         try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Awaitility.await().atMost(patience).pollDelay(Duration.ZERO).pollInterval(every).until(condition::get);
+            return System.nanoTime();
+        } catch (ConditionTimeoutException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Whether {@code invariant} held at every look (every 100 ms) throughout {@code window}: how a scenario holds a
+     * fault (etcd down, a machine cut off) for a window named after what it guards, checking what must not change.
+     */
+    static boolean holdsThroughout(Duration window, Supplier<Boolean> invariant) {
+        try {
+            Awaitility.await().during(window).atMost(window.plus(Duration.ofSeconds(60))).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!invariant.get()) throw new InvariantBroken();
+                        return true;
+                    });
+            return true;
+        } catch (InvariantBroken e) {
+            return false;
+        }
+    }
+
+    /** Ends a {@link #holdsThroughout} wait at the first look that saw the invariant broken. */
+    private static final class InvariantBroken extends RuntimeException {
+        InvariantBroken() {
+            super("invariant broken", null, false, false);
         }
     }
 

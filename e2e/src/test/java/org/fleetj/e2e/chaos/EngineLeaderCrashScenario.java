@@ -45,24 +45,19 @@ final class EngineLeaderCrashScenario implements Scenario {
         c.kill(victim);
         var start = c.fleetctl(Duration.ofSeconds(60), files.toArray(String[]::new));
         o.require(start.succeeded(), "fleetctl start right after the crash failed: " + start.stderr().strip());
-        long keyGoneAt = -1;
-        long newLeaderAt = -1;
-        long end = t + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
+        long[] keyGone = {-1};
+        // looked at every 20 ms: the resolution of the leader-change figures
+        long newLeaderAt = ChaosCluster.whenTrue(Duration.ofSeconds(60), Duration.ofMillis(20), () -> {
             Optional<String> now;
             try {
                 now = c.registry().range("engine/leader").values().stream().findFirst();
             } catch (RegistryProbe.UnreachableException e) {
-                ChaosCluster.sleep(50);
-                continue;
+                return false;
             }
-            if (now.map(l -> !l.equals(oldLeaderId)).orElse(true) && keyGoneAt < 0) keyGoneAt = System.nanoTime();
-            if (now.isPresent() && !now.get().equals(oldLeaderId)) {
-                newLeaderAt = System.nanoTime();
-                break;
-            }
-            ChaosCluster.sleep(20);
-        }
+            if (now.map(l -> !l.equals(oldLeaderId)).orElse(true) && keyGone[0] < 0) keyGone[0] = System.nanoTime();
+            return now.isPresent() && !now.get().equals(oldLeaderId);
+        });
+        long keyGoneAt = keyGone[0];
         long leaderMs = newLeaderAt < 0 ? -1 : (newLeaderAt - t) / 1_000_000;
         long startsDone = MachineCrashScenario.awaitMoved(c, victim, names, Duration.ofSeconds(60));
         long moved = MachineCrashScenario.awaitMoved(c, victim, moving, Duration.ofSeconds(60));

@@ -25,8 +25,10 @@ final class EtcdOutageScenario implements Scenario {
         int stopsBefore = c.checker().uninstructedStops();
         var placementBefore = c.placement();
         c.local().stopEtcd();
-        ChaosCluster.sleep(outage.toMillis());
+        // the outage is the fault under test: held for its whole length, every unit staying where it ran
+        boolean keptPlacement = ChaosCluster.holdsThroughout(outage, () -> c.placement().equals(placementBefore));
         c.local().startEtcd();   // returns once every member is healthy
+        o.require(keptPlacement, "placement changed while etcd was down: before " + placementBefore + ", then " + c.placement());
         long back = System.nanoTime();
         String probe = "chaos-after-outage.service";
         var start = c.fleetctl(Duration.ofSeconds(60), "start", "--block-attempts=100", c.unitFile(probe, ChaosUnit.plain(probe).unitFile()).toString());

@@ -23,7 +23,12 @@ final class FleetdRestartScenario implements Scenario {
             ChaosCluster.await("fleetd on " + m + " back", Duration.ofSeconds(60), () -> c.notConvergedReason().isEmpty());
             worst = Math.max(worst, (System.nanoTime() - r) / 1_000_000);
         }
-        ChaosCluster.sleep(2000);   // let any wrong action of the restarted agents show
+        // every agent is back and has recovered its units; what could still act wrongly is the engine, which looks at
+        // everything every ENGINE_RECONCILE: two of its passes must restart and stop nothing
+        Duration twoEnginePasses = ChaosCluster.ENGINE_RECONCILE.multipliedBy(2);
+        boolean quiet = ChaosCluster.holdsThroughout(twoEnginePasses,
+                () -> c.checker().restarts() == restartsBefore && c.checker().uninstructedStops() == stopsBefore);
+        o.require(quiet, "a unit was restarted or stopped within " + twoEnginePasses.toMillis() + " ms after the restarts");
         long converged = c.awaitConverged(Duration.ofSeconds(60));
         c.checker().awaitStopsVerified(Duration.ofSeconds(30));
         o.figure("units_restarted", c.checker().restarts() - restartsBefore);

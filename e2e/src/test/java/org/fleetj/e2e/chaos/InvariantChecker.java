@@ -145,15 +145,13 @@ final class InvariantChecker implements AutoCloseable {
         return new TreeSet<>(latest.keySet());
     }
 
+    private synchronized boolean noPendingStops() {
+        return pendingStops == 0;
+    }
+
     /** Waits until every stop seen so far was checked against the registry. */
     boolean awaitStopsVerified(Duration patience) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < end) {
-            synchronized (this) {
-                if (pendingStops == 0) return true;
-            }
-            sleep(100);
-        }
+        if (ChaosCluster.whenTrue(patience, Duration.ofMillis(100), this::noPendingStops) >= 0) return true;
         synchronized (this) {
             for (StopEvent e : stopsToVerify) {
                 record(e.at, "unit " + e.unit + " stopped on " + e.machine + " and the registry could not be read to explain it");
@@ -287,6 +285,8 @@ final class InvariantChecker implements AutoCloseable {
                 }
             } catch (RegistryProbe.UnreachableException unreachable) {
                 stopsToVerify.add(e);   // an agent stops only after a successful read: verify once etcd answers
+                // Pacing, not synchronisation: while etcd is unreachable this background loop asks again twice a
+                // second instead of spinning; no result waits on it (awaitStopsVerified waits on the pending count).
                 sleep(500);
             }
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.fleetj.testkit.CommandResult;
 
 /**
@@ -39,17 +40,14 @@ final class LoadScenario implements Scenario {
         o.figure("fleetctl_start_ms", callMs);
         o.require(r.succeeded(), "fleetctl start of " + units + " units exited " + r.exitCode() + ": " + tail(r.stderr()));
         o.require(!r.stderr().contains("rror"), "fleetctl start printed errors: " + tail(r.stderr()));
-        long allActive = -1;
-        Map<String, Integer> perMachine = Map.of();
-        long end = t + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < end) {
-            perMachine = activeLoadUnits(c);
-            if (perMachine.values().stream().mapToInt(Integer::intValue).sum() >= units) {
-                allActive = (System.nanoTime() - t) / 1_000_000;
-                break;
-            }
-            ChaosCluster.sleep(1000);
-        }
+        // polled every second (each look asks every machine's systemd): the figure's resolution
+        AtomicReference<Map<String, Integer>> seen = new AtomicReference<>(Map.of());
+        long activeAt = ChaosCluster.whenTrue(Duration.ofMinutes(5), Duration.ofSeconds(1), () -> {
+            seen.set(activeLoadUnits(c));
+            return seen.get().values().stream().mapToInt(Integer::intValue).sum() >= units;
+        });
+        long allActive = activeAt < 0 ? -1 : (activeAt - t) / 1_000_000;
+        Map<String, Integer> perMachine = seen.get();
         o.figure("all_active_in_systemd_ms", allActive);
         o.figure("per_machine", perMachine.toString().replace(" ", ""));
         o.require(allActive >= 0, "not every load unit active in systemd: " + perMachine);
@@ -58,15 +56,9 @@ final class LoadScenario implements Scenario {
         long d = System.nanoTime();
         CommandResult gone = c.fleetctl(Duration.ofMinutes(10), destroy.toArray(String[]::new));
         o.require(gone.succeeded(), "fleetctl destroy of " + units + " units exited " + gone.exitCode() + ": " + tail(gone.stderr()));
-        long cleared = -1;
-        end = d + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < end) {
-            if (activeLoadUnits(c).values().stream().mapToInt(Integer::intValue).sum() == 0) {
-                cleared = (System.nanoTime() - d) / 1_000_000;
-                break;
-            }
-            ChaosCluster.sleep(1000);
-        }
+        long clearedAt = ChaosCluster.whenTrue(Duration.ofMinutes(5), Duration.ofSeconds(1),
+                () -> activeLoadUnits(c).values().stream().mapToInt(Integer::intValue).sum() == 0);
+        long cleared = clearedAt < 0 ? -1 : (clearedAt - d) / 1_000_000;
         o.figure("destroyed_all_ms", cleared);
         o.require(cleared >= 0, "load units still running 5 min after destroy: " + activeLoadUnits(c));
     }

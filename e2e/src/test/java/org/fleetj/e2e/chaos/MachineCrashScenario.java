@@ -47,20 +47,14 @@ final class MachineCrashScenario implements Scenario {
 
     /** Like {@link #awaitMoved(ChaosCluster, String, List, Duration)}, calling {@code eachRound} on every poll. */
     static long awaitMoved(ChaosCluster c, String victim, List<String> units, Duration patience, Runnable eachRound) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < end) {
+        // looked at every 50 ms: the resolution of the figures measured from it
+        return ChaosCluster.whenTrue(patience, Duration.ofMillis(50), () -> {
             eachRound.run();
-            boolean all = true;
             for (String u : units) {
                 Set<String> on = c.checker().runningOn(u);
-                if (on.size() != 1 || on.contains(victim)) {
-                    all = false;
-                    break;
-                }
+                if (on.size() != 1 || on.contains(victim)) return false;
             }
-            if (all) return System.nanoTime();
-            ChaosCluster.sleep(50);
-        }
-        return -1;
+            return true;
+        });
     }
 }

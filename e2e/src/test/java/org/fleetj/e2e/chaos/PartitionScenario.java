@@ -27,20 +27,14 @@ final class PartitionScenario implements Scenario {
         long movedAt = awaitCopiesElsewhere(c, victim, moving, Duration.ofSeconds(60));
         long movedMs = movedAt < 0 ? -1 : (movedAt - t) / 1_000_000;
         // stay cut off past agent_ttl (the copies elsewhere already prove the machine was given up)
-        long pastTtl = t + ChaosCluster.AGENT_TTL.plusSeconds(3).toNanos();
-        while (System.nanoTime() < pastTtl) ChaosCluster.sleep(100);
-        boolean keptOwnCopies = moving.stream().allMatch(u -> c.checker().runningOn(u).contains(victim));
+        // (its own copies must run all that time: it cannot read the registry, so nothing told it to stop them)
+        Duration pastTtl = ChaosCluster.AGENT_TTL.plusSeconds(3).minusNanos(System.nanoTime() - t);
+        boolean keptOwnCopies = ChaosCluster.holdsThroughout(pastTtl.isNegative() ? Duration.ZERO : pastTtl,
+                () -> moving.stream().allMatch(u -> c.checker().runningOn(u).contains(victim)));
         long healed = System.nanoTime();
         c.healNetwork(victim);
-        long staleGoneAt = -1;
-        long end = healed + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            if (moving.stream().noneMatch(u -> c.checker().runningOn(u).contains(victim))) {
-                staleGoneAt = System.nanoTime();
-                break;
-            }
-            ChaosCluster.sleep(50);
-        }
+        long staleGoneAt = ChaosCluster.whenTrue(Duration.ofSeconds(60), Duration.ofMillis(50),
+                () -> moving.stream().noneMatch(u -> c.checker().runningOn(u).contains(victim)));
         long staleMs = staleGoneAt < 0 ? -1 : (staleGoneAt - healed) / 1_000_000;
         long converged = c.awaitConverged(Duration.ofSeconds(60));
         c.checker().awaitStopsVerified(Duration.ofSeconds(30));
@@ -58,19 +52,7 @@ final class PartitionScenario implements Scenario {
 
     /** When every unit also runs on some machine other than the victim (the victim's copy may still run). */
     private static long awaitCopiesElsewhere(ChaosCluster c, String victim, List<String> units, Duration patience) {
-        long end = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < end) {
-            boolean all = true;
-            for (String u : units) {
-                Set<String> on = c.checker().runningOn(u);
-                if (on.stream().noneMatch(m -> !m.equals(victim))) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) return System.nanoTime();
-            ChaosCluster.sleep(50);
-        }
-        return -1;
+        return ChaosCluster.whenTrue(patience, Duration.ofMillis(50),
+                () -> units.stream().allMatch(u -> c.checker().runningOn(u).stream().anyMatch(m -> !m.equals(victim))));
     }
 }

@@ -123,6 +123,11 @@ final class SystemdSampler implements AutoCloseable {
         checker.observe(machine, byUnit);
     }
 
+    /**
+     * Pacing, not synchronisation: the sampler looks again for a machine that is down three times a second (and
+     * samples every 200 ms by design, inside the machine); no result waits on it: the scenarios wait on the
+     * checker's conditions ({@code awaitConverged}, {@code awaitStopsVerified}).
+     */
     private static void pause(long ms) {
         try {
             Thread.sleep(ms);

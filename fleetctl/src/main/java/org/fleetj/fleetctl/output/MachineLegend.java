@@ -2,6 +2,7 @@ package org.fleetj.fleetctl.output;
 
 import java.util.Map;
 import org.fleetj.api.ApiMachine;
+import org.fleetj.api.MachineIds;
 
 /**
  * How fleetctl names a machine in tables and messages: {@code 6e1b9fae...} (or the full id with
@@ -14,7 +15,7 @@ public final class MachineLegend {
     /** The id part only: 8 characters and {@code ...}, or the whole id. */
     public static String id(String machineId, boolean full) {
         if (full) return machineId;
-        return (machineId.length() > 8 ? machineId.substring(0, 8) : machineId) + "...";
+        return MachineIds.shortId(machineId) + "...";
     }
 
     /** The id part plus {@code /IP} when {@code machines} knows the machine and it has an IP. */

@@ -1,5 +1,6 @@
 package org.fleetj.fleetctl.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +12,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +47,9 @@ class SshCommandsIT {
         c.launch("broken.service", 3, "echo about to fail; exit 3", "failed", "failed");
         c.launchGlobal("glob.service", "exec sleep infinity", 1, 2);
         c.submitOnly("idle.service");
-        awaitJournal(1, "lines.service", "line-20");
-        awaitJournal(2, "ticker.service", "tick-3");
-        awaitState(3, "broken.service", "failed");
+        c.awaitJournal(1, "lines.service", "line-20");
+        c.awaitJournal(2, "ticker.service", "tick-3");
+        c.awaitState(3, "broken.service", "failed");
     }
 
     @AfterAll
@@ -95,11 +97,8 @@ class SshCommandsIT {
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "fleetctl ends when stopped");
         }
         // the remote journalctl goes away with the connection
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (c.cluster.sh(2, "pgrep", "-f", "journalctl --unit ticker.service").succeeded()) {
-            assertTrue(System.nanoTime() < deadline, "remote journalctl still running after fleetctl ended");
-            Thread.sleep(200);
-        }
+        await("remote journalctl ended with fleetctl").atMost(Duration.ofSeconds(15))
+                .until(() -> !c.cluster.sh(2, "pgrep", "-f", "journalctl --unit ticker.service").succeeded());
     }
 
     @Test
@@ -186,7 +185,9 @@ class SshCommandsIT {
         in.write("echo st\"\"arted; sleep 30\n".getBytes(StandardCharsets.UTF_8));
         in.flush();
         waitFor(p, seen, "started\r\n");
-        Thread.sleep(500);
+        // Ctrl-C is for the remote sleep: it goes once that sleep runs on m2
+        await("the remote sleep 30 runs").atMost(Duration.ofSeconds(30))
+                .until(() -> c.cluster.sh(2, "pgrep", "-f", "^sleep 30$").succeeded());
         in.write(3); // Ctrl-C
         in.write("echo after-$((1+1)); exit 4\n".getBytes(StandardCharsets.UTF_8));
         in.close();
@@ -223,19 +224,20 @@ class SshCommandsIT {
         }
     }
 
-    private static void waitFor(Process p, StringBuilder seen, String text) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    /** Reads what {@code p} printed into {@code seen} until it holds {@code text}. */
+    private static void waitFor(Process p, StringBuilder seen, String text) {
         java.io.InputStream out = p.getInputStream();
-        while (!seen.toString().contains(text)) {
-            if (System.nanoTime() > deadline || !p.isAlive()) throw new AssertionError("never saw " + text + " in: " + seen);
-            if (out.available() > 0) {
-                byte[] b = new byte[out.available()];
-                int n = out.read(b);
-                seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
-            } else {
-                Thread.sleep(50);
-            }
-        }
+        await("output " + text.strip()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .failFast("the process ended before printing " + text.strip(), () -> !p.isAlive() && out.available() == 0)
+                .until(() -> {
+                    int available = out.available();
+                    if (available > 0) {
+                        byte[] b = new byte[available];
+                        int n = out.read(b);
+                        seen.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                    }
+                    return seen.toString().contains(text);
+                });
     }
 
     @Test
@@ -423,22 +425,6 @@ class SshCommandsIT {
             return p.isAlive() ? "" : new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static void awaitJournal(int machine, String unit, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.cluster.sh(machine, "journalctl", "--unit", unit, "--no-pager", "--output", "cat").stdout().contains(text)) {
-            if (System.nanoTime() > deadline) throw new AssertionError(unit + " on m" + machine + " never logged " + text);
-            Thread.sleep(100);
-        }
-    }
-
-    private static void awaitState(int machine, String unit, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.cluster.sh(machine, "systemctl", "is-active", unit).trimmed().equals(state)) {
-            if (System.nanoTime() > deadline) throw new AssertionError(unit + " on m" + machine + " never became " + state);
-            Thread.sleep(100);
         }
     }
 }

@@ -295,4 +295,16 @@ final class SshTestCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Waits until {@code unit}'s journal on machine m{@code machine} holds {@code text}. */
+    void awaitJournal(int machine, String unit, String text) {
+        org.awaitility.Awaitility.await(unit + " on m" + machine + " logs " + text).atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.sh(machine, "journalctl", "--unit", unit, "--no-pager", "--output", "cat").stdout().contains(text));
+    }
+
+    /** Waits until {@code unit} on machine m{@code machine} is {@code state} ({@code systemctl is-active}). */
+    void awaitState(int machine, String unit, String state) {
+        org.awaitility.Awaitility.await(unit + " on m" + machine + " becomes " + state).atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.sh(machine, "systemctl", "is-active", unit).trimmed().equals(state));
+    }
 }

@@ -62,7 +62,7 @@ class SshTunnelIT {
         etcdPort = freeHostPort();
         c.sh(1, "systemd-run", "--quiet", "--unit", "etcd-relay", "--socket-property=ListenStream=127.0.0.1:" + etcdPort,
                 "/lib/systemd/systemd-socket-proxyd", c.cluster.etcdEndpoint().substring("http://".length()));
-        awaitJournal(3, "far.service", "far-2");
+        c.awaitJournal(3, "far.service", "far-2");
     }
 
     @AfterAll
@@ -200,13 +200,5 @@ class SshTunnelIT {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new AssertionError(String.join(" ", cmd) + " failed: " + out);
-    }
-
-    private static void awaitJournal(int machine, String unit, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.cluster.sh(machine, "journalctl", "--unit", unit, "--no-pager", "--output", "cat").stdout().contains(text)) {
-            if (System.nanoTime() > deadline) throw new AssertionError(unit + " on m" + machine + " never logged " + text);
-            Thread.sleep(100);
-        }
     }
 }

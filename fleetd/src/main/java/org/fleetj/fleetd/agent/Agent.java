@@ -44,6 +44,8 @@ public final class Agent implements AutoCloseable {
     private static final Duration DEBOUNCE = Duration.ofMillis(5);
     private static final Duration RETRY_FIRST = Duration.ofMillis(250);
     private static final Duration RETRY_CAP = Duration.ofSeconds(5);
+    /** The ceiling of the first wait before a unit systemd refused is tried again (it doubles each time; {@link UnitRetries}). */
+    public static final Duration UNIT_RETRY_FIRST = UnitRetries.MIN;
 
     /**
      * @param safetyInterval         how often to re-read everything even without events (a safety net)

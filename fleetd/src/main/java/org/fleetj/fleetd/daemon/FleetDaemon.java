@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.fleetj.api.MachineIds;
 import org.fleetj.fleetd.MachineIdentity;
 import org.fleetj.fleetd.Version;
 import org.fleetj.fleetd.agent.Agent;
@@ -272,7 +273,7 @@ public final class FleetDaemon implements AutoCloseable {
     }
 
     private String shortId() {
-        return identity.machineId().substring(0, Math.min(8, identity.machineId().length()));
+        return MachineIds.shortId(identity.machineId());
     }
 
     /**

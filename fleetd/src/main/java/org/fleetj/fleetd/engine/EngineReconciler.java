@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fleetj.api.MachineIds;
 import org.fleetj.fleetd.machine.SnapshotMachines;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.Leadership;
@@ -284,7 +285,7 @@ public final class EngineReconciler {
     }
 
     private static String shortId(String id) {
-        return id.length() > 8 ? id.substring(0, 8) : id;
+        return MachineIds.shortId(id);
     }
 
     private static String shortHash(String h) {

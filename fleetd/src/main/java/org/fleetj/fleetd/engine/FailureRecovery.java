@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.fleetj.api.MachineIds;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.Registry;
@@ -200,7 +201,7 @@ final class FailureRecovery {
     }
 
     private static String shortId(String id) {
-        return id.length() > 8 ? id.substring(0, 8) : id;
+        return MachineIds.shortId(id);
     }
 
     private static String shortIds(List<String> ids) {

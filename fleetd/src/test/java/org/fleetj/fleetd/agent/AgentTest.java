@@ -144,7 +144,7 @@ class AgentTest {
         awaitState("a.service", FakeSystemd.State.RUNNING);
         String unknown = "0123456789abcdef0123456789abcdef01234567";
         registry.applySchedule(leadership, List.of(ScheduleChange.assign("a.service", ME, unknown, TargetState.LAUNCHED, "test")));
-        pauseForSafetyPasses(3);
+        holdsForSafetyPasses(3, () -> systemd.state("a.service").equals(FakeSystemd.State.RUNNING) && systemd.starts("a.service") == 1);
         assertEquals(FakeSystemd.State.RUNNING, systemd.state("a.service"), "an unreadable instruction is not an instruction to stop");
         assertEquals(1, systemd.starts("a.service"));
     }
@@ -166,8 +166,7 @@ class AgentTest {
         submit("a.service", SLEEP, TargetState.LAUNCHED);
         awaitState("a.service", FakeSystemd.State.RUNNING);
         registry.setUnavailable(true);
-        pauseForSafetyPasses(3);
-        assertEquals(FakeSystemd.State.RUNNING, systemd.state("a.service"));
+        holdsForSafetyPasses(3, () -> systemd.state("a.service").equals(FakeSystemd.State.RUNNING));
         registry.setUnavailable(false);
         await().atMost(WAIT).until(() -> published("a.service").isPresent());
         assertEquals(1, systemd.starts("a.service"), "never restarted");
@@ -199,7 +198,7 @@ class AgentTest {
         Map<String, LocalUnit> local = second.localUnits();
         assertEquals(TargetState.LAUNCHED, local.get("a.service").applied());
         assertEquals(TargetState.LOADED, local.get("b.service").applied());
-        pauseForSafetyPasses(2);
+        holdsForSafetyPasses(2, () -> systemd.starts("a.service") == 1 && systemd.state("a.service").equals(FakeSystemd.State.RUNNING));
         assertEquals(1, systemd.starts("a.service"), "nothing restarted");
         assertEquals(FakeSystemd.State.RUNNING, systemd.state("a.service"));
     }
@@ -207,9 +206,10 @@ class AgentTest {
     @Test
     void globalUnitsComeAndGoWithTheirJobAndTheMachinesMetadata() {
         startAgent();
-        registry.createJob("g.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n"),
-                TargetState.LAUNCHED);
+        // db.service first: the pass that starts g.service has read it too (a pass reads every global job)
         registry.createJob("db.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=db\n"),
+                TargetState.LAUNCHED);
+        registry.createJob("g.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n"),
                 TargetState.LAUNCHED);
         awaitState("g.service", FakeSystemd.State.RUNNING);
         assertEquals(FakeSystemd.State.LOADED.load(), systemd.state("g.service").load());
@@ -231,9 +231,9 @@ class AgentTest {
         submit("bad.service", broken, TargetState.LAUNCHED);
         await().atMost(WAIT).until(() -> systemd.startAttempts("bad.service") >= 1);
         Duration backoffWindow = UnitRetries.MIN.multipliedBy(5).dividedBy(2);
-        pause(backoffWindow);
-        int attempts = systemd.startAttempts("bad.service");
-        assertTrue(attempts <= 2, attempts + " start attempts in " + backoffWindow);
+        // nothing more than the backoff allows happens during the whole window (checked throughout, not after a sleep)
+        await("at most 2 start attempts in " + backoffWindow).during(backoffWindow).atMost(backoffWindow.plus(WAIT))
+                .until(() -> systemd.startAttempts("bad.service") <= 2);
 
         submit("bad.service", SLEEP, TargetState.LAUNCHED);
         awaitState("bad.service", FakeSystemd.State.RUNNING);
@@ -271,9 +271,8 @@ class AgentTest {
         unreadable.add("a.service");
         submit("b.service", SLEEP, TargetState.LAUNCHED); // a schedule change: the agent reads its schedule again
         awaitState("b.service", FakeSystemd.State.RUNNING);
-        pauseForSafetyPasses(2);
-        assertEquals(FakeSystemd.State.RUNNING, systemd.state("a.service"), "an unreadable entry is not an instruction to stop");
-        assertEquals(1, systemd.starts("a.service"), "nor to restart");
+        // an unreadable entry is not an instruction to stop, nor to restart
+        holdsForSafetyPasses(2, () -> systemd.state("a.service").equals(FakeSystemd.State.RUNNING) && systemd.starts("a.service") == 1);
     }
 
     /** Issue 17 item 8: the agent writes its own unit file again when it was deleted, reloaded or not. */
@@ -294,17 +293,12 @@ class AgentTest {
         awaitState("a.service", FakeSystemd.State.RUNNING);
     }
 
-    /** Waits out {@code n} safety passes: the longest the agent goes without looking at everything. */
-    private static void pauseForSafetyPasses(int n) {
-        pause(SAFETY.multipliedBy(n));
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /**
+     * Checks that {@code condition} holds throughout {@code n} safety passes (the longest the agent goes without
+     * looking at everything), so a wrong action of any pass in that window fails the test.
+     */
+    private static void holdsForSafetyPasses(int n, java.util.concurrent.Callable<Boolean> condition) {
+        Duration window = SAFETY.multipliedBy(n);
+        await("condition holds for " + n + " safety passes").during(window).atMost(window.plus(WAIT)).until(condition);
     }
 }

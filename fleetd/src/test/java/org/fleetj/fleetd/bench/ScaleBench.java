@@ -1,5 +1,7 @@
 package org.fleetj.fleetd.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,20 +130,21 @@ public final class ScaleBench {
             for (Future<?> f : submitted) f.get();
             double submitS = (System.nanoTime() - t0) / 1e9;
             log("submitted %d units in %.1f s", units, submitS);
-            long deadline = System.nanoTime() + Duration.ofSeconds(600).toNanos();
-            long lastLog = 0;
-            while (true) {
-                int running = running(agents);
-                if (running >= units) break;
-                if (System.nanoTime() > deadline) throw new IllegalStateException("only " + running + " of " + units + " units run after 600 s");
-                if (System.nanoTime() - lastLog > 5e9) {
-                    log("%d of %d units running after %.1f s", running, units, (System.nanoTime() - t0) / 1e9);
-                    lastLog = System.nanoTime();
-                }
-                Thread.sleep(50);
-            }
+            // polled every 50 ms: the launch time is measured to that resolution (the figure is in seconds)
+            AtomicLong lastLog = new AtomicLong();
+            await("all " + units + " units running").atMost(Duration.ofSeconds(600)).pollInterval(Duration.ofMillis(50))
+                    .conditionEvaluationListener(c -> {
+                        if (System.nanoTime() - lastLog.get() > 5e9) {
+                            log("%d of %d units running after %.1f s", running(agents), units, (System.nanoTime() - t0) / 1e9);
+                            lastLog.set(System.nanoTime());
+                        }
+                    })
+                    .until(() -> running(agents) >= units);
             double launchS = (System.nanoTime() - t0) / 1e9;
-            Thread.sleep(500); // the last state publishes
+            // the requests and passes counted below include publishing the last states: wait until the registry has
+            // them all (read through the uncounted user client, so the wait adds nothing to the figures)
+            await("every unit's state published as active").atMost(Duration.ofSeconds(60))
+                    .until(() -> userRegistry.unitStates().stream().filter(st -> st.activeState().equals("active")).count() >= units);
             long requests = requests(counted) - requestsBefore;
             long passes = agentPasses(agents) - passesBefore;
             log("all %d units running after %.2f s; %d requests, %d agent passes, %d engine passes", units, launchS, requests, passes,
@@ -264,12 +267,8 @@ public final class ScaleBench {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static void waitFor(Duration timeout, java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("timed out waiting until " + what);
-            Thread.sleep(20);
-        }
+    private static void waitFor(Duration timeout, java.util.function.BooleanSupplier condition, String what) {
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

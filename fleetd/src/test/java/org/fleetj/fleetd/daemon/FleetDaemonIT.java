@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.fleetj.fleetd.MachineIdentity;
 import org.fleetj.fleetd.config.ConfigLoader;
 import org.fleetj.fleetd.config.FleetConfig;
@@ -40,6 +42,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetDaemonIT {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
+    /** The presence lease the test daemons run with ({@code --agent_ttl}). */
+    private static final Duration AGENT_TTL = Duration.ofSeconds(5);
+    /** The engine's safety pass the test daemons run with ({@code --engine_reconcile_interval}). */
+    private static final Duration ENGINE_RECONCILE_INTERVAL = Duration.ofMillis(500);
+    /**
+     * After a fleetd restart the new agent's recovery pass is awaited (its reconcile counter); what else could act
+     * wrongly is the new engine, which passes every {@link #ENGINE_RECONCILE_INTERVAL}: two of them must change nothing.
+     */
+    private static final Duration RESTART_ACTION_WINDOW = ENGINE_RECONCILE_INTERVAL.multipliedBy(2);
+    /**
+     * A registry outage must stop nothing for longer than the presence lease: past {@link #AGENT_TTL} without
+     * etcd, fleet v1.0's agent gave up its units; ours keeps them.
+     */
+    private static final Duration OUTAGE_WINDOW = AGENT_TTL.plus(ENGINE_RECONCILE_INTERVAL);
     private static final String HELLO = "[Unit]\nDescription=Hello loop\n\n[Service]\n"
             + "ExecStart=/bin/sh -c \"trap 'exit 0' INT TERM; while true; do echo Hello World; sleep 1; done\"\n";
 
@@ -83,8 +99,8 @@ class FleetDaemonIT {
                 "--api_socket", scratch.resolve("fleet-" + System.nanoTime() + ".sock").toString(),
                 "--public_ip", "10.99.0.7",
                 "--metadata", metadata,
-                "--agent_ttl", "5s",
-                "--engine_reconcile_interval", "0.5"), Map.of());
+                "--agent_ttl", AGENT_TTL.toSeconds() + "s",
+                "--engine_reconcile_interval", String.valueOf(ENGINE_RECONCILE_INTERVAL.toMillis() / 1000.0)), Map.of());
         SystemdSettings settings = SystemdSettings.forFleetConfig(false, config.unitsDirectory())
                 .withBus(BusTarget.address(machine.busAddress()))
                 .withHostRoot(machine.root());
@@ -137,8 +153,12 @@ class FleetDaemonIT {
         daemon = newDaemon("role=it,zone=a");
         daemon.start();
         awaitState("steady.service", st -> st.activeState().equals("active") && st.applied() == TargetState.LAUNCHED);
-        // give the new agent time to act, if it (wrongly) wanted to
-        Thread.sleep(1500);
+        // the new agent's first pass (after its recovery) is done: whatever it wanted to do, it did
+        FleetDaemon restarted = daemon;
+        Awaitility.await("the restarted agent's first reconcile pass").atMost(PATIENCE)
+                .until(() -> restarted.metrics().agentReconcileCount.get() >= 1);
+        Awaitility.await("steady.service untouched for " + RESTART_ACTION_WINDOW).during(RESTART_ACTION_WINDOW).atMost(RESTART_ACTION_WINDOW.plus(PATIENCE))
+                .until(() -> machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic,NRestarts steady.service").equals(before));
         assertEquals(before, machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic,NRestarts steady.service"));
     }
 
@@ -149,8 +169,9 @@ class FleetDaemonIT {
         String before = machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic keep.service");
 
         store.setUnavailable(true);
-        Thread.sleep(3000);
-        assertEquals(before, machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic keep.service"));
+        Awaitility.await("keep.service untouched for " + OUTAGE_WINDOW + " without the registry").during(OUTAGE_WINDOW)
+                .atMost(OUTAGE_WINDOW.plus(PATIENCE))
+                .until(() -> machine.sh("systemctl show -p MainPID,ActiveEnterTimestampMonotonic keep.service").equals(before));
         store.setUnavailable(false);
 
         store.setDesiredState("keep.service", TargetState.LOADED);
@@ -167,18 +188,19 @@ class FleetDaemonIT {
 
     @Test
     void globalUnitsRunWhereTheirMetadataMatches() throws Exception {
-        store.createJob("everywhere.service", UnitFile.parse(HELLO.replace("Hello loop", "Everywhere")
-                + "\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=it\n"), TargetState.LAUNCHED);
+        // elsewhere.service first: every agent pass reads all global jobs, so the pass that started
+        // everywhere.service (whose state is published after the pass acted) has decided about elsewhere.service too
         store.createJob("elsewhere.service", UnitFile.parse(HELLO.replace("Hello loop", "Elsewhere")
                 + "\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=db\n"), TargetState.LAUNCHED);
+        store.createJob("everywhere.service", UnitFile.parse(HELLO.replace("Hello loop", "Everywhere")
+                + "\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=it\n"), TargetState.LAUNCHED);
         await("everywhere.service active", () -> isActive("everywhere.service"));
         awaitState("everywhere.service", st -> st.activeState().equals("active"));
-        Thread.sleep(500);
         assertEquals("not-found", loadState("elsewhere.service"));
 
         // a reload that changes this machine's metadata makes the other global unit match instead
         daemon.reload(new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
-                "--public_ip", "10.99.0.7", "--metadata", "role=db", "--agent_ttl", "5s"), Map.of()));
+                "--public_ip", "10.99.0.7", "--metadata", "role=db", "--agent_ttl", AGENT_TTL.toSeconds() + "s"), Map.of()));
         await("elsewhere.service active after the metadata reload", () -> isActive("elsewhere.service"));
         await("everywhere.service unloaded after the metadata reload", () -> loadState("everywhere.service").equals("not-found"));
     }
@@ -196,7 +218,7 @@ class FleetDaemonIT {
     void aSecondMachineWithTheSameIdIsRefusedAtStart() throws Exception {
         FleetConfig config = new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
                 "--api_socket", scratch.resolve("dup-" + System.nanoTime() + ".sock").toString(),
-                "--public_ip", "10.99.0.8", "--agent_ttl", "5s"), Map.of());
+                "--public_ip", "10.99.0.8", "--agent_ttl", AGENT_TTL.toSeconds() + "s"), Map.of());
         FleetDaemon twin = new FleetDaemon(config, new MachineIdentity(machine.machineId(), "another-host"),
                 c -> unclosable(store), c -> DbusSystemdManager.connect(SystemdSettings.forFleetConfig(false, c.unitsDirectory())
                         .withBus(BusTarget.address(machine.busAddress())).withHostRoot(machine.root())));
@@ -218,7 +240,7 @@ class FleetDaemonIT {
         daemon.close();
         FleetConfig config = new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
                 "--api_socket", scratch.resolve("user-" + System.nanoTime() + ".sock").toString(),
-                "--public_ip", "10.99.0.7", "--agent_ttl", "5s", "--systemd_user", "true",
+                "--public_ip", "10.99.0.7", "--agent_ttl", AGENT_TTL.toSeconds() + "s", "--systemd_user", "true",
                 "--units_directory", "/run/user/0/fleet/units"), Map.of());
         assertTrue(config.systemdUser());
         daemon = new FleetDaemon(config, new MachineIdentity(machine.machineId(), machine.name()), c -> unclosable(store),
@@ -256,7 +278,7 @@ class FleetDaemonIT {
         daemon.close();
         FleetConfig config = new ConfigLoader().load(List.of("--config", scratch.resolve("fleet.conf").toString(),
                 "--api_socket", scratch.resolve("sod-" + System.nanoTime() + ".sock").toString(),
-                "--public_ip", "10.99.0.7", "--agent_ttl", "5s", "--stop_on_disconnect_after", "2s"), Map.of());
+                "--public_ip", "10.99.0.7", "--agent_ttl", AGENT_TTL.toSeconds() + "s", "--stop_on_disconnect_after", "2s"), Map.of());
         SystemdSettings settings = SystemdSettings.forFleetConfig(false, config.unitsDirectory())
                 .withBus(BusTarget.address(machine.busAddress())).withHostRoot(machine.root());
         daemon = new FleetDaemon(config, new MachineIdentity(machine.machineId(), machine.name()), c -> unclosable(store),
@@ -294,35 +316,30 @@ class FleetDaemonIT {
         }
     }
 
-    private boolean waitForJournal(String unit) throws Exception {
-        long end = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < end) {
-            if (machine.shAnyExit("journalctl -u " + unit + " --no-pager").contains("Hello World")) return true;
-            Thread.sleep(100);
+    private boolean waitForJournal(String unit) {
+        try {
+            Awaitility.await("Hello World in the journal of " + unit).atMost(PATIENCE)
+                    .until(() -> machine.shAnyExit("journalctl -u " + unit + " --no-pager").contains("Hello World"));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private Optional<UnitState> state(String unit) {
         return store.unitStates().stream().filter(s -> s.name().equals(unit)).findFirst();
     }
 
-    private UnitState awaitState(String unit, java.util.function.Predicate<UnitState> ok) throws InterruptedException {
-        long end = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < end) {
-            Optional<UnitState> s = state(unit);
-            if (s.isPresent() && ok.test(s.get())) return s.get();
-            Thread.sleep(20);
+    private UnitState awaitState(String unit, java.util.function.Predicate<UnitState> ok) {
+        try {
+            return Awaitility.await("state of " + unit).atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                    .until(() -> state(unit), s -> s.isPresent() && ok.test(s.get())).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("state of " + unit + " not as expected within " + PATIENCE + "; last: " + state(unit), e);
         }
-        throw new AssertionError("state of " + unit + " not as expected within " + PATIENCE + "; last: " + state(unit));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("not within " + PATIENCE + ": " + what);
+    private static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 }

@@ -122,7 +122,8 @@ class SimulatedAgentTest {
         await().atMost(WAIT).until(() -> state("a.service", WEB).isPresent());
         UnitState a = state("a.service", WEB).orElseThrow();
         assertEquals(List.of("failed", "failed", TargetState.LAUNCHED), List.of(a.activeState(), a.subState(), a.applied()));
-        Thread.sleep(100);
+        // the frozen machine's agent got the instruction and is stuck in systemd: it has not acted on it
+        await().atMost(WAIT).until(() -> db.systemd().stuckCalls() > 0);
         assertTrue(state("b.service", DB).isEmpty(), "a frozen machine does nothing");
         db.thaw();
         await().atMost(WAIT).until(() -> state("b.service", DB).map(UnitState::activeState).equals(Optional.of("active")));

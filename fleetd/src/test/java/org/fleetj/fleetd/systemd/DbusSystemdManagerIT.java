@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.systemd;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,8 +16,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,19 +101,17 @@ class DbusSystemdManagerIT {
         systemd.resetFailed(name);
     }
 
-    private Observed awaitSeen(String name, Predicate<SystemdUnitStatus> what, String description)
-            throws InterruptedException {
-        long end = System.nanoTime() + SIGNAL_WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            for (Observed o : seen) {
-                if (o.status().name().equals(name) && what.test(o.status())) {
-                    return o;
-                }
-            }
-            Thread.sleep(2);
+    /** The first status of {@code name} the subscriber saw matching {@code what} (its time is when it was seen). */
+    private Observed awaitSeen(String name, Predicate<SystemdUnitStatus> what, String description) {
+        try {
+            return await("subscriber sees " + name + " " + description).atMost(SIGNAL_WAIT).pollInterval(Duration.ofMillis(5))
+                    .until(() -> seen.stream().filter(o -> o.status().name().equals(name) && what.test(o.status())).findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("subscriber did not see " + name + " " + description + " within " + SIGNAL_WAIT
+                    + "; saw " + seen.stream().map(o -> o.status().toString()).toList(), e);
         }
-        throw new AssertionError("subscriber did not see " + name + " " + description + " within " + SIGNAL_WAIT
-                + "; saw " + seen.stream().map(o -> o.status().toString()).toList());
     }
 
     private static Predicate<SystemdUnitStatus> state(String active, String sub) {
@@ -196,9 +197,9 @@ class DbusSystemdManagerIT {
         awaitSeen(name, s -> s.loadState().equals("loaded") && s.activeState().equals("inactive"), "loaded/inactive");
         Duration manyCollectionCycles = Duration.ofSeconds(1);
         long before = systemd.statusReads();
-        Thread.sleep(manyCollectionCycles.toMillis());
-        long reads = systemd.statusReads() - before;
-        assertTrue(reads <= 3, "a loaded, inactive unit caused " + reads + " status reads in " + manyCollectionCycles);
+        // checked throughout the window: a spinning tracker fails as soon as it passes 3 reads
+        await("a loaded, inactive unit causes at most 3 status reads in " + manyCollectionCycles).during(manyCollectionCycles)
+                .atMost(manyCollectionCycles.plus(SIGNAL_WAIT)).until(() -> systemd.statusReads() - before <= 3);
         // still watched for real changes
         seen.clear();
         systemd.startUnit(name);
@@ -315,14 +316,8 @@ class DbusSystemdManagerIT {
         unload(name);
     }
 
-    private void awaitBusEvent(BusConnectionEvent.Kind kind) throws InterruptedException {
-        long end = System.nanoTime() + SIGNAL_WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            if (busEvents.stream().anyMatch(e -> e.kind() == kind)) {
-                return;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("no " + kind + " bus event within " + SIGNAL_WAIT + "; got " + busEvents);
+    private void awaitBusEvent(BusConnectionEvent.Kind kind) {
+        await("a " + kind + " bus event").atMost(SIGNAL_WAIT).pollInterval(Duration.ofMillis(5))
+                .until(() -> busEvents.stream().anyMatch(e -> e.kind() == kind));
     }
 }

@@ -55,6 +55,7 @@ public final class FakeSystemd implements SystemdManager {
     private final Map<String, SystemdUnitStatus> delivered = new HashMap<>();
     private boolean connected = true;
     private boolean frozen;
+    private int stuckCalls;
     private int reloads;
 
     private final List<Consumer<SystemdUnitStatus>> listeners = new CopyOnWriteArrayList<>();
@@ -331,6 +332,13 @@ public final class FakeSystemd implements SystemdManager {
         }
     }
 
+    /** Calls waiting in a frozen systemd right now: a test sees that the agent tried to act, without a sleep. */
+    public int stuckCalls() {
+        synchronized (lock) {
+            return stuckCalls;
+        }
+    }
+
     public void thaw() {
         synchronized (lock) {
             frozen = false;
@@ -342,11 +350,14 @@ public final class FakeSystemd implements SystemdManager {
 
     private void enter(String what) {
         while (frozen) {
+            stuckCalls++;
             try {
                 lock.wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SystemdUnavailableException(what + ": interrupted while systemd was stuck", e);
+            } finally {
+                stuckCalls--;
             }
         }
         if (!connected) {

@@ -169,7 +169,10 @@ final class EtcdLeaderLatch implements LeaderLatch, LeaseEvents.Holder {
                 if (!suspended) {
                     suspended = true;
                     log.warn("engine election of {}: {}; retrying", machineId, e.getMessage());
-                    listeners.forEach(x -> rt.callback(x::suspended));
+                    if (current != null) {
+                        // only a leader has something to suspend: a candidate just campaigns again
+                        listeners.forEach(x -> rt.callback(x::suspended));
+                    }
                 }
                 if (retry != null) {
                     retry.cancel(false);

@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.fleetj.registry.support.ListenerCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +21,7 @@ record EtcdRuntime(EtcdGateway gateway, EtcdKeys keys, ScheduledExecutorService 
 
     /** Runs a listener call on the callback thread; a failing listener is logged, never fatal. */
     void callback(Runnable r) {
-        try {
-            callbacks.execute(() -> {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    log.warn("registry listener failed: {}", e.toString(), e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            log.debug("registry closed; listener call dropped");
-        }
+        ListenerCalls.submit(callbacks, r);
     }
 
     /** Schedules background work; quietly nothing once the registry is closed. */

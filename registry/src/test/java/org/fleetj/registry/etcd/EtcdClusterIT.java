@@ -16,6 +16,7 @@ import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.testkit.EtcdCluster;
 import org.fleetj.unit.TargetState;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class EtcdClusterIT {
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 String name = "before" + i + ".service";
-                registry.createJob(name, RegistryUnits.service("/bin/" + name), TargetState.LAUNCHED);
+                registry.createJob(name, RegistryTestData.service("/bin/" + name), TargetState.LAUNCHED);
                 expected.add("/cluster/job/" + name);
             }
             cluster.member(0).crash();
@@ -77,7 +78,7 @@ class EtcdClusterIT {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
             attempts.incrementAndGet();
             try {
-                registry.createJob(name, RegistryUnits.service("/bin/" + name), TargetState.LAUNCHED);
+                registry.createJob(name, RegistryTestData.service("/bin/" + name), TargetState.LAUNCHED);
                 return true;
             } catch (org.fleetj.registry.UnitExistsException e) {
                 return true; // an earlier attempt went through although its answer was lost

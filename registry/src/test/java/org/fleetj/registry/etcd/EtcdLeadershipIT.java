@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.LeadershipLostException;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.testkit.EtcdGateway;
 import org.fleetj.testkit.EtcdServer;
@@ -104,7 +105,7 @@ class EtcdLeadershipIT {
         LeaderLatch b = engineB.leaderLatch(EtcdWatchIT.machine(2), Duration.ofSeconds(10));
         b.start();
 
-        String hash = RegistryUnits.service("/bin/x").hash().hex();
+        String hash = RegistryTestData.service("/bin/x").hash().hex();
         long txnsBefore = engineA.metrics().count("txn");
         engineA.applySchedule(stale, assignMany("a", 300, hash));
         assertEquals(3, engineA.metrics().count("txn") - txnsBefore, "300 changes go out in 3 transactions of at most 128");
@@ -143,6 +144,25 @@ class EtcdLeadershipIT {
     }
 
     @Test
+    void aCandidateThatCannotReachEtcdIsNotToldItIsSuspendedAndLeadsOnceEtcdAnswers() {
+        etcd.pause();
+        LeaderLatch a = engineA.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(10));
+        LatchEvents events = new LatchEvents();
+        a.addListener(events);
+        try {
+            a.start();
+            // the first campaign waits out one request timeout (2 s) before it fails and retries
+            await("the first campaign has failed").atMost(PATIENCE).until(() -> engineA.metrics().totalFailures() > 0);
+        } finally {
+            etcd.resume();
+        }
+        await().atMost(PATIENCE).until(() -> a.leadership().isPresent());
+        await().atMost(PATIENCE).until(() -> !events.events.isEmpty());
+        assertEquals(List.of("isLeader " + a.leadership().orElseThrow().token()), events.events,
+                "a candidate has no leadership to suspend");
+    }
+
+    @Test
     void aLeaderWhoseEtcdRestartsIsSuspendedThenLeadsOnWithTheSameToken() {
         LeaderLatch a = engineA.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(10));
         LatchEvents events = new LatchEvents();
@@ -167,7 +187,7 @@ class EtcdLeadershipIT {
         // etcd is retried, a fencing refusal is not)
         await().atMost(PATIENCE).ignoreException(org.fleetj.registry.RegistryUnavailableException.class).until(() -> {
             engineA.applySchedule(token, List.of(ScheduleChange.assign("a.service", EtcdWatchIT.machine(3),
-                    RegistryUnits.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "after restart")));
+                    RegistryTestData.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "after restart")));
             return true;
         });
         // engine B's own channel may be in its reconnect backoff too: its read is retried while etcd is unreachable

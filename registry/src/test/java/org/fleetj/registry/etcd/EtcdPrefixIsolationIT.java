@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.MachineState;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.testkit.EtcdServer;
 import org.fleetj.unit.TargetState;
@@ -37,13 +38,13 @@ class EtcdPrefixIsolationIT {
             a.watchSchedule(EtcdWatchIT.machine(1), aScheduleWakes::incrementAndGet);
 
             // fleet B: the same names, other content, its own leader and schedule
-            b.createJob("web.service", RegistryUnits.service("/bin/web-b"), TargetState.LAUNCHED);
+            b.createJob("web.service", RegistryTestData.service("/bin/web-b"), TargetState.LAUNCHED);
             b.join(new MachineState(EtcdWatchIT.machine(1), "10.0.0.2", Map.of(), "0.1.0"), "b-host", Duration.ofSeconds(3));
             LeaderLatch bLeader = b.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(3));
             bLeader.start();
             await().atMost(PATIENCE).until(() -> bLeader.leadership().isPresent());
             b.applySchedule(bLeader.leadership().orElseThrow(), List.of(ScheduleChange.assign("web.service", EtcdWatchIT.machine(1),
-                    RegistryUnits.service("/bin/web-b").hash().hex(), TargetState.LAUNCHED, "b")));
+                    RegistryTestData.service("/bin/web-b").hash().hex(), TargetState.LAUNCHED, "b")));
             b.setMachineMetadata(EtcdWatchIT.machine(1), "fleet", "b");
             EtcdWatchIT.staysForTheDeliveryWindow("A's watches hear nothing of B", () -> aWakes.get() == 0 && aScheduleWakes.get() == 0);
             assertEquals(List.of(), a.jobs());
@@ -53,7 +54,7 @@ class EtcdPrefixIsolationIT {
             assertEquals(Optional.empty(), a.engineLeader());
 
             // fleet A: a duplicate machine id across fleets is no duplicate; A elects its own leader
-            a.createJob("web.service", RegistryUnits.service("/bin/web-a"), TargetState.LOADED);
+            a.createJob("web.service", RegistryTestData.service("/bin/web-a"), TargetState.LOADED);
             a.join(new MachineState(EtcdWatchIT.machine(1), "10.0.0.1", Map.of(), "0.1.0"), "a-host", Duration.ofSeconds(3));
             LeaderLatch aLeader = a.leaderLatch(EtcdWatchIT.machine(1), Duration.ofSeconds(3));
             aLeader.start();
@@ -62,9 +63,9 @@ class EtcdPrefixIsolationIT {
 
             Job aJob = a.jobs().get(0);
             Job bJob = b.jobs().get(0);
-            assertEquals(RegistryUnits.service("/bin/web-a"), aJob.unit());
+            assertEquals(RegistryTestData.service("/bin/web-a"), aJob.unit());
             assertEquals(Optional.empty(), aJob.targetMachine());
-            assertEquals(RegistryUnits.service("/bin/web-b"), bJob.unit());
+            assertEquals(RegistryTestData.service("/bin/web-b"), bJob.unit());
             assertEquals(Optional.of(EtcdWatchIT.machine(1)), bJob.targetMachine());
             assertEquals("10.0.0.1", a.machines().get(0).publicIp());
             assertEquals("10.0.0.2", b.machines().get(0).publicIp());

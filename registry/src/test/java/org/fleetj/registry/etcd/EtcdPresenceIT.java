@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.RegistryUnavailableException;
 import org.fleetj.registry.UnitState;
 import org.fleetj.testkit.EtcdServer;
@@ -52,26 +52,12 @@ class EtcdPresenceIT {
         return "/presence-" + TESTS.incrementAndGet() + "/";
     }
 
-    private static final class Events implements MachinePresence.Listener {
-        final List<String> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void suspended() {
-            events.add("suspended");
-        }
-
-        @Override
-        public void rejoined() {
-            events.add("rejoined");
-        }
-    }
-
     @Test
     void anOutageLongerThanTheLeaseEndsWithTheMachineAnnouncedAgain() {
         try (EtcdRegistry registry = EtcdRegistry.open(EtcdRegistryContractIT.config(etcd.endpoint(), prefix()))) {
             MachineState self = new MachineState(EtcdWatchIT.machine(1), "10.0.0.1", Map.of("role", "web"), "0.1.0");
             MachinePresence p = registry.join(self, "host1", Duration.ofSeconds(2));
-            Events events = new Events();
+            RegistryTestData.PresenceEvents events = new RegistryTestData.PresenceEvents();
             p.addListener(events);
             registry.publishUnitState(p, new UnitState("a.service", self.id(), "h", "loaded", "active", "running", TargetState.LAUNCHED));
             long leaseBefore = registry.leaseId(p);
@@ -123,7 +109,7 @@ class EtcdPresenceIT {
             MachinePresence p = registry.join(new MachineState(EtcdWatchIT.machine(1), "", Map.of(), "0.1.0"), "host1", Duration.ofSeconds(2));
             assertTrue(p.isAlive());
             int before = wakes.get();
-            registry.createJob("a.service", RegistryUnits.service("/bin/a"), TargetState.LAUNCHED);
+            registry.createJob("a.service", RegistryTestData.service("/bin/a"), TargetState.LAUNCHED);
             await().atMost(PATIENCE).until(() -> wakes.get() > before);
             assertEquals(1, registry.jobs().size());
         }

@@ -62,27 +62,27 @@ class EtcdRegistryContractIT extends RegistryContract {
     }
 
     @Override
-    protected Registry registry() {
+    public Registry registry() {
         return registry;
     }
 
     @Override
-    protected Registry otherClient() {
+    public Registry otherClient() {
         return other;
     }
 
     @Override
-    protected void crash(Registry client, MachinePresence presence) {
+    public void crash(Registry client, MachinePresence presence) {
         ((EtcdRegistry) client).crash(presence);
     }
 
     @Override
-    protected void crash(Registry client, LeaderLatch latch) {
+    public void crash(Registry client, LeaderLatch latch) {
         ((EtcdRegistry) client).crash(latch);
     }
 
     @Override
-    protected void loseLease(MachinePresence presence) {
+    public void loseLease(MachinePresence presence) {
         long lease;
         try {
             lease = registry.leaseId(presence);
@@ -93,13 +93,13 @@ class EtcdRegistryContractIT extends RegistryContract {
     }
 
     @Override
-    protected void startOutage() {
+    public void startOutage() {
         etcd.pause();
         paused = true;
     }
 
     @Override
-    protected void endOutage() {
+    public void endOutage() {
         etcd.resume();
         paused = false;
     }

@@ -15,6 +15,7 @@ import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.UnitState;
 import org.fleetj.testkit.EtcdServer;
@@ -46,7 +47,7 @@ class EtcdRequestCountIT {
             try {
                 List<Future<?>> done = new ArrayList<>();
                 for (int u = 0; u < UNITS; u++) {
-                    UnitFile f = RegistryUnits.service("/bin/unit-" + u);
+                    UnitFile f = RegistryTestData.service("/bin/unit-" + u);
                     files.add(f);
                     String name = String.format("u%05d.service", u);
                     done.add(writers.submit(() -> registry.createJob(name, f, TargetState.LAUNCHED)));

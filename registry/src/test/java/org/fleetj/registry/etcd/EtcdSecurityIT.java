@@ -15,6 +15,7 @@ import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.UnitState;
 import org.fleetj.testkit.EtcdServer;
 import org.fleetj.testkit.EtcdTls;
@@ -34,7 +35,7 @@ class EtcdSecurityIT {
     private static void exerciseEverything(Registry registry) {
         AtomicInteger wakes = new AtomicInteger();
         registry.watchCluster(wakes::incrementAndGet);
-        registry.createJob("a.service", RegistryUnits.service("/bin/a"), TargetState.LAUNCHED);
+        registry.createJob("a.service", RegistryTestData.service("/bin/a"), TargetState.LAUNCHED);
         MachinePresence p = registry.join(new MachineState(EtcdWatchIT.machine(1), "10.0.0.1", Map.of(), "0.1.0"), "host1",
                 Duration.ofSeconds(3));
         registry.publishUnitState(p, new UnitState("a.service", EtcdWatchIT.machine(1), "h", "loaded", "active", "running",
@@ -104,7 +105,7 @@ class EtcdSecurityIT {
             try (EtcdRegistry outside = EtcdRegistry.open(EtcdConfig.builder().endpoints(etcd.endpoint()).requestTimeout(Duration.ofSeconds(2))
                     .keyPrefix("/elsewhere/").username("fleet").password("fleet-secret").build())) {
                 RegistryException e = assertThrows(RegistryException.class,
-                        () -> outside.createJob("a.service", RegistryUnits.service("/bin/a"), TargetState.LAUNCHED));
+                        () -> outside.createJob("a.service", RegistryTestData.service("/bin/a"), TargetState.LAUNCHED));
                 assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
             }
         }

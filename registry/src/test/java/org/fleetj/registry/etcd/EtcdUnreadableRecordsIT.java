@@ -11,6 +11,7 @@ import java.util.Map;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.UnitState;
 import org.fleetj.registry.UnreadableRecord;
@@ -32,10 +33,10 @@ class EtcdUnreadableRecordsIT {
              EtcdRegistry r = EtcdRegistry.open(EtcdRegistryContractIT.config(etcd.endpoint(), "/bad/"))) {
             Etcdctl etcdctl = Etcdctl.at(etcd.endpoint());
             String m1 = EtcdWatchIT.machine(1);
-            r.createJob("good.service", RegistryUnits.service("/bin/good"), TargetState.LAUNCHED);
+            r.createJob("good.service", RegistryTestData.service("/bin/good"), TargetState.LAUNCHED);
             MachinePresence presence = r.join(new MachineState(m1, "10.0.0.1", Map.of(), "0.1.0"), "h1", Duration.ofSeconds(5));
             r.publishUnitState(presence, new UnitState("good.service", m1, "abc", "loaded", "active", "running", TargetState.LAUNCHED));
-            String goodHash = RegistryUnits.service("/bin/good").hash().hex();
+            String goodHash = RegistryTestData.service("/bin/good").hash().hex();
             etcdctl.run("put", "/bad/schedule/" + m1 + "/good.service",
                     "{\"hash\":\"" + goodHash + "\",\"desiredState\":\"launched\",\"global\":false}");
 

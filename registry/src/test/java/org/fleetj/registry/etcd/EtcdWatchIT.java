@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.LeaderLatch;
+import org.fleetj.registry.RegistryTestData;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.Subscription;
 import org.fleetj.testkit.EtcdGateway;
@@ -194,11 +195,11 @@ class EtcdWatchIT {
         latch.start();
         await().atMost(PATIENCE).until(() -> latch.leadership().isPresent());
         Leadership leader = latch.leadership().orElseThrow();
-        registry.createJob("a.service", RegistryUnits.service("/bin/a"), TargetState.LAUNCHED);
+        registry.createJob("a.service", RegistryTestData.service("/bin/a"), TargetState.LAUNCHED);
         staysForTheDeliveryWindow("no schedule change yet, no agent woken", () -> wakes.stream().allMatch(w -> w.get() == 0));
 
         registry.applySchedule(leader, List.of(ScheduleChange.assign("a.service", machine(7),
-                RegistryUnits.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "test")));
+                RegistryTestData.service("/bin/a").hash().hex(), TargetState.LAUNCHED, "test")));
         await().atMost(PATIENCE).until(() -> wakes.get(7).get() == 1);
         staysForTheDeliveryWindow("only machine 7 woken, once", () -> {
             for (int i = 0; i < machines; i++) {

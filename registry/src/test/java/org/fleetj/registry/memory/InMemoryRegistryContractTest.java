@@ -23,53 +23,53 @@ class InMemoryRegistryContractTest extends RegistryContract {
     }
 
     @Override
-    protected Registry registry() {
+    public Registry registry() {
         return registry;
     }
 
     @Override
-    protected Registry otherClient() {
+    public Registry otherClient() {
         return registry;
     }
 
     @Override
-    protected void crash(Registry client, MachinePresence presence) {
+    public void crash(Registry client, MachinePresence presence) {
         registry.crash(presence);
     }
 
     @Override
-    protected void crash(Registry client, LeaderLatch latch) {
+    public void crash(Registry client, LeaderLatch latch) {
         registry.crash(latch);
     }
 
     @Override
-    protected void loseLease(MachinePresence presence) {
+    public void loseLease(MachinePresence presence) {
         registry.expireLease(presence);
     }
 
     @Override
-    protected void startOutage() {
+    public void startOutage() {
         registry.setUnavailable(true);
     }
 
     @Override
-    protected void endOutage() {
+    public void endOutage() {
         registry.setUnavailable(false);
     }
 
     /** A crash ends the in-memory lease at once; what follows is watched for one delivery window. */
     @Override
-    protected Duration crashedLeaseExpiry() {
+    public Duration crashedLeaseExpiry() {
         return quietPeriod();
     }
 
     @Override
-    protected Duration patience() {
+    public Duration patience() {
         return Duration.ofSeconds(2);
     }
 
     @Override
-    protected Duration quietPeriod() {
+    public Duration quietPeriod() {
         return Duration.ofMillis(100);
     }
 }

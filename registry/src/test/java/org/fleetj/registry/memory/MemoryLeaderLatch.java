@@ -7,27 +7,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 
-/** An engine candidate in an {@link InMemoryRegistry}; its mutable fields are guarded by the registry. */
+/** An engine candidate in an {@link InMemoryRegistry}; its mutable fields are guarded by the registry's lock ({@link MemoryStore}). */
 final class MemoryLeaderLatch implements LeaderLatch {
-    final InMemoryRegistry registry;
+    final MemoryElection election;
     final String machineId;
     final Duration ttl;
     final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    // guarded by registry
+    // guarded by the store's lock
     boolean started;
     boolean closed;
     volatile Leadership current;
 
-    MemoryLeaderLatch(InMemoryRegistry registry, String machineId, Duration ttl) {
-        this.registry = registry;
+    MemoryLeaderLatch(MemoryElection election, String machineId, Duration ttl) {
+        this.election = election;
         this.machineId = machineId;
         this.ttl = ttl;
     }
 
     @Override
     public void start() {
-        registry.campaign(this);
+        election.campaign(this);
     }
 
     @Override
@@ -42,7 +42,7 @@ final class MemoryLeaderLatch implements LeaderLatch {
 
     @Override
     public void close() {
-        registry.resign(this);
+        election.resign(this);
     }
 
     @Override

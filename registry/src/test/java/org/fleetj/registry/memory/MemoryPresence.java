@@ -6,14 +6,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 
-/** A machine's announcement in an {@link InMemoryRegistry}; its mutable fields are guarded by the registry. */
+/** A machine's announcement in an {@link InMemoryRegistry}; its mutable fields are guarded by the registry's lock ({@link MemoryStore}). */
 final class MemoryPresence implements MachinePresence {
-    final InMemoryRegistry registry;
+    final MemoryMachines machines;
     final String hostname;
     final Duration ttl;
     final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    // guarded by registry
+    // guarded by the store's lock
     MachineState self;
     long leaseId;
     boolean suspended;
@@ -21,8 +21,8 @@ final class MemoryPresence implements MachinePresence {
     /** Set by {@link InMemoryRegistry#expireMachine}: the machine died, its presence never comes back. */
     boolean dead;
 
-    MemoryPresence(InMemoryRegistry registry, MachineState self, String hostname, Duration ttl, long leaseId) {
-        this.registry = registry;
+    MemoryPresence(MemoryMachines machines, MachineState self, String hostname, Duration ttl, long leaseId) {
+        this.machines = machines;
         this.self = self;
         this.hostname = hostname;
         this.ttl = ttl;
@@ -36,7 +36,7 @@ final class MemoryPresence implements MachinePresence {
 
     @Override
     public boolean isAlive() {
-        return registry.isAlive(this);
+        return machines.isAlive(this);
     }
 
     @Override
@@ -46,12 +46,12 @@ final class MemoryPresence implements MachinePresence {
 
     @Override
     public void update(MachineState state) {
-        registry.update(this, state);
+        machines.update(this, state);
     }
 
     @Override
     public void close() {
-        registry.leave(this);
+        machines.leave(this);
     }
 
     @Override

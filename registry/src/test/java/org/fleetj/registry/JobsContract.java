@@ -1,0 +1,158 @@
+package org.fleetj.registry;
+
+import static org.fleetj.registry.RegistryTestData.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fleetj.unit.TargetState;
+import org.fleetj.unit.UnitFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry contract for unit files and jobs (see {@link RegistryContract}).
+ */
+public interface JobsContract extends RegistryFixture {
+
+    @Test
+    default void createdJobIsStoredWithItsUnitFileByHash() {
+        UnitFile file = service("/bin/sleep 1000");
+        registry().createJob("hello.service", file, TargetState.LAUNCHED);
+
+        Job job = registry().job("hello.service").orElseThrow();
+        assertEquals("hello.service", job.name());
+        assertEquals(file, job.unit());
+        assertEquals(TargetState.LAUNCHED, job.desiredState());
+        assertEquals(Optional.empty(), job.targetMachine());
+        assertEquals(Optional.of(file), registry().unitFile(file.hash().hex()));
+        assertEquals(Optional.empty(), registry().unitFile("0000000000000000000000000000000000000000"));
+        assertEquals(Optional.empty(), registry().job("other.service"));
+    }
+
+    @Test
+    default void unitFilesAreReadManyAtOnceLeavingOutUnknownHashes() {
+        UnitFile a = service("/bin/a");
+        UnitFile b = service("/bin/b");
+        otherClient().createJob("a.service", a, TargetState.LAUNCHED);
+        otherClient().createJob("b.service", b, TargetState.LAUNCHED);
+        String unknown = "0000000000000000000000000000000000000000";
+        assertEquals(Map.of(a.hash().hex(), a, b.hash().hex(), b),
+                registry().unitFiles(List.of(a.hash().hex(), unknown, b.hash().hex(), a.hash().hex())));
+        assertEquals(Map.of(), registry().unitFiles(List.of()));
+        assertEquals(Map.of(), registry().unitFiles(List.of(unknown, "bad/hash")));
+    }
+
+    @Test
+    default void creatingAnExistingJobFailsAndKeepsTheOriginal() {
+        registry().createJob("a.service", service("/bin/true"), TargetState.INACTIVE);
+        UnitExistsException e = assertThrows(UnitExistsException.class,
+                () -> registry().createJob("a.service", service("/bin/false"), TargetState.LAUNCHED));
+        assertTrue(e.getMessage().contains("a.service"), e.getMessage());
+        assertEquals(service("/bin/true"), registry().job("a.service").orElseThrow().unit());
+        assertEquals(TargetState.INACTIVE, registry().job("a.service").orElseThrow().desiredState());
+    }
+
+    @Test
+    default void identicalUnitsShareOneBody() {
+        registry().createJob("a.service", service("/bin/true"), TargetState.INACTIVE);
+        registry().createJob("b.service", service("/bin/true"), TargetState.LOADED);
+        assertEquals(registry().job("a.service").orElseThrow().unitHash(), registry().job("b.service").orElseThrow().unitHash());
+        assertTrue(registry().destroyJob("a.service"));
+        assertEquals(service("/bin/true"), registry().job("b.service").orElseThrow().unit());
+    }
+
+    @Test
+    default void replaceChangesTheFileAndKeepsThePlacement() {
+        registry().createJob("a.service", service("/bin/true"), TargetState.LAUNCHED);
+        Leadership leader = leadOnce(registry(), machineId(1));
+        registry().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(1),
+                service("/bin/true").hash().hex(), TargetState.LAUNCHED, "test")));
+
+        registry().replaceJob("a.service", service("/bin/false"), TargetState.LOADED);
+
+        Job job = registry().job("a.service").orElseThrow();
+        assertEquals(service("/bin/false"), job.unit());
+        assertEquals(TargetState.LOADED, job.desiredState());
+        assertEquals(Optional.of(machineId(1)), job.targetMachine());
+        assertThrows(NoSuchUnitException.class, () -> registry().replaceJob("missing.service", service("/bin/true"), TargetState.LOADED));
+    }
+
+    @Test
+    default void desiredStateChangesOnlyExistingJobs() {
+        registry().createJob("a.service", service("/bin/true"), TargetState.INACTIVE);
+        assertTrue(registry().setDesiredState("a.service", TargetState.LAUNCHED));
+        assertEquals(TargetState.LAUNCHED, registry().job("a.service").orElseThrow().desiredState());
+        assertFalse(registry().setDesiredState("missing.service", TargetState.LAUNCHED));
+        assertEquals(List.of("a.service"), registry().jobs().stream().map(Job::name).toList());
+    }
+
+    @Test
+    default void destroyRemovesTheJobAndLeavesItsScheduleToTheEngine() {
+        registry().createJob("a.service", service("/bin/true"), TargetState.LAUNCHED);
+        Leadership leader = leadOnce(registry(), machineId(1));
+        String hash = service("/bin/true").hash().hex();
+        registry().applySchedule(leader, List.of(ScheduleChange.assign("a.service", machineId(1), hash, TargetState.LAUNCHED, "test")));
+
+        assertTrue(registry().destroyJob("a.service"));
+        assertFalse(registry().destroyJob("a.service"));
+        assertEquals(Optional.empty(), registry().job("a.service"));
+        assertEquals(List.of(), registry().jobs());
+        // the orphaned entry is visible to the engine, which removes it
+        assertEquals(Map.of(machineId(1), List.of(new ScheduledUnit("a.service", hash, TargetState.LAUNCHED))), registry().schedule());
+        registry().applySchedule(leader, List.of(ScheduleChange.unassign("a.service", machineId(1), "job destroyed")));
+        assertEquals(Map.of(), registry().schedule());
+    }
+
+    @Test
+    default void jobsAreSortedByNameWithTheirPlacement() {
+        registry().createJob("c.service", service("/bin/c"), TargetState.LAUNCHED);
+        registry().createJob("a.service", service("/bin/a"), TargetState.LOADED);
+        registry().createJob("b.service", service("/bin/b"), TargetState.INACTIVE);
+        Leadership leader = leadOnce(registry(), machineId(1));
+        registry().applySchedule(leader, List.of(
+                ScheduleChange.assign("a.service", machineId(2), service("/bin/a").hash().hex(), TargetState.LOADED, "test"),
+                ScheduleChange.assign("c.service", machineId(1), service("/bin/c").hash().hex(), TargetState.LAUNCHED, "test")));
+
+        List<Job> jobs = registry().jobs();
+        assertEquals(List.of("a.service", "b.service", "c.service"), jobs.stream().map(Job::name).toList());
+        assertEquals(List.of(Optional.of(machineId(2)), Optional.empty(), Optional.of(machineId(1))),
+                jobs.stream().map(Job::targetMachine).toList());
+        assertEquals(List.of(service("/bin/a"), service("/bin/b"), service("/bin/c")), jobs.stream().map(Job::unit).toList());
+        assertEquals(List.of(new ScheduledUnit("c.service", service("/bin/c").hash().hex(), TargetState.LAUNCHED)),
+                registry().scheduleOf(machineId(1)));
+        assertEquals(List.of(), registry().scheduleOf(machineId(3)));
+    }
+
+    @Test
+    default void globalJobsAreIndexedAndFollowReplace() {
+        registry().createJob("g.service", globalService("/bin/g"), TargetState.LAUNCHED);
+        registry().createJob("n.service", service("/bin/n"), TargetState.LAUNCHED);
+        assertEquals(List.of("g.service"), registry().globalJobs().stream().map(Job::name).toList());
+        Job g = registry().globalJobs().get(0);
+        assertEquals(globalService("/bin/g"), g.unit());
+        assertEquals(TargetState.LAUNCHED, g.desiredState());
+
+        registry().setDesiredState("g.service", TargetState.LOADED);
+        assertEquals(TargetState.LOADED, registry().globalJobs().get(0).desiredState());
+
+        registry().replaceJob("g.service", service("/bin/g"), TargetState.LOADED);
+        assertEquals(List.of(), registry().globalJobs());
+        registry().replaceJob("n.service", globalService("/bin/n"), TargetState.LAUNCHED);
+        assertEquals(List.of("n.service"), registry().globalJobs().stream().map(Job::name).toList());
+        assertTrue(registry().destroyJob("n.service"));
+        assertEquals(List.of(), registry().globalJobs());
+    }
+
+    @Test
+    default void badNamesAreRejectedWithAMessageNamingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry().createJob("a/b.service", service("/bin/true"), TargetState.LAUNCHED));
+        assertTrue(e.getMessage().contains("a/b.service"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> registry().setMachineMetadata("", "k", "v"));
+        assertThrows(IllegalArgumentException.class, () -> registry().join(machine("bad id", "", Map.of()), "h", ttl()));
+    }
+}
