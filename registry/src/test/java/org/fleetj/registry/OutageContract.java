@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fleetj.registry.RegistryTestData.LatchEvents;
 import org.fleetj.registry.RegistryTestData.PresenceEvents;
 import org.fleetj.unit.TargetState;
 import org.junit.jupiter.api.Test;
@@ -63,45 +63,26 @@ public interface OutageContract extends RegistryFixture {
 
     @Test
     default void anOutageSuspendsTheLeaderButNotACandidateThatDoesNotLead() {
-        List<String> leaderEvents = new CopyOnWriteArrayList<>();
-        List<String> candidateEvents = new CopyOnWriteArrayList<>();
+        LatchEvents leaderEvents = new LatchEvents();
+        LatchEvents candidateEvents = new LatchEvents();
         LeaderLatch first = registry().leaderLatch(machineId(1), ttl());
-        first.addListener(recorder(leaderEvents));
+        first.addListener(leaderEvents);
         first.start();
         await().atMost(patience()).until(() -> first.leadership().isPresent());
         LeaderLatch second = registry().leaderLatch(machineId(2), ttl());
-        second.addListener(recorder(candidateEvents));
+        second.addListener(candidateEvents);
         second.start();
 
         startOutage();
         try {
-            await().atMost(patience()).until(() -> leaderEvents.contains("suspended"));
+            await().atMost(patience()).until(() -> leaderEvents.events.contains("suspended"));
             // only a leader has something to suspend; a candidate campaigns again once the store answers
             await("a candidate that does not lead is not suspended").during(quietPeriod())
-                    .atMost(quietPeriod().plus(patience())).until(() -> !candidateEvents.contains("suspended"));
+                    .atMost(quietPeriod().plus(patience())).until(() -> !candidateEvents.events.contains("suspended"));
         } finally {
             endOutage();
         }
         first.close();
         second.close();
-    }
-
-    private static LeaderLatch.Listener recorder(List<String> events) {
-        return new LeaderLatch.Listener() {
-            @Override
-            public void isLeader(Leadership leadership) {
-                events.add("isLeader");
-            }
-
-            @Override
-            public void notLeader() {
-                events.add("notLeader");
-            }
-
-            @Override
-            public void suspended() {
-                events.add("suspended");
-            }
-        };
     }
 }

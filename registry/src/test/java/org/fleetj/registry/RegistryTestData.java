@@ -49,4 +49,24 @@ public final class RegistryTestData {
             events.add("rejoined");
         }
     }
+
+    /** Records leadership callbacks ({@code isLeader <token>}, {@code notLeader}, {@code suspended}). */
+    public static final class LatchEvents implements LeaderLatch.Listener {
+        public final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void isLeader(Leadership leadership) {
+            events.add("isLeader " + leadership.token());
+        }
+
+        @Override
+        public void notLeader() {
+            events.add("notLeader");
+        }
+
+        @Override
+        public void suspended() {
+            events.add("suspended");
+        }
+    }
 }

@@ -41,7 +41,8 @@ class NoFixedSleepInTestsTest {
             "e2e/src/test/java/org/fleetj/e2e/chaos/InvariantChecker.java", new Allowed(1,
                     "the checker's background loop paces its retries while etcd is unreachable; results wait on the pending count"),
             "testkit/src/main/java/org/fleetj/testkit/EtcdServer.java", new Allowed(1,
-                    "awaitHealthy polls the real condition (/health); testkit has no dependencies by design, so no Awaitility"));
+                    "its poll helper, used by awaitHealthy (/health answers) and pause() (every etcd thread stopped): real conditions; "
+                            + "testkit has no dependencies by design, so no Awaitility"));
 
     @Test
     void noTestSourceSleepsOutsideTheAllowList() {

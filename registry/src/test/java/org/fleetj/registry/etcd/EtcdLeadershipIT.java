@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.LeadershipLostException;
 import org.fleetj.registry.RegistryTestData;
+import org.fleetj.registry.RegistryTestData.LatchEvents;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.testkit.EtcdGateway;
 import org.fleetj.testkit.EtcdServer;
@@ -67,25 +67,6 @@ class EtcdLeadershipIT {
     }
 
     /** Records latch callbacks as text. */
-    private static final class LatchEvents implements LeaderLatch.Listener {
-        final List<String> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void isLeader(Leadership leadership) {
-            events.add("isLeader " + leadership.token());
-        }
-
-        @Override
-        public void notLeader() {
-            events.add("notLeader");
-        }
-
-        @Override
-        public void suspended() {
-            events.add("suspended");
-        }
-    }
-
     private static List<ScheduleChange> assignMany(String tag, int n, String hash) {
         List<ScheduleChange> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
