@@ -13,6 +13,7 @@ import org.fleetj.fleetctl.command.ListUnitFilesCommand;
 import org.fleetj.fleetctl.command.ListUnitsCommand;
 import org.fleetj.fleetctl.command.LoadCommand;
 import org.fleetj.fleetctl.command.RestartCommand;
+import org.fleetj.fleetctl.command.RolloutCommand;
 import org.fleetj.fleetctl.command.SshCommand;
 import org.fleetj.fleetctl.command.StartCommand;
 import org.fleetj.fleetctl.command.StatusCommand;
@@ -49,6 +50,7 @@ public final class CommandRegistry {
             new Entry("list-units", ListUnitsCommand.class),
             new Entry("load", LoadCommand.class),
             new Entry("restart", RestartCommand.class),
+            new Entry("rollout", RolloutCommand.class),
             new Entry("ssh", SshCommand.class),
             new Entry("start", StartCommand.class),
             new Entry("status", StatusCommand.class),

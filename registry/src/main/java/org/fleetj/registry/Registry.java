@@ -106,6 +106,15 @@ public interface Registry extends AutoCloseable {
 
     void publishUnitState(MachinePresence presence, UnitState state);
 
+    /**
+     * Publishes several unit states of one machine; the etcd registry writes them in few transactions instead of
+     * one request each (an agent starting hundreds of units otherwise spent seconds publishing their states one
+     * after another). On failure some of them may have been written; publishing them again is harmless.
+     */
+    default void publishUnitStates(MachinePresence presence, List<UnitState> states) {
+        for (UnitState state : states) publishUnitState(presence, state);
+    }
+
     void removeUnitState(MachinePresence presence, String unitName);
 
     /** Every published unit state, sorted by unit name then machine id. */
@@ -174,6 +183,23 @@ public interface Registry extends AutoCloseable {
     /** Removes a unit's failure record (its job was destroyed), guarded by the engine's leadership. */
     void removeUnitFailures(Leadership leadership, String unit) throws LeadershipLostException;
 
+    // ---- rollouts (beyond fleet; spec user-written, status engine-written and fenced) ---------
+
+    /**
+     * Starts a rollout: stores the new unit file by hash and the spec, atomically. Refused with
+     * {@link RolloutInProgressException} while an earlier rollout of the same unit has not finished.
+     */
+    void startRollout(RolloutSpec spec, org.fleetj.unit.UnitFile newUnit) throws RolloutInProgressException;
+
+    /** Pauses, resumes or aborts the unit's rollout (the user's side); false when it has none. */
+    boolean setRolloutControl(String unit, RolloutSpec.Control control);
+
+    /** Every rollout, finished ones included, by unit (sorted). */
+    Map<String, Rollout> rollouts();
+
+    /** Writes the engine's account of a rollout, guarded by its leadership. */
+    void putRolloutStatus(Leadership leadership, RolloutStatus status) throws LeadershipLostException;
+
     // ---- watches ----------------------------------------------------------------------------
     // Level-triggered: the callback means "re-read"; it runs on a registry thread, must not block long,
     // and is called again after a reconnect. Watches resume from the last revision seen, so nothing is missed.
@@ -189,7 +215,7 @@ public interface Registry extends AutoCloseable {
 
     /**
      * Wakes when anything the engine decides on changes: jobs (created, destroyed, desired state, file),
-     * machines (join, leave, re-announce) and dynamic machine metadata. Not unit states, which agents publish
+     * machines (join, leave, re-announce), dynamic machine metadata and rollout specs. Not unit states, which agents publish
      * all the time and the engine does not read, and not the schedule, which only the engine writes: at
      * 10,000 units the engine would otherwise re-read the cluster after every state an agent publishes.
      */

@@ -161,6 +161,25 @@ public interface MachinesContract extends RegistryFixture {
     }
 
     @Test
+    default void manyUnitStatesArePublishedTogetherUnderTheMachinesLease() {
+        MachinePresence p1 = registry().join(machine(machineId(1), "", Map.of()), "host1", ttl());
+        List<UnitState> states = new java.util.ArrayList<>();
+        // more than one etcd transaction holds (the etcd registry writes 100 a transaction)
+        for (int i = 0; i < 250; i++) {
+            states.add(new UnitState(String.format("u%03d.service", i), machineId(1), "h", "loaded", "active", "running",
+                    TargetState.LAUNCHED));
+        }
+        registry().publishUnitStates(p1, states);
+        assertEquals(states, otherClient().unitStates());
+
+        UnitState foreign = new UnitState("x.service", machineId(2), "h", "loaded", "active", "running", TargetState.LAUNCHED);
+        assertThrows(IllegalArgumentException.class, () -> registry().publishUnitStates(p1, List.of(states.get(0), foreign)));
+
+        loseLease(p1);
+        await().atMost(patience()).until(() -> registry().unitStates().isEmpty());
+    }
+
+    @Test
     default void aLostLeaseIsReplacedAndUnitStatesMustBePublishedAgain() {
         MachinePresence p = registry().join(machine(machineId(1), "10.0.0.1", Map.of()), "host1", ttl());
         PresenceEvents events = new PresenceEvents();

@@ -137,10 +137,24 @@ public final class LocalCluster implements AutoCloseable {
         return Path.of(setting("SSH_IDENTITY_FILE"));
     }
 
-    /** The variables {@code scripts/local-cluster env} exports for fleetctl (FLEETCTL_ENDPOINT, ...). */
+    /**
+     * The variables {@code scripts/local-cluster env --etcd} exports for fleetctl (FLEETCTL_ENDPOINT, ...): the etcd
+     * driver, which keeps working whichever machine a test crashes or cuts off.
+     */
     public Map<String, String> env() {
+        return exports(List.of("--etcd"));
+    }
+
+    /** The variables {@code scripts/local-cluster env} exports by default: fleetd's API on m1 over TCP. */
+    public Map<String, String> apiEnv() {
+        return exports(List.of());
+    }
+
+    private Map<String, String> exports(List<String> args) {
+        List<String> command = new ArrayList<>(List.of("env"));
+        command.addAll(args);
         Map<String, String> m = new LinkedHashMap<>();
-        for (String line : run(List.of("env"), COMMAND_TIMEOUT).requireSuccess().stdout().split("\n")) {
+        for (String line : run(command, COMMAND_TIMEOUT).requireSuccess().stdout().split("\n")) {
             if (line.startsWith("export ")) {
                 String kv = line.substring("export ".length());
                 int eq = kv.indexOf('=');

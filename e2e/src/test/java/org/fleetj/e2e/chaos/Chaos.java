@@ -25,10 +25,13 @@ public final class Chaos {
     static final List<Scenario> CATALOGUE = List.of(
             new EtcdOutageScenario(Duration.ofSeconds(120)), new EtcdOutageScenario(Duration.ofSeconds(20)), new EtcdLeaderKillScenario(),
             new MachineCrashScenario(), new EngineLeaderCrashScenario(), new PartitionScenario(), new FleetdRestartScenario(),
-            new LoadScenario(1000), new MalformedRecordScenario(), new DrainScenario());
+            new LoadScenario(1000), new MalformedRecordScenario(), new DrainScenario(),
+            new RolloutScenario(RolloutScenario.Kind.PLAIN), new RolloutScenario(RolloutScenario.Kind.LEADER_KILLED),
+            new RolloutScenario(RolloutScenario.Kind.FAILING), new RolloutScenario(RolloutScenario.Kind.GLOBAL));
     static final List<String> FULL = List.of("etcd_all_down_120s", "etcd_leader_killed_twice", "machine_kill9",
             "engine_leader_machine_killed", "machine_partitioned", "fleetd_restarted_everywhere", "load_1000_units",
-            "malformed_record", "drain_across_engine_failover");
+            "malformed_record", "drain_across_engine_failover", "rollout_8_instances", "rollout_engine_leader_killed",
+            "rollout_failing_auto_revert", "rollout_global_unit");
     static final List<String> QUICK = List.of("machine_kill9", "fleetd_restarted_everywhere", "etcd_all_down_20s");
 
     private Chaos() {

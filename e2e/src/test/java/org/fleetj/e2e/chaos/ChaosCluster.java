@@ -61,11 +61,16 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     static ChaosCluster boot(Path repo, String name) {
+        return boot(repo, name, ETCD_MEMBERS);
+    }
+
+    /** A cluster with fewer etcd members, for ITs whose faults do not touch etcd (lighter on a shared machine). */
+    static ChaosCluster boot(Path repo, String name, int etcdMembers) {
         LocalCluster c = LocalCluster.named(name);
         try {
             c.down();   // a cluster of this name left over by an interrupted run
             c.up(MACHINES, LocalClusterOptions.defaults()
-                    .etcdMembers(ETCD_MEMBERS)
+                    .etcdMembers(etcdMembers)
                     .agentTtl(AGENT_TTL.toSeconds() + "s")
                     .conf("engine_reconcile_interval", Long.toString(ENGINE_RECONCILE.toSeconds())));
             return new ChaosCluster(repo, c);
@@ -109,6 +114,16 @@ final class ChaosCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/fleetctl").toString()));
         cmd.addAll(List.of(args));
         return CommandRunner.run(cmd, env, timeout);
+    }
+
+    /** Runs bin/fleetctl with the API driver against that machine's fleetd (instead of etcd directly). */
+    CommandResult fleetctlOverApi(String machine, Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/fleetctl").toString()));
+        cmd.addAll(List.of(args));
+        Map<String, String> api = new java.util.HashMap<>(env);
+        api.put("FLEETCTL_DRIVER", "api");
+        api.put("FLEETCTL_ENDPOINT", cluster.machine(machine).apiUrl());
+        return CommandRunner.run(cmd, api, timeout);
     }
 
     Path unitFile(String name, String text) {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Machines the scenario kills or boots are not watched meanwhile ({@link #ignore}); a crash is not a stop.
  */
-final class InvariantChecker implements AutoCloseable {
+final class InvariantChecker implements AutoCloseable, SystemdSampler.Sink {
     /** A stale copy stops at most this long after its machine can read the registry again. */
     static final Duration DOUBLE_RUN_WINDOW = Duration.ofSeconds(5);
 
@@ -163,11 +163,13 @@ final class InvariantChecker implements AutoCloseable {
     // ----- what the samplers report -----
 
     /** The machine is down: what it ran died with it (a crash is not a stop). */
-    synchronized void machineUnobservable(String machine) {
+    @Override
+    public synchronized void machineUnobservable(String machine) {
         forget(machine);
     }
 
-    synchronized void observe(String machine, Map<String, UnitSample> samples) {
+    @Override
+    public synchronized void observe(String machine, Map<String, UnitSample> samples) {
         if (ignored.contains(machine) || closed) return;
         long now = clock.getAsLong();
         Map<String, String> ids = identities.computeIfAbsent(machine, m -> new HashMap<>());

@@ -18,19 +18,27 @@ import org.fleetj.testkit.LocalCluster;
  * sampler starts a new loop once the machine runs again.
  */
 final class SystemdSampler implements AutoCloseable {
-    static final String PROPERTIES = "Id,ActiveState,SubState,MainPID,ExecMainStartTimestampMonotonic,NRestarts,InvocationID";
+    static final String PROPERTIES = "Id,ActiveState,SubState,MainPID,ExecMainStartTimestampMonotonic,NRestarts,InvocationID,Description";
+
+    /** Where complete rounds go: the {@link InvariantChecker}, or a scenario's own checker. */
+    interface Sink {
+        void observe(String machine, Map<String, UnitSample> samples);
+
+        /** The machine is down: what it ran died with it. */
+        void machineUnobservable(String machine);
+    }
     private static final String MARK = "@@round";
 
     private final LocalCluster cluster;
     private final String machine;
     private final List<String> units;
-    private final InvariantChecker checker;
+    private final Sink checker;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Process process;
     private volatile long rounds;
 
-    SystemdSampler(LocalCluster cluster, String machine, List<String> units, InvariantChecker checker) {
+    SystemdSampler(LocalCluster cluster, String machine, List<String> units, Sink checker) {
         this.cluster = cluster;
         this.machine = machine;
         this.units = List.copyOf(units);

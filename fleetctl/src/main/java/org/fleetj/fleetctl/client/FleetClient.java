@@ -69,6 +69,20 @@ public interface FleetClient extends AutoCloseable {
     /** Beyond fleet: cordons, drains or uncordons a machine ({@code schedulable}, {@code cordoned}, {@code draining}, {@code draining-all}). */
     void setMachineAvailability(String machineId, String availability);
 
+    // ---- rollouts (beyond fleet) ----
+
+    /** Every rollout, finished ones included, sorted by unit. */
+    List<org.fleetj.api.ApiRollout> rollouts();
+
+    /** The unit's rollout (the latest one), if it has one. */
+    Optional<org.fleetj.api.ApiRollout> rollout(String unit);
+
+    /** Starts a rolling update of a template's instances or a global unit; fails while its previous one is not finished. */
+    org.fleetj.api.ApiRollout startRollout(String unit, org.fleetj.api.ApiRolloutRequest request);
+
+    /** Pauses, resumes or aborts ({@code pause}, {@code resume}, {@code abort}) the unit's rollout; false when it has none. */
+    boolean steerRollout(String unit, String control);
+
     @Override
     void close();
 }

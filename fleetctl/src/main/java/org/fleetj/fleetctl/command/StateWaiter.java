@@ -62,6 +62,8 @@ final class StateWaiter {
                 }
             }
             if (pending.isEmpty() || attempts == LOOK_ONCE) {
+                session.debug(names.size() + " unit(s) waited for to report state " + state + " for "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms");
                 disappeared(gone, "to report state " + state);
                 return;
             }
@@ -87,6 +89,7 @@ final class StateWaiter {
         Set<String> pending = new LinkedHashSet<>(names);
         List<String> gone = new ArrayList<>();
         long deadline = deadline(attempts);
+        long started = System.nanoTime();
         while (true) {
             Map<String, ApiUnit> units = fetch(client, pending);
             Map<String, List<ApiUnitState>> states = new HashMap<>();
@@ -113,6 +116,8 @@ final class StateWaiter {
                 }
             }
             if (pending.isEmpty()) {
+                session.debug(names.size() + " unit(s) waited for to become active in systemd for "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms");
                 disappeared(gone, "to become active");
                 return;
             }
@@ -142,13 +147,7 @@ final class StateWaiter {
     }
 
     private static Map<String, ApiUnit> fetch(FleetClient client, Set<String> names) {
-        Map<String, ApiUnit> byName = new HashMap<>();
-        if (names.size() > 3) {
-            for (ApiUnit u : client.units()) byName.put(u.name(), u);
-        } else {
-            for (String name : names) client.unit(name).ifPresent(u -> byName.put(name, u));
-        }
-        return byName;
+        return UnitLookup.registered(client, names);
     }
 
     /** A unit destroyed (by someone else) while we waited for it ends its wait: the command says so and fails. */

@@ -2,7 +2,7 @@ package org.fleetj.fleetctl.command;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
 import org.fleetj.fleetctl.client.FleetClient;
@@ -20,22 +20,34 @@ final class TargetStates {
      */
     static List<ApiUnit> set(Session session, List<String> args, String state) {
         FleetClient client = session.client();
-        List<ApiUnit> triggered = new ArrayList<>();
-        List<String> done = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String arg : args) {
             String name = UnitLookup.name(arg);
-            if (done.contains(name)) continue;
-            done.add(name);
-            Optional<ApiUnit> unit = UnitLookup.unit(client, name);
-            if (unit.isEmpty()) throw new CommandFailedException("unable to find unit " + name);
-            if (state.equals(unit.get().desiredState())) {
+            if (!names.contains(name)) names.add(name);
+        }
+        Map<String, ApiUnit> registered = UnitLookup.registeredOrFail(client, names);
+        List<ApiUnit> triggered = new ArrayList<>();
+        List<Runnable> writes = new ArrayList<>();
+        List<String> debug = new ArrayList<>();
+        CommandFailedException missing = null;
+        for (String name : names) {
+            ApiUnit unit = registered.get(name);
+            if (unit == null) {
+                // fleet set the units before the missing one, then stopped
+                missing = new CommandFailedException("unable to find unit " + name);
+                break;
+            }
+            if (state.equals(unit.desiredState())) {
                 session.debug("Unit(" + name + ") already " + state + ", skipping.");
                 continue;
             }
-            session.debug("Setting Unit(" + name + ") target state to " + state);
-            client.setUnitTargetState(name, state);
-            triggered.add(unit.get());
+            debug.add("Setting Unit(" + name + ") target state to " + state);
+            writes.add(() -> client.setUnitTargetState(name, state));
+            triggered.add(unit);
         }
+        debug.forEach(session::debug);
+        ConcurrentRequests.runAll(writes);
+        if (missing != null) throw missing;
         return triggered;
     }
 }

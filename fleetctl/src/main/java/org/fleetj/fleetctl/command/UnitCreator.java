@@ -2,9 +2,12 @@ package org.fleetj.fleetctl.command;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
 import org.fleetj.fleetctl.client.FleetClient;
@@ -60,50 +63,106 @@ final class UnitCreator {
         FleetClient client = session.client();
         List<String> created = new ArrayList<>();
         List<String> replaced = new ArrayList<>();
-        for (String arg : args) {
-            String name = UnitLookup.name(arg);
-            requireValidName(name);
-            Optional<ApiUnit> existing = UnitLookup.unit(client, name);
-            if (existing.isPresent()) {
-                ApiUnit unit = existing.get();
-                if (!replace) {
-                    warnIfLocalDiffers(arg, unit);
+        // what the registry holds, read once for many units; the units this command writes join it as they are
+        // decided, so a later argument (an instance of a template submitted just before) sees them as fleet did
+        List<String> names = validNames(args);
+        Map<String, ApiUnit> registered = UnitLookup.registeredOrFail(client, names);
+        // a template missing from the answer: absent when it was a listing of every unit, else asked for
+        boolean everyUnit = names.size() > UnitLookup.ONE_BY_ONE_MAX;
+        Function<String, Optional<ApiUnit>> lookup = n -> registered.containsKey(n) || everyUnit
+                ? Optional.ofNullable(registered.get(n)) : UnitLookup.unit(client, n);
+        PendingWrites writes = new PendingWrites();
+        try {
+            for (String arg : args) {
+                String name = UnitLookup.name(arg);
+                requireValidName(name);
+                if (writes.names.contains(name)) writes.flush(); // the same unit twice: the first write lands first
+                ApiUnit unit = registered.get(name);
+                if (unit != null) {
+                    if (!replace) {
+                        warnIfLocalDiffers(arg, unit);
+                        continue;
+                    }
+                    UnitFile wanted = UnitSource.resolve(lookup, arg);
+                    if (wanted.hash().equals(UnitOptions.toUnitFile(unit.options()).hash())) {
+                        session.out().println("Found same Unit(" + name + ") in Registry, nothing to do");
+                        continue;
+                    }
+                    if (!replaceableStates(command).contains(unit.desiredState())) {
+                        session.err().println("Warning: can not replace Unit(" + name + ") in state '" + unit.desiredState()
+                                + "', use the appropriate command");
+                        continue;
+                    }
+                    validate(name, wanted);
+                    ApiUnit replacement = new ApiUnit(name, UnitOptions.toApi(wanted), unit.desiredState(), null, null);
+                    writes.add(name, () -> client.replaceUnit(replacement), "failed replacing unit ", "Replaced Unit(");
+                    registered.put(name, replacement);
+                    replaced.add(name);
                     continue;
                 }
-                UnitFile wanted = UnitSource.resolve(client, arg);
-                if (wanted.hash().equals(UnitOptions.toUnitFile(unit.options()).hash())) {
-                    session.out().println("Found same Unit(" + name + ") in Registry, nothing to do");
-                    continue;
-                }
-                if (!replaceableStates(command).contains(unit.desiredState())) {
-                    session.err().println("Warning: can not replace Unit(" + name + ") in state '" + unit.desiredState()
-                            + "', use the appropriate command");
-                    continue;
-                }
-                validate(name, wanted);
-                try {
-                    client.replaceUnit(new ApiUnit(name, UnitOptions.toApi(wanted), unit.desiredState(), null, null));
-                } catch (RuntimeException e) {
-                    throw new CommandFailedException("failed replacing unit " + name + ": " + e.getMessage(), e);
-                }
-                session.debug("Replaced Unit(" + name + ") in Registry");
-                replaced.add(name);
-                continue;
+                UnitFile file = UnitSource.resolve(lookup, arg);
+                validate(name, file);
+                ApiUnit fresh = new ApiUnit(name, UnitOptions.toApi(file), "inactive", null, null);
+                writes.add(name, () -> client.createUnit(fresh), "failed creating unit ", "Created Unit(");
+                registered.put(name, fresh);
+                created.add(name);
             }
-            UnitFile file = UnitSource.resolve(client, arg);
-            validate(name, file);
-            try {
-                client.createUnit(new ApiUnit(name, UnitOptions.toApi(file), "inactive", null, null));
-            } catch (RuntimeException e) {
-                throw new CommandFailedException("failed creating unit " + name + ": " + e.getMessage(), e);
-            }
-            session.debug("Created Unit(" + name + ") in Registry");
-            created.add(name);
+        } catch (CommandFailedException e) {
+            // fleet stopped at the first bad argument after creating the units before it: so do we
+            writes.flush();
+            throw e;
         }
+        writes.flush();
         // fleet waits for created units to show as inactive whatever the blocking flags say, and hung when one was
         // destroyed meanwhile; we print the same lines but wait no longer than the user allows
         if (!created.isEmpty()) new StateWaiter(session).awaitState(created, "inactive", attempts < 0 ? StateWaiter.LOOK_ONCE : attempts);
         return replaced;
+    }
+
+    /** The distinct valid unit names among the arguments (an invalid one fails later, in its turn, as in fleet). */
+    private static List<String> validNames(List<String> args) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String arg : args) {
+            String name = UnitLookup.name(arg);
+            try {
+                UnitName.of(name);
+                names.add(name);
+            } catch (InvalidUnitNameException e) {
+                // reported when the loop reaches it
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** The writes decided so far, sent together ({@link ConcurrentRequests}) when the arguments are all judged. */
+    private final class PendingWrites {
+        final Set<String> names = new HashSet<>();
+        final List<Runnable> writes = new ArrayList<>();
+        final List<String> done = new ArrayList<>();
+
+        /** {@code failing} and {@code done} begin fleet's messages: "failed creating unit X: ...", "Created Unit(X) in Registry". */
+        void add(String name, Runnable write, String failing, String done) {
+            names.add(name);
+            writes.add(() -> {
+                try {
+                    write.run();
+                } catch (RuntimeException e) {
+                    throw new CommandFailedException(failing + name + ": " + e.getMessage(), e);
+                }
+            });
+            this.done.add(done + name + ") in Registry");
+        }
+
+        void flush() {
+            try {
+                ConcurrentRequests.runAll(writes);
+                done.forEach(session::debug);
+            } finally {
+                names.clear();
+                writes.clear();
+                done.clear();
+            }
+        }
     }
 
     private static void requireValidName(String name) {

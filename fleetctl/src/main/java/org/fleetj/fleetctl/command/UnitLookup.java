@@ -1,6 +1,7 @@
 package org.fleetj.fleetctl.command;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +21,43 @@ final class UnitLookup {
         return UnitName.mangle(arg);
     }
 
-    /** The registered units among {@code args}, in argument order; unknown names are skipped, as in fleet. */
-    static List<ApiUnit> find(FleetClient client, List<String> args) {
+    /**
+     * For more than this many units a command reads every unit in one listing instead of one request per unit
+     * (fleet's own threshold for its lookups).
+     */
+    static final int ONE_BY_ONE_MAX = 3;
+
+    /**
+     * The registered units among {@code names}, by name: one listing of all units for more than
+     * {@link #ONE_BY_ONE_MAX} names, else one request per name.
+     */
+    static Map<String, ApiUnit> registered(FleetClient client, Collection<String> names) {
         Map<String, ApiUnit> byName = new HashMap<>();
-        if (args.size() > 3) {
+        if (names.size() > ONE_BY_ONE_MAX) {
             for (ApiUnit u : client.units()) byName.put(u.name(), u);
         } else {
-            for (String arg : args) client.unit(name(arg)).ifPresent(u -> byName.put(u.name(), u));
+            for (String name : names) client.unit(name).ifPresent(u -> byName.put(u.name(), u));
         }
+        return byName;
+    }
+
+    /**
+     * As {@link #registered}, with the failure worded as fleet words a failed lookup of the first unit.
+     *
+     * @throws CommandFailedException naming the unit when the cluster cannot be asked
+     */
+    static Map<String, ApiUnit> registeredOrFail(FleetClient client, List<String> names) {
+        try {
+            return registered(client, names);
+        } catch (FleetClientException e) {
+            throw new CommandFailedException("error retrieving Unit(" + (names.isEmpty() ? "" : names.get(0)) + ") from Registry: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The registered units among {@code args}, in argument order; unknown names are skipped, as in fleet. */
+    static List<ApiUnit> find(FleetClient client, List<String> args) {
+        Map<String, ApiUnit> byName = registered(client, args.stream().map(UnitLookup::name).toList());
         List<ApiUnit> found = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (String arg : args) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.UnitOptions;
@@ -50,6 +51,11 @@ final class UnitSource {
      * @throws CommandFailedException with fleet's wording when nothing is found
      */
     static UnitFile resolve(FleetClient client, String arg) {
+        return resolve(name -> UnitLookup.unit(client, name), arg);
+    }
+
+    /** As {@link #resolve(FleetClient, String)}, finding registered templates with {@code registered}. */
+    static UnitFile resolve(Function<String, Optional<ApiUnit>> registered, String arg) {
         Path path = localPath(arg);
         Optional<UnitFile> local = readLocal(path);
         if (local.isPresent()) return local.get();
@@ -64,8 +70,8 @@ final class UnitSource {
             throw new CommandFailedException("unable to find Unit(" + name + ") in Registry or on filesystem");
         }
         String template = unitName.templateName().orElseThrow().full();
-        Optional<ApiUnit> registered = UnitLookup.unit(client, template);
-        if (registered.isPresent()) return UnitOptions.toUnitFile(registered.get().options());
+        Optional<ApiUnit> registeredTemplate = registered.apply(template);
+        if (registeredTemplate.isPresent()) return UnitOptions.toUnitFile(registeredTemplate.get().options());
         Path templatePath = path.resolveSibling(template);
         return readLocal(templatePath).orElseThrow(() -> new CommandFailedException("failed getting Unit(" + arg
                 + ") from template: unable to find template Unit(" + template + ") in Registry or on filesystem"));

@@ -70,6 +70,7 @@ public final class Agent implements AutoCloseable {
     private final UnitRetries retries;
     private final SystemdApplier applier;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean publishPending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final Backoff retryBackoff = new Backoff(RETRY_FIRST, RETRY_CAP);
     private ScheduledFuture<?> retry;
@@ -145,14 +146,19 @@ public final class Agent implements AutoCloseable {
 
     /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
     public void requestReconcile() {
-        if (closed || !pending.compareAndSet(false, true)) return;
+        debounced(pending, this::reconcile);
+    }
+
+    /** Runs {@code work} on the loop after {@link #DEBOUNCE}, once for a burst of requests (those while {@code flag} is set). */
+    private void debounced(AtomicBoolean flag, Runnable work) {
+        if (closed || !flag.compareAndSet(false, true)) return;
         try {
             loop.schedule(() -> {
-                pending.set(false);
-                reconcile();
+                flag.set(false);
+                work.run();
             }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // a watch fired while the agent was closing: nothing left to do
+            // a watch or a signal fired while the agent was closing: nothing left to do
         }
     }
 
@@ -204,16 +210,20 @@ public final class Agent implements AutoCloseable {
             // systemd lost the unit (its file deleted, then a daemon-reload): write it again
             applier.repairOwnFiles();
         }
-        if (!publisher.publish(local.get(s.name()))) scheduleRetry();
+        requestPublish();
+    }
+
+    /**
+     * Publishes the changed states soon: systemd reports hundreds of units within milliseconds when many start, and
+     * one registry write per report kept the agent's thread from its next pass for seconds.
+     */
+    private void requestPublish() {
+        debounced(publishPending, this::publishAll);
     }
 
     private void publishAll() {
-        for (LocalUnit l : local.values()) {
-            if (!publisher.publish(l)) {
-                scheduleRetry();
-                return;
-            }
-        }
+        if (closed) return;
+        if (!publisher.publishAll(local.values())) scheduleRetry();
     }
 
     private void safetyPass() {

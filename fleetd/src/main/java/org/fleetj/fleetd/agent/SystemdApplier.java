@@ -57,6 +57,7 @@ final class SystemdApplier {
         List<String> fresh = new ArrayList<>();
         boolean unloaded = false;
         Set<String> held = new HashSet<>();
+        List<AgentTask> starts = new ArrayList<>();
         long now = System.nanoTime();
         // Phase order from the reconciler: unloads, stops, loads, starts. One daemon-reload serves all
         // file changes of a phase instead of one per unit, and none is needed when every file is new.
@@ -67,11 +68,9 @@ final class SystemdApplier {
                 held.add(t.unit()); // a unit waiting out a backoff does nothing else this pass either
                 continue;
             }
-            if (t.kind() == AgentTask.Kind.START && (reloadNeeded || !fresh.isEmpty())) {
-                boolean ok = makeSystemdSeeFiles(reloadNeeded, fresh);
-                reloadFailed |= !ok;
-                reloadNeeded = !ok;
-                fresh.clear();
+            if (t.kind() == AgentTask.Kind.START) {
+                starts.add(t); // the last phase: sent together below, once systemd sees every file written
+                continue;
             }
             log.info("agent: {}", t);
             Optional<Failure> failure = run(t, switch (t.kind()) {
@@ -81,23 +80,10 @@ final class SystemdApplier {
                     local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LOADED));
                 };
                 case LOAD -> () -> load(d);
-                case START -> () -> {
-                    systemd.startUnit(t.unit());
-                    local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
-                    publisher.forgetStaleFailure(t.unit());
-                };
+                case START -> throw new IllegalStateException("starts are sent together");
             });
-            if (failure.isPresent() && failure.get().busDown()) {
-                // not the unit's fault: the whole pass is tried again soon, without a per-unit backoff
-                log.warn("agent: {} failed: {}", t, failure.get().reason());
-                busDown = true;
-                held.add(t.unit());
-                continue;
-            }
             if (failure.isPresent()) {
-                retries.failed(t, hash, failure.get().reason(), now);
-                held.add(t.unit());
-                if (t.kind() == AgentTask.Kind.START) repairOwnFiles(); // "not found": perhaps our file went away
+                busDown |= failed(t, hash, failure.get(), held, now);
                 continue;
             }
             retries.succeeded(t);
@@ -111,9 +97,57 @@ final class SystemdApplier {
             }
         }
         if (reloadNeeded || !fresh.isEmpty()) reloadFailed |= !makeSystemdSeeFiles(reloadNeeded, fresh);
+        busDown |= start(starts, desired, held, now);
         // only units whose failed task is still wanted keep waiting; the others start afresh next time
         retries.retainOnly(held);
         return new Outcome(reloadFailed || busDown, unloaded);
+    }
+
+    /**
+     * Starts the units in one pipelined batch ({@link SystemdManager#startUnits}): with hundreds scheduled at once,
+     * one StartUnit after another waited for a round trip to systemd each. True when the bus to systemd was down.
+     */
+    private boolean start(List<AgentTask> starts, Map<String, DesiredUnit> desired, Set<String> held, long now) {
+        if (starts.isEmpty()) return false;
+        List<String> names = new ArrayList<>();
+        for (AgentTask t : starts) {
+            log.info("agent: {}", t);
+            names.add(t.unit());
+        }
+        Map<String, RuntimeException> errors = systemd.startUnits(names);
+        boolean busDown = false;
+        boolean repair = false;
+        for (AgentTask t : starts) {
+            RuntimeException e = errors.get(t.unit());
+            stats.task(t.kind(), e == null);
+            if (e != null) {
+                DesiredUnit d = desired.get(t.unit());
+                String hash = d != null ? d.hash() : Optional.ofNullable(local.get(t.unit())).map(LocalUnit::hash).orElse("");
+                Failure failure = new Failure(String.valueOf(e.getMessage()), e instanceof SystemdUnavailableException);
+                busDown |= failed(t, hash, failure, held, now);
+                repair |= !failure.busDown(); // "not found": perhaps our file went away
+                continue;
+            }
+            local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
+            publisher.forgetStaleFailure(t.unit());
+            retries.succeeded(t);
+        }
+        if (repair) repairOwnFiles();
+        return busDown;
+    }
+
+    /**
+     * Records a failed task: a unit's own failure waits out its backoff; a bus that is down is not the unit's fault
+     * (the whole pass is tried again soon, without a per-unit backoff). True when the bus was down.
+     */
+    private boolean failed(AgentTask t, String hash, Failure failure, Set<String> held, long now) {
+        held.add(t.unit());
+        if (failure.busDown()) {
+            log.warn("agent: {} failed: {}", t, failure.reason());
+            return true;
+        }
+        retries.failed(t, hash, failure.reason(), now);
+        return false;
     }
 
     /**

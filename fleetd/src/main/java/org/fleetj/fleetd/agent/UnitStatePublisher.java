@@ -1,6 +1,9 @@
 package org.fleetj.fleetd.agent;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.fleetj.fleetd.systemd.SystemdUnitStatus;
 import org.fleetj.registry.MachinePresence;
@@ -41,24 +44,32 @@ final class UnitStatePublisher {
         return statuses.get(name);
     }
 
-    /** Publishes the unit's state if it changed; false when the registry could not be written (retry later). */
-    boolean publish(LocalUnit l) {
-        SystemdUnitStatus s = statuses.get(l.name());
-        if (s == null) return true;
-        UnitState state = new UnitState(l.name(), self.id(), l.hash(), s.loadState(), s.activeState(), s.subState(), l.applied());
-        if (state.equals(published.get(l.name()))) return true;
+    /**
+     * Publishes the state of each unit that changed, in one registry call (few etcd transactions for hundreds of
+     * units); false when the registry could not be written (retry later).
+     */
+    boolean publishAll(Collection<LocalUnit> units) {
+        List<UnitState> changed = new ArrayList<>();
+        for (LocalUnit l : units) {
+            SystemdUnitStatus s = statuses.get(l.name());
+            if (s == null) continue;
+            UnitState state = new UnitState(l.name(), self.id(), l.hash(), s.loadState(), s.activeState(), s.subState(), l.applied());
+            if (!state.equals(published.get(l.name()))) changed.add(state);
+        }
+        if (changed.isEmpty()) return true;
         try {
-            registry.publishUnitState(presence, state);
-            published.put(l.name(), state);
-            stats.statePublished();
-            return true;
+            registry.publishUnitStates(presence, changed);
         } catch (RegistryException e) {
-            log.debug("agent: could not publish state of {} (will retry): {}", l.name(), e.getMessage());
+            log.debug("agent: could not publish the state of {} units (will retry): {}", changed.size(), e.getMessage());
             return false;
         }
+        for (UnitState state : changed) {
+            published.put(state.name(), state);
+            stats.statePublished();
+        }
+        return true;
     }
 
-    /** The unit left this machine: its state goes from the registry too. */
     /**
      * A unit started again after it failed (the engine's failure policy restarts it in place) is still "failed"
      * in our last status until systemd reports the new run; publishing that next to applied=launched would look
@@ -69,6 +80,7 @@ final class UnitStatePublisher {
         if (s != null && "failed".equals(s.activeState())) statuses.remove(name);
     }
 
+    /** The unit left this machine: its state goes from the registry too. */
     void remove(String name) {
         statuses.remove(name);
         published.remove(name);

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps a request path to its resource as fleet v1.0 does, under both {@code /fleet/v1} and the legacy
  * {@code /v1-alpha}: {@code discovery}, {@code units}, {@code units/<name>}, {@code state},
- * {@code state/<name>}, {@code machines}, plus {@code /metrics}. The API root itself answers 405 (fleet's root
+ * {@code state/<name>}, {@code machines}, plus {@code /metrics} and (beyond fleet) {@code /rollouts}. The API root itself answers 405 (fleet's root
  * handler accepts no method); any other path, a trailing slash included, 404. Every failure becomes fleet's JSON
  * error entity: the resource's own 4xx, 503 when the registry cannot be reached, 500 (logged) for anything else.
  */
@@ -23,6 +23,7 @@ final class ApiRouter {
 
     private final Map<String, Resource> resources;
     private final Resource metrics;
+    private final Resource rollouts;
 
     ApiRouter(Registry registry, int tokenLimit, FleetMetrics metrics) {
         this.resources = Map.of(
@@ -33,12 +34,18 @@ final class ApiRouter {
                 FailuresResource.COLLECTION, new FailuresResource(registry),
                 "discovery", new DiscoveryResource());
         this.metrics = new MetricsResource(metrics);
+        this.rollouts = new RolloutsResource(registry, java.time.Clock.systemUTC());
     }
 
     /** {@code fullPath} is the decoded, already clean path. */
     ApiResponse route(String fullPath, ApiRequest request) {
         try {
             if (fullPath.equals("/metrics")) return metrics.handle(request.below(""));
+            // rollouts (beyond fleet) live outside fleet's API roots, which answer exactly as fleet's
+            if (fullPath.equals(RolloutsResource.ROOT)) return rollouts.handle(request.below(""));
+            if (fullPath.startsWith(RolloutsResource.ROOT + "/") && fullPath.length() > RolloutsResource.ROOT.length() + 1) {
+                return rollouts.handle(request.below(fullPath.substring(RolloutsResource.ROOT.length() + 1)));
+            }
             if (fullPath.equals("/")) throw noMethod();
             for (String root : API_ROOTS) {
                 if (fullPath.equals(root)) throw noMethod();

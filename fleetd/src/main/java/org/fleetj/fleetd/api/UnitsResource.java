@@ -113,9 +113,28 @@ final class UnitsResource implements Resource {
         UnitFile unit = body.options().isEmpty() ? null : validUnit(name, body);
         TargetState desired = given.orElse(TargetState.INACTIVE);
         WriteOutcomeUnknownException unconfirmed = null;
-        // two rounds: a concurrent create or destroy between our read and our write moves us to the other path, and a
-        // create or replace etcd did not confirm, read back and found not applied, is tried again (both are idempotent)
+        // two rounds: a concurrent create or destroy between our writes moves us to the other path, and a create or
+        // replace etcd did not confirm, read back and found not applied, is tried again (both are idempotent)
         for (int attempt = 0; attempt < 2; attempt++) {
+            // The two writes fleetctl sends for every unit it starts go straight to etcd: reading the job first
+            // reads every schedule key too (to find its machine), which made each request cost O(units) once
+            // hundreds were scheduled. Each write is conditional, so a unit that exists (or is gone) lands below.
+            if (unit != null) {
+                try {
+                    registry.createJob(name, unit, desired);
+                    LOG.info("API: created unit {} ({}) with desired state {}", name, unit.hash().shortForm(), desired);
+                    return ApiResponse.noContent(201);
+                } catch (UnitExistsException e) {
+                    // it exists: replaced or modified below (or our own earlier create, applied late: read back below)
+                } catch (WriteOutcomeUnknownException e) {
+                    unconfirmed = e;
+                    if (readBackAsWritten(name, unit, desired, "create", e)) return ApiResponse.noContent(201);
+                    continue; // not applied: the next round creates it again
+                }
+            } else if (given.isPresent()) {
+                if (setDesiredState(name, desired)) return stateSet(name, desired);
+                throw new ApiException(409, "unit does not exist and options field empty");
+            }
             Optional<Job> existing = registry.job(name);
             if (existing.isPresent()) {
                 if (unit != null && !unit.hash().equals(existing.get().unit().hash())) {
@@ -131,25 +150,15 @@ final class UnitsResource implements Resource {
                         continue;
                     }
                 }
-                if (given.isEmpty()) throw new ApiException(409, "must provide DesiredState to update existing unit");
-                if (setDesiredState(name, desired)) {
-                    LOG.info("API: unit {} desired state set to {}", name, desired);
-                    return ApiResponse.noContent(204);
+                if (unconfirmed != null && unit != null && existing.get().desiredState() == desired) {
+                    return ApiResponse.noContent(201); // our own unconfirmed create or replace, applied after all
                 }
+                if (given.isEmpty()) throw new ApiException(409, "must provide DesiredState to update existing unit");
+                if (setDesiredState(name, desired)) return stateSet(name, desired);
                 continue;
             }
             if (unit == null) throw new ApiException(409, "unit does not exist and options field empty");
-            try {
-                registry.createJob(name, unit, desired);
-                LOG.info("API: created unit {} ({}) with desired state {}", name, unit.hash().shortForm(), desired);
-                return ApiResponse.noContent(201);
-            } catch (UnitExistsException e) {
-                // created concurrently (or by our own earlier write, applied late): that one is done; else a modification
-                if (unconfirmed != null && readBackAsWritten(name, unit, desired, "create", unconfirmed)) return ApiResponse.noContent(201);
-            } catch (WriteOutcomeUnknownException e) {
-                unconfirmed = e;
-                if (readBackAsWritten(name, unit, desired, "create", e)) return ApiResponse.noContent(201);
-            }
+            // destroyed since the create above found it: the next round creates it
         }
         if (unconfirmed != null) throw unconfirmed;
         throw new ApiException(409, "unit " + GoQuote.q(name) + " was changed concurrently; retry the request");
@@ -172,6 +181,11 @@ final class UnitsResource implements Resource {
         LOG.info("API: {} of unit {} was not confirmed in time; read back, it was {}", what, name,
                 applied ? "applied" : "not applied (trying again)");
         return applied;
+    }
+
+    private static ApiResponse stateSet(String name, TargetState desired) {
+        LOG.info("API: unit {} desired state set to {}", name, desired);
+        return ApiResponse.noContent(204);
     }
 
     /** Sets the desired state; a write etcd did not confirm in time is read back, and answered as done if it was. */

@@ -53,6 +53,10 @@ public final class EngineReconciler {
 
     private final MachineLossGrace lossGrace;
     private final FailureRecovery failureRecovery;
+    private final org.fleetj.fleetd.rollout.RolloutDriver rollouts;
+    /** The jobs of the last {@link #decide}, by name, for the rollout driver. */
+    private Map<String, Job> lastJobs = Map.of();
+    private Map<String, List<ScheduledUnit>> lastSchedule = Map.of();
     /** Machines reported as waiting for, so the log says it once per disappearance. */
     private final Set<String> reportedWaiting = new HashSet<>();
 
@@ -76,11 +80,16 @@ public final class EngineReconciler {
         this.lossGrace = new MachineLossGrace(machineLossGrace, nanoClock);
         this.waitReasons = new WaitReasons(registry);
         this.failureRecovery = new FailureRecovery(registry, scheduler, java.time.Clock.systemUTC());
+        this.rollouts = new org.fleetj.fleetd.rollout.RolloutDriver(registry, java.time.Clock.systemUTC());
     }
 
     /** When a pass must run even without an event: a missing machine's grace period ends. */
     Optional<Duration> nextDeadline() {
-        return lossGrace.nextExpiry();
+        Optional<Duration> grace = lossGrace.nextExpiry();
+        Optional<Duration> rollout = rollouts.untilNextDeadline();
+        if (grace.isEmpty()) return rollout;
+        if (rollout.isEmpty()) return grace;
+        return Optional.of(grace.get().compareTo(rollout.get()) <= 0 ? grace.get() : rollout.get());
     }
 
     void leaderStarted() {
@@ -101,6 +110,7 @@ public final class EngineReconciler {
             apply(leadership, changes);
             waitReasons.publish();
             failureRecovery.commit(leadership);
+            rollouts.drive(leadership, lastJobs, lastSchedule);
             stats.reconciled(System.nanoTime() - started, changes);
             return changes;
         } catch (RuntimeException e) {
@@ -139,6 +149,8 @@ public final class EngineReconciler {
             xfleetByName.put(job.name(), x);
         }
         requirements.retainOnly(jobsByName.keySet());
+        lastJobs = jobsByName;
+        lastSchedule = schedule;
 
         List<Machine> snapshotMachines = new ArrayList<>(machines.size());
         for (MachineState m : machines) {

@@ -1,5 +1,6 @@
 package org.fleetj.fleetd.systemd;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +140,35 @@ public final class DbusSystemdManager implements SystemdManager {
         DBusPath job = call("StartUnit", name, name, "replace");
         LOG.info("start of {} queued as {}", name, job.getPath());
         return job.getPath();
+    }
+
+    @Override
+    public Map<String, RuntimeException> startUnits(List<String> names) {
+        Map<String, RuntimeException> failures = new java.util.HashMap<>();
+        List<String> sent = new ArrayList<>();
+        List<PendingCall> calls = new ArrayList<>();
+        for (String name : names) {
+            try {
+                UnitNames.requireValid(name);
+                calls.add(send("StartUnit", name, name, "replace"));
+                sent.add(name);
+            } catch (SystemdException | IllegalArgumentException e) {
+                failures.put(name, e);
+            }
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                DBusPath job = receive(calls.get(i));
+                LOG.info("start of {} queued as {}", sent.get(i), job.getPath());
+            } catch (SystemdException e) {
+                failures.put(sent.get(i), e);
+            }
+        }
+        Map<String, RuntimeException> inOrder = new LinkedHashMap<>();
+        for (String name : names) {
+            if (failures.containsKey(name)) inOrder.put(name, failures.get(name));
+        }
+        return inOrder;
     }
 
     @Override
@@ -305,12 +335,30 @@ public final class DbusSystemdManager implements SystemdManager {
      * synchronous proxies drop the D-Bus error name of errors it has no Java class for (all of
      * systemd's), and callers need it (NoSuchUnit, UnknownMethod).
      */
-    @SuppressWarnings("unchecked")
     private <T> T call(String member, String unit, Object... args) {
+        return receive(send(member, unit, args));
+    }
+
+    /** A Manager method call sent and not answered yet. */
+    private record PendingCall(String what, DBusConnection connection, DBusAsyncReply<?> reply) {
+    }
+
+    private PendingCall send(String member, String unit, Object... args) {
         String what = unit.isEmpty() ? member : member + "(" + unit + ")";
         DBusConnection c = bus.current();
         try {
-            DBusAsyncReply<?> async = c.callMethodAsync(manager(c), member, args);
+            return new PendingCall(what, c, c.callMethodAsync(manager(c), member, args));
+        } catch (DBusException | DBusExecutionException e) {
+            throw failure(what, c, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T receive(PendingCall call) {
+        String what = call.what();
+        DBusConnection c = call.connection();
+        DBusAsyncReply<?> async = call.reply();
+        try {
             Message reply = async.getCall().getReply(CALL_TIMEOUT_MS);
             if (reply == null) {
                 throw new SystemdException(null, what + " on systemd over the " + bus.describe()
@@ -325,13 +373,17 @@ public final class DbusSystemdManager implements SystemdManager {
             }
             return (T) async.getReply();
         } catch (DBusException | DBusExecutionException e) {
-            if (!c.isConnected()) {
-                throw new SystemdUnavailableException(what + ": lost the connection to systemd over the "
-                        + bus.describe() + " (reconnecting)", e);
-            }
-            throw new SystemdException(null, what + " on systemd over the " + bus.describe() + " failed: "
-                    + ReconnectingBus.causeText(e), e);
+            throw failure(what, c, e);
         }
+    }
+
+    private SystemdException failure(String what, DBusConnection c, Exception e) {
+        if (!c.isConnected()) {
+            return new SystemdUnavailableException(what + ": lost the connection to systemd over the "
+                    + bus.describe() + " (reconnecting)", e);
+        }
+        return new SystemdException(null, what + " on systemd over the " + bus.describe() + " failed: "
+                + ReconnectingBus.causeText(e), e);
     }
 
     private static String errorText(org.freedesktop.dbus.messages.Error error) {

@@ -32,6 +32,7 @@ class UnconfirmedCreateIT {
     private EtcdRegistry registry;
     /** How many writes of the real registry ended unconfirmed: the path under test was taken. */
     private final AtomicInteger unconfirmedWrites = new AtomicInteger();
+    private final Set<String> frozenOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() {
@@ -48,12 +49,13 @@ class UnconfirmedCreateIT {
     }
 
     /**
-     * The real etcd registry, with etcd frozen right before each write of {@code methods}; etcd thaws when the write has
+     * The real etcd registry, with etcd frozen right before the first call of each of {@code methods}; etcd thaws when the write has
      * timed out, before the API reads it back, unless {@code thawAfterWrite} is false.
      */
     private Registry freezingBefore(Set<String> methods, boolean thawAfterWrite) {
+        registry.jobs(); // etcd answered once: the writes below are really sent
         return (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class}, (p, m, args) -> {
-            boolean freeze = methods.contains(m.getName());
+            boolean freeze = methods.contains(m.getName()) && frozenOnce.add(m.getName()); // the first call of each
             if (freeze) etcd.pause();
             try {
                 return m.invoke(registry, args);
@@ -75,7 +77,7 @@ class UnconfirmedCreateIT {
             assertTrue(unconfirmedWrites.get() >= 1, "the create was not confirmed in time");
             String first = registry.job("a.service").orElseThrow().unitHash();
 
-            int before = unconfirmedWrites.get();
+            int before = unconfirmedWrites.get(); // the PUT tries a create first (it exists), then the replace etcd does not confirm
             String other = UnitsApiTest.HELLO_OPTIONS.replace("Hello", "Other");
             RawHttp.Response replaced = http.put("/fleet/v1/units/a.service", "{\"desiredState\":\"loaded\",\"options\":" + other + "}");
             assertEquals(201, replaced.status(), replaced.text());

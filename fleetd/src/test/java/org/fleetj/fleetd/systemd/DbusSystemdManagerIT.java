@@ -256,6 +256,32 @@ class DbusSystemdManagerIT {
     }
 
     @Test
+    void startUnitsStartsEveryUnitOfABatchAndNamesEachFailure() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "fleetj-it-batch" + i + ".service";
+            systemd.writeUnitFile(name, service("", ""));
+            systemd.linkUnit(name);
+            names.add(name);
+        }
+        systemd.reload();
+        List<String> batch = new ArrayList<>(names);
+        batch.add(10, "fleetj-it-nothere.service");
+        batch.add("../../etc/x.service");
+
+        Map<String, RuntimeException> failed = systemd.startUnits(batch);
+
+        assertEquals(List.of("fleetj-it-nothere.service", "../../etc/x.service"), new ArrayList<>(failed.keySet()));
+        assertEquals("org.freedesktop.systemd1.NoSuchUnit",
+                ((SystemdException) failed.get("fleetj-it-nothere.service")).dbusErrorName().orElseThrow());
+        assertTrue(failed.get("../../etc/x.service") instanceof RejectedUnitNameException, failed.toString());
+        // every start was queued: systemd runs all twenty (a job queued is active within the signal wait)
+        org.awaitility.Awaitility.await().atMost(SIGNAL_WAIT).until(
+                () -> inside("systemctl list-units --no-legend --state=active 'fleetj-it-batch*' | wc -l").trim().equals("20"));
+        for (String name : names) unload(name);
+    }
+
+    @Test
     void namesEscapingTheUnitsDirectoryAreRefusedBeforeAnythingHappens() throws Exception {
         String evil = "../../etc/x.service";
         assertThrows(RejectedUnitNameException.class, () -> systemd.writeUnitFile(evil, "[Service]\n"));

@@ -54,7 +54,52 @@ final class EtcdCodec {
                          String lastFailure, java.util.List<String> gaveUpOn) {
     }
 
+    /** {@code rollout-spec/<unit>}: durations and times in milliseconds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RolloutSpecValue(String id, String newHash, int maxUnavailable, long minHealthyMs, long activeDeadlineMs,
+                            boolean autoRevert, String control, long createdAt) {
+    }
+
+    /** One instance inside {@code rollout-status/<unit>}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RolloutInstanceValue(String name, String machine, String oldHash, String step, long since, Long activeSince, String note) {
+    }
+
+    /** {@code rollout-status/<unit>}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RolloutStatusValue(String id, String phase, java.util.List<RolloutInstanceValue> instances, String message, long updatedAt) {
+    }
+
     private EtcdCodec() {
+    }
+
+    static ByteSequence rolloutSpec(org.fleetj.registry.RolloutSpec s) {
+        return write(new RolloutSpecValue(s.id(), s.newHash(), s.maxUnavailable(), s.minHealthy().toMillis(), s.activeDeadline().toMillis(),
+                s.autoRevert(), s.control().wireName(), s.createdAt().toEpochMilli()));
+    }
+
+    static org.fleetj.registry.RolloutSpec rolloutSpec(String unit, ByteSequence value, String key) {
+        return read(value, RolloutSpecValue.class, key, v -> new org.fleetj.registry.RolloutSpec(unit, v.id(), v.newHash(), v.maxUnavailable(),
+                java.time.Duration.ofMillis(v.minHealthyMs()), java.time.Duration.ofMillis(v.activeDeadlineMs()), v.autoRevert(),
+                org.fleetj.registry.RolloutSpec.Control.fromWire(v.control()), java.time.Instant.ofEpochMilli(v.createdAt())));
+    }
+
+    static ByteSequence rolloutStatus(org.fleetj.registry.RolloutStatus s) {
+        java.util.List<RolloutInstanceValue> instances = s.instances().stream().map(i -> new RolloutInstanceValue(i.name(), i.machine(),
+                i.oldHash(), i.step().wireName(), i.since().toEpochMilli(), i.activeSince().map(java.time.Instant::toEpochMilli).orElse(null),
+                i.note())).toList();
+        return write(new RolloutStatusValue(s.id(), s.phase().wireName(), instances, s.message(), s.updatedAt().toEpochMilli()));
+    }
+
+    static org.fleetj.registry.RolloutStatus rolloutStatus(String unit, ByteSequence value, String key) {
+        return read(value, RolloutStatusValue.class, key, v -> new org.fleetj.registry.RolloutStatus(unit, v.id(),
+                org.fleetj.registry.RolloutStatus.Phase.fromWire(v.phase()),
+                (v.instances() == null ? java.util.List.<RolloutInstanceValue>of() : v.instances()).stream()
+                        .map(i -> new org.fleetj.registry.RolloutInstance(i.name(), i.machine(), i.oldHash(),
+                                org.fleetj.registry.RolloutInstance.Step.fromWire(i.step()), java.time.Instant.ofEpochMilli(i.since()),
+                                java.util.Optional.ofNullable(i.activeSince()).map(java.time.Instant::ofEpochMilli), i.note()))
+                        .toList(),
+                v.message(), java.time.Instant.ofEpochMilli(v.updatedAt())));
     }
 
     static ByteSequence job(String hash, TargetState desired, boolean global) {

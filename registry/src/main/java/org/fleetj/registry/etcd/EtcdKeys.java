@@ -18,6 +18,10 @@ final class EtcdKeys {
     static final String WAIT_REASON = "wait-reason/";
     static final String LEADER = "engine/leader";
     static final String FAILURES = "failures/";
+    /** {@code rollout-spec/<unit>}: a rollout as the user asked it (beyond fleet). */
+    static final String ROLLOUT_SPEC = "rollout-spec/";
+    /** {@code rollout-status/<unit>}: the engine's progress of it, fenced (beyond fleet). */
+    static final String ROLLOUT_STATUS = "rollout-status/";
 
     private final String prefix;
 
@@ -79,6 +83,14 @@ final class EtcdKeys {
 
     ByteSequence failures(String unit) {
         return of(FAILURES + unit);
+    }
+
+    ByteSequence rolloutSpec(String unit) {
+        return of(ROLLOUT_SPEC + unit);
+    }
+
+    ByteSequence rolloutStatus(String unit) {
+        return of(ROLLOUT_STATUS + unit);
     }
 
     ByteSequence leader() {

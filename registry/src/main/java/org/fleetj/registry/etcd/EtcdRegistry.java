@@ -67,6 +67,7 @@ public final class EtcdRegistry implements Registry {
     private final JobStore jobs;
     private final ScheduleStore schedule;
     private final FailureStore failures;
+    private final RolloutStore rollouts;
     private final MachineDirectory machines;
     private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
@@ -92,6 +93,7 @@ public final class EtcdRegistry implements Registry {
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
         this.failures = new FailureStore(kv, rt.keys());
+        this.rollouts = new RolloutStore(kv, rt.keys(), bodies);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -245,6 +247,36 @@ public final class EtcdRegistry implements Registry {
         }
     }
 
+    /** etcd refuses a transaction of more than 128 operations (--max-txn-ops); fewer keep each commit small. */
+    private static final int STATES_PER_TXN = 100;
+
+    @Override
+    public void publishUnitStates(MachinePresence presence, List<UnitState> states) {
+        EtcdPresence p = own(presence);
+        for (UnitState state : states) {
+            Objects.requireNonNull(state, "state");
+            NameRules.unitName(state.name());
+            if (!state.machineId().equals(p.machineId())) {
+                throw new IllegalArgumentException("unit state of " + state.name() + " names machine " + state.machineId()
+                        + " but is published by the presence of " + p.machineId());
+            }
+        }
+        for (int from = 0; from < states.size(); from += STATES_PER_TXN) {
+            List<UnitState> chunk = states.subList(from, Math.min(states.size(), from + STATES_PER_TXN));
+            long lease = p.leaseFor("unit states of " + chunk.size() + " units");
+            List<io.etcd.jetcd.op.Op> puts = new ArrayList<>(chunk.size());
+            for (UnitState state : chunk) {
+                puts.add(EtcdKv.putOp(rt.keys().state(state.name(), state.machineId()), EtcdCodec.state(state), lease));
+            }
+            try {
+                kv.txn(List.of(), puts, List.of());
+            } catch (EtcdGateway.LeaseNotFoundException e) {
+                p.leaseSuspect();
+                throw e;
+            }
+        }
+    }
+
     @Override
     public void removeUnitState(MachinePresence presence, String unitName) {
         EtcdPresence p = own(presence);
@@ -339,6 +371,28 @@ public final class EtcdRegistry implements Registry {
         failures.remove(leadership, unit);
     }
 
+    // ---- rollouts ----------------------------------------------------------------------------
+
+    @Override
+    public void startRollout(org.fleetj.registry.RolloutSpec spec, UnitFile newUnit) {
+        rollouts.start(spec, newUnit);
+    }
+
+    @Override
+    public boolean setRolloutControl(String unit, org.fleetj.registry.RolloutSpec.Control control) {
+        return rollouts.setControl(unit, control);
+    }
+
+    @Override
+    public Map<String, org.fleetj.registry.Rollout> rollouts() {
+        return rollouts.all();
+    }
+
+    @Override
+    public void putRolloutStatus(Leadership leadership, org.fleetj.registry.RolloutStatus status) {
+        rollouts.putStatus(leadership, status);
+    }
+
     // ---- watches ----------------------------------------------------------------------------
 
     @Override
@@ -357,7 +411,7 @@ public final class EtcdRegistry implements Registry {
     @Override
     public Subscription watchCluster(Runnable onChange) {
         return watch("cluster", onChange, rt.keys().of(EtcdKeys.JOB), rt.keys().of(EtcdKeys.MACHINE), rt.keys().of(EtcdKeys.MACHINE_META),
-                rt.keys().of(EtcdKeys.MACHINE_CONTROL));
+                rt.keys().of(EtcdKeys.MACHINE_CONTROL), rt.keys().of(EtcdKeys.ROLLOUT_SPEC));
     }
 
     /**

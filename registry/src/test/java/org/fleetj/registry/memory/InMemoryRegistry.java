@@ -53,6 +53,7 @@ public final class InMemoryRegistry implements Registry {
     private final MemoryJobs jobs;
     private final MemoryUnitRecords unitRecords;
     private final MemoryFaults faults;
+    private final MemoryRollouts rollouts;
 
     /** A registry on the real clock: leases of stopped holders expire after their ttl in real time. */
     public InMemoryRegistry() {
@@ -71,6 +72,7 @@ public final class InMemoryRegistry implements Registry {
         jobs = new MemoryJobs(store, watches, schedule);
         unitRecords = new MemoryUnitRecords(store, watches, election);
         faults = new MemoryFaults(store, watches, leases, election, machines);
+        rollouts = new MemoryRollouts(store, watches, election, jobs);
 
         // what a lease's end removes, in etcd's order: the machine, its unit states, a leadership, then the holders hear it
         leases.onEnd(machines::leaseEndedLocked);
@@ -262,6 +264,28 @@ public final class InMemoryRegistry implements Registry {
     @Override
     public void removeUnitFailures(Leadership leadership, String unit) {
         unitRecords.removeUnitFailures(leadership, unit);
+    }
+
+    // ---- rollouts ----------------------------------------------------------------------------
+
+    @Override
+    public void startRollout(org.fleetj.registry.RolloutSpec spec, org.fleetj.unit.UnitFile newUnit) {
+        rollouts.start(spec, newUnit);
+    }
+
+    @Override
+    public boolean setRolloutControl(String unit, org.fleetj.registry.RolloutSpec.Control control) {
+        return rollouts.setControl(unit, control);
+    }
+
+    @Override
+    public Map<String, org.fleetj.registry.Rollout> rollouts() {
+        return rollouts.all();
+    }
+
+    @Override
+    public void putRolloutStatus(Leadership leadership, org.fleetj.registry.RolloutStatus status) {
+        rollouts.putStatus(leadership, status);
     }
 
     @Override

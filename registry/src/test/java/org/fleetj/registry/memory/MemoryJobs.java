@@ -81,6 +81,12 @@ final class MemoryJobs {
         });
     }
 
+    /** Stores a unit body without a job (a rollout's new file); call under the store's lock. */
+    void putUnitLocked(UnitFile unit) {
+        units.put(unit.hash().hex(), unit);
+        watches.touched("unit/" + unit.hash().hex());
+    }
+
     private void putJobLocked(String name, UnitFile unit, TargetState desired, boolean wasGlobal) {
         String hash = unit.hash().hex();
         boolean global = GlobalUnits.isGlobal(name, unit);

@@ -34,7 +34,7 @@ final class MemoryWatches {
     }
 
     Subscription watchCluster(Runnable onChange) {
-        return watch("cluster", onChange, "job/", "machine/", "machine-meta/", "machine-control/");
+        return watch("cluster", onChange, "job/", "machine/", "machine-meta/", "machine-control/", "rollout-spec/");
     }
 
     /** Watches every prefix through one coalescing notifier (a change touching several wakes the caller once). */

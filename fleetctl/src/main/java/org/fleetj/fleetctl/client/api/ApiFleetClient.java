@@ -30,6 +30,7 @@ import org.fleetj.fleetctl.client.PlacementView;
  */
 public final class ApiFleetClient implements FleetClient {
     private static final String BASE = "/fleet/v1";
+    private static final String ROLLOUTS = "/rollouts";
 
     private final Endpoint endpoint;
     private final Connector connector;
@@ -170,6 +171,67 @@ public final class ApiFleetClient implements FleetClient {
     }
 
     @Override
+    public List<org.fleetj.api.ApiRollout> rollouts() {
+        HttpResponse response = request("GET", ROLLOUTS, null);
+        expect(response, "GET", ROLLOUTS, 200);
+        try {
+            List<org.fleetj.api.ApiRollout> out = new ArrayList<>();
+            Object list = ApiJson.object(parse(response, "GET", ROLLOUTS), "rollouts").getOrDefault("rollouts", List.of());
+            for (Object o : ApiJson.list(list, "rollouts")) out.add(ApiJson.rollout(o));
+            return out;
+        } catch (JsonException e) {
+            throw new FleetClientException("GET " + url(ROLLOUTS) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<org.fleetj.api.ApiRollout> rollout(String unit) {
+        String path = rolloutPath(unit);
+        HttpResponse response = request("GET", path, null);
+        if (isFleetNotFound(response)) return Optional.empty();
+        expect(response, "GET", path, 200);
+        try {
+            return Optional.of(ApiJson.rollout(parse(response, "GET", path)));
+        } catch (JsonException e) {
+            throw new FleetClientException("GET " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public org.fleetj.api.ApiRollout startRollout(String unit, org.fleetj.api.ApiRolloutRequest request) {
+        String path = rolloutPath(unit);
+        HttpResponse response = request("PUT", path, Json.write(ApiJson.toJson(request)).getBytes(StandardCharsets.UTF_8));
+        expectOrExplain(response, "PUT", path, 201);
+        try {
+            return ApiJson.rollout(parse(response, "PUT", path));
+        } catch (JsonException e) {
+            throw new FleetClientException("PUT " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean steerRollout(String unit, String control) {
+        String path = rolloutPath(unit) + "/control";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("control", control);
+        HttpResponse response = request("PUT", path, Json.write(body).getBytes(StandardCharsets.UTF_8));
+        if (isFleetNotFound(response)) return false;
+        expectOrExplain(response, "PUT", path, 204);
+        return true;
+    }
+
+    private static String rolloutPath(String unit) {
+        return ROLLOUTS + "/" + URLEncoder.encode(unit, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A refusal of ours (400, 409) is the user's to read as it is, not an HTTP failure. */
+    private void expectOrExplain(HttpResponse response, String method, String path, int ok) {
+        String message = ApiJson.errorMessage(response.bodyText());
+        if ((response.status() == 400 || response.status() == 409) && message != null) throw new FleetClientException(message);
+        expect(response, method, path, ok);
+    }
+
+    @Override
     public void close() {
         // connections are per request; nothing stays open
     }
@@ -214,7 +276,12 @@ public final class ApiFleetClient implements FleetClient {
     }
 
     private String url(String path) {
-        return endpoint.baseUrl() + BASE + path;
+        return endpoint.baseUrl() + full(path);
+    }
+
+    /** Paths below fleet's API root, except our rollouts (beyond fleet), which live outside it. */
+    private static String full(String path) {
+        return path.startsWith(ROLLOUTS) ? path : BASE + path;
     }
 
     private HttpResponse request(String method, String path, byte[] body) {
@@ -226,7 +293,7 @@ public final class ApiFleetClient implements FleetClient {
         }
         try (RequestTimer timer = RequestTimer.start(connection, timeoutMillis)) {
             try {
-                return HttpExchange.execute(connection, method, BASE + path, endpoint.hostHeader(), body,
+                return HttpExchange.execute(connection, method, full(path), endpoint.hostHeader(), body,
                         body == null ? null : "application/json");
             } catch (IOException | RuntimeException e) {
                 if (timer.fired()) {
@@ -248,8 +315,7 @@ public final class ApiFleetClient implements FleetClient {
             connection.close();
             throw new IOException("https needs a TCP connection to layer TLS on, and this connector gives none");
         }
-        if (sslFactory == null) sslFactory = tls.socketFactory();
-        SSLSocket ssl = (SSLSocket) sslFactory.createSocket(socket, endpoint.host(), endpoint.port(), true);
+        SSLSocket ssl = (SSLSocket) sslFactory().createSocket(socket, endpoint.host(), endpoint.port(), true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         ssl.setSSLParameters(params);
@@ -261,6 +327,12 @@ public final class ApiFleetClient implements FleetClient {
             throw new IOException("TLS handshake with " + endpoint.hostPort() + " failed: " + e.getMessage(), e);
         }
         return new DirectConnector.SocketConnection(ssl);
+    }
+
+    /** Made once; commands send some writes from several threads at once ({@code ConcurrentRequests}). */
+    private synchronized SSLSocketFactory sslFactory() {
+        if (sslFactory == null) sslFactory = tls.socketFactory();
+        return sslFactory;
     }
 
     private void expect(HttpResponse response, String method, String path, int... ok) {

@@ -107,6 +107,70 @@ public final class ApiJson {
         return m;
     }
 
+    /** A rollout (beyond fleet) as {@code /rollouts/<unit>} serves it. */
+    public static org.fleetj.api.ApiRollout rollout(Object json) {
+        Map<String, Object> m = object(json, "rollout");
+        List<org.fleetj.api.ApiRolloutInstance> instances = new ArrayList<>();
+        Object raw = m.get("instances");
+        if (raw != null) {
+            for (Object item : list(raw, "instances")) {
+                Map<String, Object> i = object(item, "rollout instance");
+                instances.add(new org.fleetj.api.ApiRolloutInstance(string(i, "name"), string(i, "machine"), string(i, "oldHash"),
+                        string(i, "step"), string(i, "since"), string(i, "activeSince"), string(i, "note")));
+            }
+        }
+        return new org.fleetj.api.ApiRollout(string(m, "unit"), string(m, "id"), string(m, "newHash"), number(m, "maxUnavailable"),
+                longNumber(m, "minHealthyMs"), longNumber(m, "activeDeadlineMs"), Boolean.TRUE.equals(m.get("autoRevert")),
+                string(m, "control"), string(m, "createdAt"), string(m, "phase"), string(m, "message"), string(m, "updatedAt"), instances);
+    }
+
+    /** A rollout in the API's shape, for {@code fleetctl rollout status -o json} whatever the driver. */
+    public static Map<String, Object> toJson(org.fleetj.api.ApiRollout r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("unit", r.unit());
+        m.put("id", r.id());
+        m.put("newHash", r.newHash());
+        m.put("maxUnavailable", r.maxUnavailable());
+        m.put("minHealthyMs", r.minHealthyMs());
+        m.put("activeDeadlineMs", r.activeDeadlineMs());
+        m.put("autoRevert", r.autoRevert());
+        m.put("control", r.control());
+        m.put("createdAt", r.createdAt());
+        m.put("phase", r.phase());
+        m.put("message", r.message());
+        m.put("updatedAt", r.updatedAt());
+        List<Object> instances = new ArrayList<>();
+        for (org.fleetj.api.ApiRolloutInstance i : r.instances()) {
+            Map<String, Object> im = new LinkedHashMap<>();
+            im.put("name", i.name());
+            im.put("machine", i.machine());
+            im.put("oldHash", i.oldHash());
+            im.put("step", i.step());
+            im.put("since", i.since());
+            im.put("activeSince", i.activeSince());
+            im.put("note", i.note());
+            instances.add(im);
+        }
+        m.put("instances", instances);
+        return m;
+    }
+
+    /** The body of {@code PUT /rollouts/<unit>}. */
+    public static Map<String, Object> toJson(org.fleetj.api.ApiRolloutRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("options", toJson(new ApiUnit(null, r.options(), null, null, null)).get("options"));
+        if (r.maxUnavailable() != null) m.put("maxUnavailable", r.maxUnavailable());
+        if (r.minHealthyMs() != null) m.put("minHealthyMs", r.minHealthyMs());
+        if (r.activeDeadlineMs() != null) m.put("activeDeadlineMs", r.activeDeadlineMs());
+        if (r.autoRevert() != null) m.put("autoRevert", r.autoRevert());
+        return m;
+    }
+
+    private static long longNumber(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.longValue() : 0;
+    }
+
     /** The {@code error.message} of a fleet API error document, if the body is one. */
     public static String errorMessage(String body) {
         try {

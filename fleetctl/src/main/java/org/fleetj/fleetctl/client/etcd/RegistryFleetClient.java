@@ -175,6 +175,41 @@ public final class RegistryFleetClient implements FleetClient {
     }
 
     @Override
+    public List<org.fleetj.api.ApiRollout> rollouts() {
+        return call(() -> registry.rollouts().values().stream().map(org.fleetj.registry.Rollout::toApi).toList());
+    }
+
+    @Override
+    public Optional<org.fleetj.api.ApiRollout> rollout(String unit) {
+        return call(() -> Optional.ofNullable(registry.rollouts().get(unit)).map(org.fleetj.registry.Rollout::toApi));
+    }
+
+    @Override
+    public org.fleetj.api.ApiRollout startRollout(String unit, org.fleetj.api.ApiRolloutRequest request) {
+        UnitFile file = UnitOptions.toUnitFile(request.options());
+        return call(() -> {
+            try {
+                org.fleetj.registry.RolloutSpec spec = org.fleetj.registry.RolloutRequests.start(registry, unit, file, request,
+                        java.time.Clock.systemUTC());
+                return new org.fleetj.registry.Rollout(spec, Optional.empty()).toApi();
+            } catch (IllegalArgumentException | org.fleetj.registry.RolloutInProgressException e) {
+                throw new FleetClientException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public boolean steerRollout(String unit, String control) {
+        return call(() -> {
+            try {
+                return org.fleetj.registry.RolloutRequests.steer(registry, unit, org.fleetj.registry.RolloutRequests.control(control));
+            } catch (IllegalArgumentException e) {
+                throw new FleetClientException(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
     public void close() {
         Thread closer = new Thread(registry::close, "etcd-driver-close");
         closer.setDaemon(true);
