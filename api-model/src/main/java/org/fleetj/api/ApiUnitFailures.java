@@ -22,16 +22,10 @@ public record ApiUnitFailures(String name, int failures, int restartsInWindow, S
 
     /** One line for {@code fleetctl status}. */
     public String summary() {
-        String m = elided(lastFailureMachine);
+        String m = MachineIds.elided(lastFailureMachine);
         return "Failure policy: " + failures + " failure(s), last at " + lastFailureAt + " on " + m + " (" + lastFailure + "); "
                 + restartsInWindow + " restart(s) in place within the window"
                 + (gaveUpOn.isEmpty() ? "" : "; moved away from " + String.join(", ",
-                        gaveUpOn.stream().map(ApiUnitFailures::elided).toList()));
-    }
-
-    /** A machine's short id, with "..." when it was cut. */
-    private static String elided(String machineId) {
-        String s = MachineIds.shortId(machineId);
-        return s.equals(machineId) ? s : s + "...";
+                        gaveUpOn.stream().map(MachineIds::elided).toList()));
     }
 }

@@ -15,4 +15,10 @@ public final class MachineIds {
     public static String shortId(String machineId) {
         return machineId.length() > SHORT_LENGTH ? machineId.substring(0, SHORT_LENGTH) : machineId;
     }
+
+    /** The short id with "..." when it was cut, as summaries show a machine ({@code 1f3e2a9c...}). */
+    public static String elided(String machineId) {
+        String s = shortId(machineId);
+        return s.equals(machineId) ? s : s + "...";
+    }
 }

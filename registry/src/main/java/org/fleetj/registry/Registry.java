@@ -44,7 +44,7 @@ public interface Registry extends AutoCloseable {
     boolean setDesiredState(String name, TargetState desired);
 
     /**
-     * Removes the job and its global index entry; false when absent. Its schedule entries stay until the
+     * Removes the job, its global index entry and its job result (beyond fleet); false when absent. Its schedule entries stay until the
      * engine (the only writer of the schedule) unassigns them: the engine sees them in {@link #schedule()}.
      */
     boolean destroyJob(String name);
@@ -199,6 +199,21 @@ public interface Registry extends AutoCloseable {
 
     /** Writes the engine's account of a rollout, guarded by its leadership. */
     void putRolloutStatus(Leadership leadership, RolloutStatus status) throws LeadershipLostException;
+
+    // ---- one-shot jobs (beyond fleet; written by the agent the job ran on) ------------------------
+
+    /** How every finished one-shot job ({@code [X-Fleet] Job=true}) ended, by unit name (sorted). */
+    Map<String, JobResult> jobResults();
+
+    /** How one job ended, if it has finished (check {@link JobResult#isFor} against its current file). */
+    Optional<JobResult> jobResult(String unit);
+
+    /**
+     * Records how a job ended (replacing an earlier result), only while the job exists: false, and nothing written,
+     * when it was destroyed meanwhile. Not under any lease: a result outlives its machine. {@link #destroyJob}
+     * removes it.
+     */
+    boolean putJobResult(JobResult result);
 
     // ---- watches ----------------------------------------------------------------------------
     // Level-triggered: the callback means "re-read"; it runs on a registry thread, must not block long,

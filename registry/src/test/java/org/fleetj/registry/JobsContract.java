@@ -155,4 +155,28 @@ public interface JobsContract extends RegistryFixture {
         assertThrows(IllegalArgumentException.class, () -> registry().setMachineMetadata("", "k", "v"));
         assertThrows(IllegalArgumentException.class, () -> registry().join(machine("bad id", "", Map.of()), "h", ttl()));
     }
+
+    // ---- job results (beyond fleet) ------------------------------------------------------------
+
+    @Test
+    default void jobResultsRoundTripAndGoWithTheirJob() {
+        UnitFile file = service("/bin/true");
+        registry().createJob("backup.service", file, TargetState.LAUNCHED);
+        assertEquals(Map.of(), registry().jobResults());
+        assertEquals(Optional.empty(), registry().jobResult("backup.service"));
+        java.time.Instant at = java.time.Instant.ofEpochMilli(1_700_000_000_123L);
+        JobResult r = new JobResult("backup.service", file.hash().hex(), machineId(2), false, 3, "exited", "exit-code",
+                at.minusSeconds(4), at);
+        assertTrue(registry().putJobResult(r));
+        assertEquals(Map.of("backup.service", r), otherClient().jobResults());
+        assertEquals(Optional.of(r), otherClient().jobResult("backup.service"));
+        assertTrue(r.isFor(registry().job("backup.service").orElseThrow()));
+        registry().replaceJob("backup.service", service("/bin/false"), TargetState.LAUNCHED);
+        assertFalse(r.isFor(registry().job("backup.service").orElseThrow()), "a result counts for the file that ran");
+
+        assertTrue(registry().destroyJob("backup.service"));
+        assertEquals(Map.of(), otherClient().jobResults());
+        assertFalse(registry().putJobResult(r), "no result is written for a job that is gone");
+        assertEquals(Optional.empty(), registry().jobResult("backup.service"));
+    }
 }

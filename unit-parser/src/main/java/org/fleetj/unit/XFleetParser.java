@@ -31,7 +31,7 @@ import java.util.Set;
  *       in {@code Conflicts}/{@code Replaces} are errors (fleet accepted them and then could never place the unit
  *       as meant).</li>
  *   <li>Beyond fleet: the placement options of {@link PlacementOptionsParser} (RequestCPU, RequestMemory,
- *       MaxPerMachine, SpreadBy).</li>
+ *       MaxPerMachine, SpreadBy), the failure policy ({@link FailurePolicy}) and one-shot jobs ({@link JobOption}).</li>
  *   <li>Rejected combinations (message names both options): MachineID with MachineOf, Conflicts, Global or
  *       Replaces; Global with MachineOf or Replaces; a MachineOf peer that matches a Conflicts or Replaces
  *       glob ("unresolvable requirements").</li>
@@ -127,6 +127,7 @@ public final class XFleetParser {
         validateCombinations(x);
         PlacementOptionsParser.validate(x);
         FailurePolicy.from(unit); // beyond fleet: a bad failure policy is refused at submission, like a bad requirement
+        JobOption.from(unit, x); // beyond fleet: one-shot jobs
         return x;
     }
 
@@ -144,7 +145,8 @@ public final class XFleetParser {
             if (!o.section().equals(SECTION)) continue;
             String kind = KEYS.get(o.name());
             if (kind == null) {
-                if (!PlacementOptionsParser.KEYS.contains(o.name()) && !FailurePolicy.KEYS.contains(o.name())) unknown.add(o.name());
+                if (!PlacementOptionsParser.KEYS.contains(o.name()) && !FailurePolicy.KEYS.contains(o.name())
+                        && !JobOption.KEYS.contains(o.name())) unknown.add(o.name());
             } else if (kind.equals(MACHINE_ID)) {
                 machineIds += splitMultiValue(o.value()).size();
             } else if (kind.equals(MACHINE_METADATA)) {

@@ -48,6 +48,12 @@ public interface FleetClient extends AutoCloseable {
     /** Beyond fleet: the failure record of a unit with a failure policy; empty when it has none. */
     Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name);
 
+    /** Beyond fleet: how every finished one-shot job ({@code [X-Fleet] Job=true}) ended, by unit name. */
+    java.util.Map<String, org.fleetj.api.ApiJobResult> jobResults();
+
+    /** Beyond fleet: how one job ended; empty when it has not finished. */
+    Optional<org.fleetj.api.ApiJobResult> jobResult(String name);
+
     /** Creates a unit ({@code options} and {@code desiredState} required); fails if it exists with other options. */
     void createUnit(ApiUnit unit);
 

@@ -23,4 +23,9 @@ public final class UnitOptions {
     public static boolean isGlobal(ApiUnit unit) {
         return ApiUnits.isGlobal(unit);
     }
+
+    /** Beyond fleet: whether the unit is a one-shot job ({@code [X-Fleet] Job=true}, the rule of {@link org.fleetj.unit.JobOption}). */
+    public static boolean isJob(ApiUnit unit) {
+        return org.fleetj.unit.JobOption.isJob(toUnitFile(unit.options()));
+    }
 }

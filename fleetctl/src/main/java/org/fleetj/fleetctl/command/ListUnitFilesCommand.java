@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "list-unit-files", description = {
         "List the units that exist in the cluster, sorted by name.",
-        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit; beyond fleet: reason (why a unit waits) (default \""
+        "Valid fields: desc, dstate, global, hash, state, target, tmachine (deprecated), unit; beyond fleet: reason (why a unit waits), result (how a job ended) (default \""
                 + ListColumns.UNIT_FILE_DEFAULT + "\")."})
 public final class ListUnitFilesCommand extends FleetCommand {
     @Mixin
@@ -41,7 +41,8 @@ public final class ListUnitFilesCommand extends FleetCommand {
         boolean json = list.json();
         Map<String, ApiMachine> machines = new HashMap<>();
         Map<String, String> waitReasons = new HashMap<>();
-        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines, waitReasons);
+        Map<String, org.fleetj.api.ApiJobResult> jobResults = new HashMap<>();
+        Columns<UnitFileRow> columns = ListColumns.unitFiles(machines, waitReasons, jobResults);
         List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.UNIT_FILE_DEFAULT));
         if (fields.contains("tmachine")) {
             session.err().println("WARNING: The \"tmachine\" field is deprecated. Use \"target\" instead");
@@ -70,6 +71,14 @@ public final class ListUnitFilesCommand extends FleetCommand {
                 waitReasons.putAll(session.client().placement().waiting());
             } catch (FleetClientException e) {
                 session.err().println("Error retrieving why units wait: " + e.getMessage());
+                return 1;
+            }
+        }
+        if (fields.contains("result")) {
+            try {
+                jobResults.putAll(session.client().jobResults());
+            } catch (FleetClientException e) {
+                session.err().println("Error retrieving job results: " + e.getMessage());
                 return 1;
             }
         }

@@ -104,6 +104,10 @@ final class StateWaiter {
                     continue;
                 }
                 if (unit.machineID() == null) continue;
+                if (org.fleetj.fleetctl.client.UnitOptions.isJob(unit)) {
+                    pending.remove(name); // beyond fleet: a one-shot job is not meant to stay active; launched is done
+                    continue;
+                }
                 for (ApiUnitState s : states.getOrDefault(name, List.of())) {
                     if (!unit.machineID().equals(s.machineID())) continue;
                     if ("active".equals(s.systemdActiveState()) && "loaded".equals(s.systemdLoadState())) {

@@ -35,6 +35,7 @@ public final class StatusCommand extends UnitCommand {
             if (!UnitOptions.isGlobal(unit) && (unit.currentState() == null || unit.currentState().isEmpty()
                     || unit.currentState().equals("inactive"))) {
                 new WaitReasonNotes(session).noteAll(List.of(name));
+                printJobResult(session, unit); // a finished job whose machine left still says how it ended
                 throw new CommandFailedException("Unit " + name + " does not appear to be loaded.");
             }
             byName.put(name, unit);
@@ -56,10 +57,19 @@ public final class StatusCommand extends UnitCommand {
                 first = false;
                 // beyond fleet: only units with a failure record (a failure policy that acted) get this extra line
                 session.client().unitFailures(unit.name()).ifPresent(f -> session.out().println(f.summary()));
+                printJobResult(session, unit);
                 int exit = MachineCommands.run(session, machineId, RemoteCommand.status(unit.name()), sshPort);
                 if (exit != 0) return exit;
             }
         }
         return 0;
+    }
+
+    /** Beyond fleet: a one-shot job ({@code [X-Fleet] Job=true} only) that finished says how, where and when. */
+    private static void printJobResult(Session session, ApiUnit unit) {
+        if (!UnitOptions.isJob(unit)) return;
+        String hash = UnitOptions.toUnitFile(unit.options()).hash().hex();
+        session.client().jobResult(unit.name()).filter(r -> r.unitHash().equals(hash)) // a result counts for the file that ran
+                .ifPresent(r -> session.out().println(r.summary()));
     }
 }

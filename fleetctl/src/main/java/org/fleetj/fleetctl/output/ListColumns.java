@@ -37,6 +37,16 @@ public final class ListColumns {
 
     /** list-unit-files with {@code waitReasons} (by unit name) for the {@code reason} field beyond fleet's. */
     public static Columns<UnitFileRow> unitFiles(Map<String, ApiMachine> machines, Map<String, String> waitReasons) {
+        return unitFiles(machines, waitReasons, Map.of());
+    }
+
+    /**
+     * list-unit-files with, beyond fleet's fields, {@code waitReasons} for {@code reason} and {@code jobResults} (by
+     * unit name) for {@code result}: how a one-shot job ended, where and when
+     * ({@code failed (exit status 3) on 1f3e2a9c... at 2026-12-03T11:37:21Z}).
+     */
+    public static Columns<UnitFileRow> unitFiles(Map<String, ApiMachine> machines, Map<String, String> waitReasons,
+                                                 Map<String, org.fleetj.api.ApiJobResult> jobResults) {
         Column<UnitFileRow> target = (r, full) -> {
             if (r.global()) return "global";
             String id = r.unit().machineID();
@@ -51,7 +61,12 @@ public final class ListColumns {
                 .add("tmachine", target)
                 .add("global", (r, full) -> Boolean.toString(r.global()))
                 .add("desc", (r, full) -> orDash(r.description()))
-                .add("reason", (r, full) -> orDash(waitReasons.get(r.unit().name())));
+                .add("reason", (r, full) -> orDash(waitReasons.get(r.unit().name())))
+                .add("result", (r, full) -> {
+                    org.fleetj.api.ApiJobResult j = jobResults.get(r.unit().name());
+                    if (j == null || !j.unitHash().equals(r.hash())) return "-"; // a result counts for the file that ran
+                    return j.column() + " on " + MachineLegend.id(j.machineId(), full) + " at " + j.finishedAt();
+                });
     }
 
     public static Columns<ApiMachine> machines() {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * post work to it. This class holds the lifecycle, the pass and the registry-trouble policy; the pass's parts
  * each have their own class: {@link DesiredStateReader} (what must run here), {@link AgentReconciler} (the diff),
  * {@link SystemdApplier} (doing it, with per-unit backoff and repair of the agent's own files),
- * {@link UnitStatePublisher} (states to the registry), {@link LocalUnitRecovery} (after a fleetd restart).
+ * {@link UnitStatePublisher} (states to the registry), {@link LocalUnitRecovery} (after a fleetd restart),
+ * {@link JobRuns} (one-shot jobs: their results, and never a second run).
  */
 public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -69,6 +70,7 @@ public final class Agent implements AutoCloseable {
     private final UnitStatePublisher publisher;
     private final UnitRetries retries;
     private final SystemdApplier applier;
+    private final JobRuns jobRuns;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicBoolean publishPending = new AtomicBoolean();
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
@@ -98,6 +100,7 @@ public final class Agent implements AutoCloseable {
         this.desiredState = new DesiredStateReader(registry, self, files);
         this.publisher = new UnitStatePublisher(registry, presence, self, stats);
         this.applier = new SystemdApplier(systemd, local, files, publisher, retries, stats);
+        this.jobRuns = new JobRuns(registry, systemd, files, self.id());
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent");
             t.setDaemon(true);
@@ -180,8 +183,10 @@ public final class Agent implements AutoCloseable {
             return;
         }
         onRegistryHealthy();
-        SystemdApplier.Outcome outcome = applier.execute(AgentReconciler.plan(desired, local), desired);
-        if (outcome.retrySoon()) scheduleRetry();
+        JobRuns.Filtered plan = jobRuns.holdBackFinished(AgentReconciler.plan(desired, local), desired, local);
+        SystemdApplier.Outcome outcome = applier.execute(plan.tasks(), desired);
+        JobRuns.markLaunched(plan.finished(), local);
+        if (outcome.retrySoon() || plan.retrySoon() || !jobRuns.recordEnded(local)) scheduleRetry();
         systemd.watch(local.keySet());
         publishAll();
         scheduleUnitRetry();
@@ -211,6 +216,7 @@ public final class Agent implements AutoCloseable {
             applier.repairOwnFiles();
         }
         requestPublish();
+        if (jobRuns.awaitsResult(local.get(s.name())) && !jobRuns.recordEnded(local)) scheduleRetry();
     }
 
     /**

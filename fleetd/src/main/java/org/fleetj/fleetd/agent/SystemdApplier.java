@@ -110,11 +110,22 @@ final class SystemdApplier {
     private boolean start(List<AgentTask> starts, Map<String, DesiredUnit> desired, Set<String> held, long now) {
         if (starts.isEmpty()) return false;
         List<String> names = new ArrayList<>();
+        Map<String, RuntimeException> errors = new java.util.HashMap<>();
         for (AgentTask t : starts) {
             log.info("agent: {}", t);
+            DesiredUnit d = desired.get(t.unit());
+            if (d != null && org.fleetj.unit.JobOption.isJob(d.file())) {
+                // a one-shot job is pinned first: systemd forgets an ended unit at once, and how it ended with it
+                try {
+                    systemd.keepLastRun(t.unit());
+                } catch (RuntimeException e) {
+                    errors.put(t.unit(), e); // unpinned, its result could be lost: not started, tried again
+                    continue;
+                }
+            }
             names.add(t.unit());
         }
-        Map<String, RuntimeException> errors = systemd.startUnits(names);
+        errors.putAll(systemd.startUnits(names));
         boolean busDown = false;
         boolean repair = false;
         for (AgentTask t : starts) {

@@ -41,6 +41,11 @@ public final class UnitFileCache {
         return fetched;
     }
 
+    /** The file with that hash if it is cached; never asks the registry (for checks made on every pass). */
+    public Optional<UnitFile> cached(String hash) {
+        return Optional.ofNullable(byHash.get(hash));
+    }
+
     /** Remembers a file known by other means (a global job, a file left on disk). */
     public void put(UnitFile file) {
         byHash.putIfAbsent(file.hash().hex(), file);

@@ -32,6 +32,7 @@ final class ApiRouter {
                 MachinesResource.COLLECTION, new MachinesResource(registry, tokenLimit),
                 PlacementResource.COLLECTION, new PlacementResource(registry),
                 FailuresResource.COLLECTION, new FailuresResource(registry),
+                JobsResource.COLLECTION, new JobsResource(registry),
                 "discovery", new DiscoveryResource());
         this.metrics = new MetricsResource(metrics);
         this.rollouts = new RolloutsResource(registry, java.time.Clock.systemUTC());

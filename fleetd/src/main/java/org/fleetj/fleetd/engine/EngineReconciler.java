@@ -129,11 +129,16 @@ public final class EngineReconciler {
         List<UnreadableRecord> unreadableEntries = new ArrayList<>();
         Map<String, List<ScheduledUnit>> schedule = registry.schedule(unreadableEntries::add);
 
+        Set<String> live = new HashSet<>();
+        machines.forEach(m -> live.add(m.id()));
+        Map<String, org.fleetj.registry.JobResult> finished = FinishedJobs.withoutLiveMachine(registry, jobs, live);
+
         Map<String, Job> jobsByName = new HashMap<>(jobs.size() * 2);
         List<UnitSpec> specs = new ArrayList<>(jobs.size());
         Map<String, XFleet> xfleetByName = new HashMap<>(jobs.size() * 2);
         for (Job job : jobs) {
             jobsByName.put(job.name(), job);
+            if (finished.containsKey(job.name())) continue; // a finished job is not placed again
             XFleet x;
             try {
                 x = requirements.requirements(job.name(), job.unit());
@@ -159,13 +164,16 @@ public final class EngineReconciler {
         Plan plan = scheduler.plan(ClusterSnapshot.of(snapshotMachines, specs));
         reportUnplaced(plan.unplaced());
         waitReasons.observe(plan.unplaced());
-        Set<String> live = new HashSet<>();
-        machines.forEach(m -> live.add(m.id()));
         Set<String> waiting = lossGrace.observe(live, nonEmpty(schedule));
         reportWaiting(waiting, schedule);
 
         List<ScheduleChange> changes = new ArrayList<>();
-        Set<String> touched = new HashSet<>();
+        Set<String> touched = new HashSet<>(finished.keySet());
+        for (Map.Entry<String, org.fleetj.registry.JobResult> f : finished.entrySet()) {
+            Optional<String> gone = jobsByName.get(f.getKey()).targetMachine().filter(m -> !waiting.contains(m));
+            gone.ifPresent(m -> changes.add(ScheduleChange.unassign(f.getKey(), m, "job finished ("
+                    + f.getValue().describe() + ") and its machine left: it does not run again")));
+        }
         for (Task t : plan.tasks()) {
             Job job = jobsByName.get(t.unit());
             touched.add(t.unit());

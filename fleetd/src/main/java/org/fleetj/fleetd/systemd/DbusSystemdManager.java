@@ -33,6 +33,7 @@ public final class DbusSystemdManager implements SystemdManager {
 
     private static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
     private static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
+    private static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
     private static final String NO_SUCH_UNIT = "org.freedesktop.systemd1.NoSuchUnit";
     private static final String UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod";
 
@@ -267,6 +268,68 @@ public final class DbusSystemdManager implements SystemdManager {
     }
 
     @Override
+    public UnitRun lastRun(String name) {
+        UnitNames.requireValid(name);
+        DBusConnection c = bus.current();
+        try {
+            org.freedesktop.dbus.interfaces.Properties p = c.getRemoteObject(Systemd1Manager.BUS_NAME,
+                    UnitNames.objectPath(name), org.freedesktop.dbus.interfaces.Properties.class);
+            Map<String, org.freedesktop.dbus.types.Variant<?>> unit = p.GetAll(UNIT_INTERFACE);
+            Map<String, org.freedesktop.dbus.types.Variant<?>> service = name.endsWith(".service")
+                    ? p.GetAll(SERVICE_INTERFACE) : Map.of();
+            String active = text(unit, "ActiveState");
+            String sub = text(unit, "SubState");
+            java.util.Optional<java.time.Instant> started = timestamp(unit, "InactiveExitTimestamp");
+            java.util.Optional<java.time.Instant> ended = "active".equals(active)
+                    ? timestamp(service, "ExecMainExitTimestamp") : timestamp(unit, "InactiveEnterTimestamp");
+            return new UnitRun(name, active, sub, started, ended, text(service, "Result"),
+                    UnitRun.exitCodeName(number(service, "ExecMainCode")), number(service, "ExecMainStatus"));
+        } catch (DBusException | DBusExecutionException e) {
+            if (!c.isConnected()) {
+                throw new SystemdUnavailableException("reading the last run of " + name + ": lost the connection to systemd over the "
+                        + bus.describe() + " (reconnecting)", e);
+            }
+            throw new SystemdException(null, "reading the last run of " + name + " on systemd over the " + bus.describe()
+                    + " failed: " + ReconnectingBus.causeText(e), e);
+        }
+    }
+
+    @Override
+    public void keepLastRun(String name) {
+        UnitNames.requireValid(name);
+        DBusConnection c = bus.current();
+        try {
+            c.getRemoteObject(Systemd1Manager.BUS_NAME, UnitNames.objectPath(name), Systemd1Unit.class).Ref();
+            LOG.debug("pinned {} in systemd's memory (Unit.Ref)", name);
+        } catch (DBusException | DBusExecutionException e) {
+            if (!c.isConnected()) {
+                throw new SystemdUnavailableException("Ref(" + name + "): lost the connection to systemd over the "
+                        + bus.describe() + " (reconnecting)", e);
+            }
+            throw new SystemdException(null, "Ref(" + name + ") on systemd over the " + bus.describe() + " failed: "
+                    + ReconnectingBus.causeText(e), e);
+        }
+    }
+
+    private static String text(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
+        org.freedesktop.dbus.types.Variant<?> v = props.get(key);
+        return v == null ? "" : String.valueOf(v.getValue());
+    }
+
+    private static int number(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
+        org.freedesktop.dbus.types.Variant<?> v = props.get(key);
+        return v != null && v.getValue() instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** systemd's timestamps are microseconds since the epoch; 0 means "never". */
+    private static java.util.Optional<java.time.Instant> timestamp(Map<String, org.freedesktop.dbus.types.Variant<?>> props, String key) {
+        org.freedesktop.dbus.types.Variant<?> v = props.get(key);
+        if (v == null || !(v.getValue() instanceof Number n) || n.longValue() == 0) return java.util.Optional.empty();
+        long micros = n.longValue();
+        return java.util.Optional.of(java.time.Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000));
+    }
+
+    @Override
     public String machineId() {
         DBusConnection c = bus.current();
         try {
@@ -307,7 +370,7 @@ public final class DbusSystemdManager implements SystemdManager {
                 }
             } else if (Systemd1Manager.INTERFACE.equals(iface)) {
                 switch (member) {
-                    case "JobRemoved" -> tracker.hintName((String) s.getParameters()[2]);
+                    case "JobRemoved" -> tracker.hintJobEnded((String) s.getParameters()[2]);
                     case "UnitNew" -> tracker.hintLoadedIntoMemory((String) s.getParameters()[0]);
                     // UnitRemoved: systemd dropped an inactive, unreferenced unit from memory (garbage
                     // collection). None of its states changed, and reading them would load it again (UnitNew),

@@ -96,7 +96,8 @@ public interface SystemdManager extends AutoCloseable {
     /**
      * Delivers the new status of a watched unit whenever its load/active/sub state changes, driven by
      * systemd's signals (PropertiesChanged on the unit, JobRemoved, UnitNew, Reloading) —
-     * never by polling every unit. Each change is delivered once, in order, on one thread; a listener
+     * never by polling every unit. A unit whose systemd job ended is delivered even when its states are the same
+     * again (a quick oneshot runs and ends between two reads; what ran is then asked of {@link #lastRun}). Each change is delivered once, in order, on one thread; a listener
      * must not block for long. After the bus connection is re-established, every watched unit is
      * re-read and delivered if it changed meanwhile.
      */
@@ -107,6 +108,19 @@ public interface SystemdManager extends AutoCloseable {
      * once and delivered, so a subscriber learns their current status without a separate call.
      */
     void watch(Collection<String> names);
+
+    /**
+     * The unit's last run as systemd remembers it (beyond fleet: how a one-shot job ended). One call per unit;
+     * meant for the few units that are jobs, not for every unit.
+     */
+    UnitRun lastRun(String name);
+
+    /**
+     * Keeps the unit in systemd's memory while this connection lives (Unit.Ref, as {@code systemd-run --wait} does).
+     * systemd forgets an inactive unit nobody refers to at once (garbage collection), and with it how its last run
+     * ended; a one-shot job is pinned before it starts so that {@link #lastRun} can still tell.
+     */
+    void keepLastRun(String name);
 
     /** The machine id of the machine whose systemd this is (from systemd itself, not from local files). */
     String machineId();

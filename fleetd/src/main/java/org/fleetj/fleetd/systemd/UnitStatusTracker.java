@@ -38,6 +38,8 @@ final class UnitStatusTracker implements AutoCloseable {
     private final Set<String> watched = new LinkedHashSet<>();
     private final Map<String, String> nameByObjectPath = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
+    /** Units whose systemd job ended: delivered on the next read even when their states look unchanged. */
+    private final Set<String> jobEnded = new java.util.HashSet<>();
     private boolean closed;
     // only touched by the worker thread
     private final Map<String, SystemdUnitStatus> lastDelivered = new ConcurrentHashMap<>();
@@ -100,6 +102,21 @@ final class UnitStatusTracker implements AutoCloseable {
     void hintName(String name) {
         synchronized (lock) {
             if (watched.contains(name) && dirty.add(name)) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * A systemd job of the unit ended (JobRemoved): re-read it and deliver it even if its states are the same as
+     * last delivered, because a quick oneshot can start and end between two reads (inactive, then inactive
+     * again) and its run is news all the same. Ignored unless watched.
+     */
+    void hintJobEnded(String name) {
+        synchronized (lock) {
+            if (watched.contains(name)) {
+                jobEnded.add(name);
+                dirty.add(name);
                 lock.notifyAll();
             }
         }
@@ -174,7 +191,11 @@ final class UnitStatusTracker implements AutoCloseable {
                 }
             }
             SystemdUnitStatus previous = lastDelivered.get(status.name());
-            if (status.sameStateAs(previous)) {
+            boolean ended;
+            synchronized (lock) {
+                ended = jobEnded.remove(status.name());
+            }
+            if (status.sameStateAs(previous) && !ended) {
                 continue;
             }
             lastDelivered.put(status.name(), status);

@@ -163,6 +163,40 @@ class DbusSystemdManagerIT {
     }
 
     @Test
+    void lastRunReportsHowAOneshotEndedAndAQuickRunIsDeliveredThoughItsStatesLookUnchanged() throws Exception {
+        String quick = "fleetj-it-quick-job.service";
+        String failing = "fleetj-it-failing-job.service";
+        systemd.watch(List.of(quick, failing));
+        load(quick, "[Service]\nType=oneshot\nExecStart=/bin/true\n");
+        load(failing, "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'sleep 0.2; exit 3'\n");
+        UnitRun never = systemd.lastRun(quick);
+        assertTrue(never.startedAt().isEmpty() && !never.isOver(), never.toString());
+        awaitSeen(quick, state("inactive", "dead"), "inactive/dead once watched");
+        seen.clear();
+
+        Instant before = Instant.now().minusSeconds(1);
+        systemd.keepLastRun(quick); // else systemd forgets the ended unit, and its run, at once
+        systemd.startUnit(quick);
+        // inactive/dead before and after: delivered all the same, because its systemd job ended (JobRemoved)
+        awaitSeen(quick, state("inactive", "dead"), "inactive/dead again after its run");
+        UnitRun ok = systemd.lastRun(quick);
+        assertTrue(ok.isOver() && ok.succeeded(), ok.toString());
+        assertEquals("exited", ok.exitCode());
+        assertEquals(0, ok.exitStatus());
+        assertFalse(ok.startedAt().orElseThrow().isBefore(before), ok.toString());
+
+        systemd.startUnit(failing);
+        awaitSeen(failing, state("failed", "failed"), "failed after exit 3");
+        UnitRun bad = systemd.lastRun(failing);
+        assertTrue(bad.isOver() && !bad.succeeded(), bad.toString());
+        assertEquals(3, bad.exitStatus());
+        assertEquals("exit-code", bad.result());
+        assertFalse(bad.endedAt().orElseThrow().isBefore(bad.startedAt().orElseThrow()), bad.toString());
+        unload(quick);
+        unload(failing);
+    }
+
+    @Test
     void measuresStartToActiveLatency() throws Exception {
         String name = "fleetj-it-fast.service";
         systemd.watch(List.of(name));

@@ -25,6 +25,9 @@ import java.util.function.Consumer;
  *   <li>status changes of watched units are delivered once each, in order, on one thread of its own; newly
  *       watched units are delivered once; after {@link #reconnect()} every watched unit is delivered again.</li>
  * </ul>
+ * Runs, for one-shot jobs: {@link #exit(String, int)} ends a running unit's main process, {@link #exitOnStart(String, int)}
+ * makes a unit run and end within its start (a quick oneshot: its states look the same before and after, and it is
+ * delivered all the same, as a JobRemoved signal makes the real one deliver it); {@link #lastRun} reports it.
  * Faults: {@link #disconnect()} (every call fails with {@link SystemdUnavailableException}),
  * {@link #failOnStart(String)}, {@link #freeze()} (a stuck systemd: calls block until {@link #thaw()}),
  * and an operator's {@link #deleteUnitFileBehindTheAgent(String)}. Thread-safe.
@@ -51,6 +54,8 @@ public final class FakeSystemd implements SystemdManager {
     private final Map<String, Integer> starts = new HashMap<>();
     private final Map<String, Integer> startAttempts = new HashMap<>();
     private final Set<String> failOnStart = new HashSet<>();
+    private final Map<String, Integer> exitOnStart = new HashMap<>();
+    private final Map<String, UnitRun> runs = new HashMap<>();
     private final Set<String> watched = new HashSet<>();
     private final Map<String, SystemdUnitStatus> delivered = new HashMap<>();
     private boolean connected = true;
@@ -160,7 +165,16 @@ public final class FakeSystemd implements SystemdManager {
             }
             starts.merge(name, 1, Integer::sum);
             activeStates.put(name, failOnStart.contains(name) ? "failed" : "active");
-            changed(name);
+            java.time.Instant now = java.time.Instant.now();
+            runs.put(name, new UnitRun(name, "active", "running", java.util.Optional.of(now), java.util.Optional.empty(), "success", "", 0));
+            if (failOnStart.contains(name)) ended(name, "exit-code", "exited", 1);
+            Integer quickExit = exitOnStart.get(name);
+            if (quickExit != null) {
+                ended(name, quickExit == 0 ? "success" : "exit-code", "exited", quickExit);
+                changed(name, true);
+            } else {
+                changed(name);
+            }
             return "/org/freedesktop/systemd1/job/" + starts.values().stream().mapToInt(Integer::intValue).sum();
         }
     }
@@ -171,6 +185,7 @@ public final class FakeSystemd implements SystemdManager {
         synchronized (lock) {
             enter("StopUnit(" + name + ")");
             if (!definitions.containsKey(name) && !activeStates.containsKey(name)) return "";
+            if ("active".equals(activeStates.get(name))) ended(name, "success", "killed", 15);
             activeStates.remove(name);
             changed(name);
             return "/org/freedesktop/systemd1/job/stop";
@@ -182,6 +197,8 @@ public final class FakeSystemd implements SystemdManager {
         UnitNames.requireValid(name);
         synchronized (lock) {
             enter("ResetFailedUnit(" + name + ")");
+            // a unit without a file that does not run is forgotten (garbage-collected), its last run with it
+            if (!files.containsKey(name) && !"active".equals(activeStates.get(name))) runs.remove(name);
             if ("failed".equals(activeStates.get(name))) {
                 activeStates.remove(name);
                 changed(name);
@@ -220,6 +237,27 @@ public final class FakeSystemd implements SystemdManager {
             watched.addAll(next);
             delivered.keySet().retainAll(next);
             if (connected) added.forEach(this::changed);
+        }
+    }
+
+    @Override
+    public UnitRun lastRun(String name) {
+        UnitNames.requireValid(name);
+        synchronized (lock) {
+            enter("GetAll(" + name + ")");
+            SystemdUnitStatus s = status(name);
+            UnitRun r = runs.get(name);
+            if (r == null) return new UnitRun(name, s.activeState(), s.subState(), java.util.Optional.empty(), java.util.Optional.empty(), "success", "", 0);
+            return new UnitRun(name, s.activeState(), s.subState(), r.startedAt(), r.endedAt(), r.result(), r.exitCode(), r.exitStatus());
+        }
+    }
+
+    /** Nothing to do: this fake never forgets a unit's last run (systemd would, without the pin). */
+    @Override
+    public void keepLastRun(String name) {
+        UnitNames.requireValid(name);
+        synchronized (lock) {
+            enter("Ref(" + name + ")");
         }
     }
 
@@ -292,10 +330,29 @@ public final class FakeSystemd implements SystemdManager {
         }
     }
 
+    /** The running unit's main process exits with {@code status}: active → inactive (0) or failed. */
+    public void exit(String name, int status) {
+        synchronized (lock) {
+            if ("active".equals(activeStates.get(name))) {
+                activeStates.put(name, status == 0 ? "inactive" : "failed");
+                ended(name, status == 0 ? "success" : "exit-code", "exited", status);
+                changed(name, true);
+            }
+        }
+    }
+
+    /** From now on {@code name} runs and exits with {@code status} within its start, as a quick oneshot does. */
+    public void exitOnStart(String name, int status) {
+        synchronized (lock) {
+            exitOnStart.put(name, status);
+        }
+    }
+
     /** The unit's main process dies: active → failed. */
     public void kill(String name) {
         synchronized (lock) {
             if ("active".equals(activeStates.get(name))) {
+                ended(name, "signal", "killed", 9);
                 activeStates.put(name, "failed");
                 changed(name);
             }
@@ -388,14 +445,28 @@ public final class FakeSystemd implements SystemdManager {
         return new SystemdUnitStatus(name, refused(name, def) ? "bad-setting" : "loaded", active, sub);
     }
 
+    /** The current run ends: its state follows activeStates; systemd records how and when. */
+    private void ended(String name, String result, String exitCode, int status) {
+        UnitRun r = runs.get(name);
+        if (r == null) return;
+        activeStates.put(name, "success".equals(result) ? "inactive" : "failed");
+        runs.put(name, new UnitRun(name, activeStates.get(name), "", r.startedAt(), java.util.Optional.of(java.time.Instant.now()),
+                result, exitCode, status));
+    }
+
     private void changedAll() {
         for (String n : watched) changed(n);
     }
 
     private void changed(String name) {
+        changed(name, false);
+    }
+
+    /** {@code jobEnded}: delivered even when the states look the same (systemd's JobRemoved). */
+    private void changed(String name, boolean jobEnded) {
         if (!connected || !watched.contains(name)) return;
         SystemdUnitStatus now = status(name);
-        if (now.sameStateAs(delivered.get(name))) return;
+        if (now.sameStateAs(delivered.get(name)) && !jobEnded) return;
         delivered.put(name, now);
         try {
             delivery.execute(() -> listeners.forEach(l -> l.accept(now)));

@@ -105,6 +105,21 @@ class UnitStatusTrackerTest {
     }
 
     @Test
+    void aUnitWhoseJobEndedIsDeliveredEvenWithTheSameStates() throws InterruptedException {
+        tracker.addListener(delivered::add);
+        set("job.service", "loaded", "inactive", "dead");
+        tracker.watch(List.of("job.service"));
+        assertEquals("job.service loaded/inactive/dead", next().toString());
+
+        // a quick oneshot ran and ended between two reads: inactive/dead again, and still news
+        tracker.hintJobEnded("job.service");
+        assertEquals("job.service loaded/inactive/dead", next().toString());
+        tracker.hintName("job.service"); // an ordinary hint with nothing changed stays quiet
+        tracker.hintJobEnded("other.service"); // not watched
+        assertNothingMoreWithin(200);
+    }
+
+    @Test
     void hintAllRereadsEveryWatchedUnitInOneCall() throws InterruptedException {
         tracker.addListener(delivered::add);
         tracker.watch(List.of("a.service", "b.service", "c.service"));

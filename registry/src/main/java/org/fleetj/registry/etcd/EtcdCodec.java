@@ -70,6 +70,12 @@ final class EtcdCodec {
     record RolloutStatusValue(String id, String phase, java.util.List<RolloutInstanceValue> instances, String message, long updatedAt) {
     }
 
+    /** {@code job-result/<name>}: times as epoch milliseconds. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record JobResultValue(String hash, String machine, boolean succeeded, int exitStatus, String exitCode,
+                          String systemdResult, long startedAt, long finishedAt) {
+    }
+
     private EtcdCodec() {
     }
 
@@ -150,6 +156,17 @@ final class EtcdCodec {
                 v.restarts() == null ? java.util.List.of() : v.restarts().stream().map(java.time.Instant::ofEpochMilli).toList(),
                 java.time.Instant.ofEpochMilli(v.lastFailureAt()), v.lastFailureMachine(), v.lastFailure(),
                 v.gaveUpOn() == null ? java.util.List.of() : v.gaveUpOn()));
+    }
+
+    static ByteSequence jobResult(org.fleetj.registry.JobResult r) {
+        return write(new JobResultValue(r.unitHash(), r.machineId(), r.succeeded(), r.exitStatus(), r.exitCode(),
+                r.systemdResult(), r.startedAt().toEpochMilli(), r.finishedAt().toEpochMilli()));
+    }
+
+    static org.fleetj.registry.JobResult jobResult(String unit, ByteSequence value, String key) {
+        return read(value, JobResultValue.class, key, v -> new org.fleetj.registry.JobResult(unit, v.hash(), v.machine(),
+                v.succeeded(), v.exitStatus(), v.exitCode(), v.systemdResult(), java.time.Instant.ofEpochMilli(v.startedAt()),
+                java.time.Instant.ofEpochMilli(v.finishedAt())));
     }
 
     private static ByteSequence write(Object value) {

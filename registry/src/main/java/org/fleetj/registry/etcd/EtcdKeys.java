@@ -23,6 +23,9 @@ final class EtcdKeys {
     /** {@code rollout-status/<unit>}: the engine's progress of it, fenced (beyond fleet). */
     static final String ROLLOUT_STATUS = "rollout-status/";
 
+    /** {@code job-result/<unit>}: how a one-shot job ended, written by its agent, persistent (beyond fleet). */
+    static final String JOB_RESULT = "job-result/";
+
     private final String prefix;
 
     EtcdKeys(String prefix) {
@@ -91,6 +94,10 @@ final class EtcdKeys {
 
     ByteSequence rolloutStatus(String unit) {
         return of(ROLLOUT_STATUS + unit);
+    }
+
+    ByteSequence jobResult(String unit) {
+        return of(JOB_RESULT + unit);
     }
 
     ByteSequence leader() {

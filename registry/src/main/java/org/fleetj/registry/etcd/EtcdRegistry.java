@@ -68,6 +68,7 @@ public final class EtcdRegistry implements Registry {
     private final ScheduleStore schedule;
     private final FailureStore failures;
     private final RolloutStore rollouts;
+    private final JobResultStore jobResults;
     private final MachineDirectory machines;
     private final WaitReasonStore waitReasons;
     private final Set<EtcdPresence> presences = ConcurrentHashMap.newKeySet();
@@ -94,6 +95,7 @@ public final class EtcdRegistry implements Registry {
         this.waitReasons = new WaitReasonStore(rt, kv);
         this.failures = new FailureStore(kv, rt.keys());
         this.rollouts = new RolloutStore(kv, rt.keys(), bodies);
+        this.jobResults = new JobResultStore(kv, rt.keys(), unreadable);
     }
 
     /** A registry on the etcd of {@code config}. Does not contact etcd (so it works while etcd is down). */
@@ -391,6 +393,23 @@ public final class EtcdRegistry implements Registry {
     @Override
     public void putRolloutStatus(Leadership leadership, org.fleetj.registry.RolloutStatus status) {
         rollouts.putStatus(leadership, status);
+    }
+
+    // ---- one-shot jobs ----------------------------------------------------------------------
+
+    @Override
+    public Map<String, org.fleetj.registry.JobResult> jobResults() {
+        return jobResults.all();
+    }
+
+    @Override
+    public Optional<org.fleetj.registry.JobResult> jobResult(String unit) {
+        return jobResults.get(unit);
+    }
+
+    @Override
+    public boolean putJobResult(org.fleetj.registry.JobResult result) {
+        return jobResults.put(result);
     }
 
     // ---- watches ----------------------------------------------------------------------------

@@ -123,7 +123,7 @@ final class JobStore {
         NameRules.unitName(name);
         ByteSequence jobKey = keys.job(name);
         var r = kv.txn(List.of(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.version(0))),
-                List.of(EtcdKv.deleteOp(jobKey), EtcdKv.deleteOp(keys.global(name))), List.of());
+                List.of(EtcdKv.deleteOp(jobKey), EtcdKv.deleteOp(keys.global(name)), EtcdKv.deleteOp(keys.jobResult(name))), List.of());
         return r.isSucceeded();
     }
 

@@ -180,6 +180,21 @@ public final class InMemoryRegistry implements Registry {
         return jobs.globalJobs();
     }
 
+    @Override
+    public Map<String, org.fleetj.registry.JobResult> jobResults() {
+        return jobs.jobResults();
+    }
+
+    @Override
+    public Optional<org.fleetj.registry.JobResult> jobResult(String unit) {
+        return jobs.jobResult(unit);
+    }
+
+    @Override
+    public boolean putJobResult(org.fleetj.registry.JobResult result) {
+        return jobs.putJobResult(result);
+    }
+
     // ---- machines -------------------------------------------------------------------------
 
     @Override

@@ -32,6 +32,8 @@ final class MemoryJobs {
     // guarded by store
     private final Map<String, UnitFile> units = new HashMap<>();
     private final TreeMap<String, JobEntry> jobs = new TreeMap<>();
+    /** Beyond fleet: how one-shot jobs ended ({@code job-result/<name>}), removed with their job. */
+    private final TreeMap<String, org.fleetj.registry.JobResult> jobResults = new TreeMap<>();
 
     MemoryJobs(MemoryStore store, MemoryWatches watches, MemorySchedule schedule) {
         this.store = store;
@@ -121,6 +123,7 @@ final class MemoryJobs {
             if (old == null) {
                 return false;
             }
+            if (jobResults.remove(name) != null) watches.touched("job-result/" + name);
             watches.touched("job/" + name);
             if (old.global()) {
                 watches.touched("global/" + name);
@@ -159,5 +162,24 @@ final class MemoryJobs {
     private Job toJob(String name, JobEntry e, Map<String, String> placements) {
         Optional<String> target = e.global() ? Optional.empty() : Optional.ofNullable(placements.get(name));
         return new Job(name, units.get(e.hash()), e.desired(), target);
+    }
+
+    Map<String, org.fleetj.registry.JobResult> jobResults() {
+        return store.op("range", () -> java.util.Collections.unmodifiableMap(new TreeMap<>(jobResults)));
+    }
+
+    Optional<org.fleetj.registry.JobResult> jobResult(String unit) {
+        return store.op("get", () -> Optional.ofNullable(jobResults.get(unit)));
+    }
+
+    /** Written only while the job exists, as the etcd registry's transaction does. */
+    boolean putJobResult(org.fleetj.registry.JobResult result) {
+        NameRules.unitName(result.unit());
+        return store.op("txn", () -> {
+            if (!jobs.containsKey(result.unit())) return false;
+            jobResults.put(result.unit(), result);
+            watches.touched("job-result/" + result.unit());
+            return true;
+        });
     }
 }

@@ -83,12 +83,42 @@ public final class ApiFleetClient implements FleetClient {
 
     @Override
     public Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name) {
-        String path = "/failures/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return beyondFleet("/failures/", name, ApiJson::unitFailures);
+    }
+
+    @Override
+    public Map<String, org.fleetj.api.ApiJobResult> jobResults() {
+        String path = "/jobs";
+        HttpResponse response = request("GET", path, null);
+        expect(response, "GET", path, 200);
+        try {
+            Map<String, org.fleetj.api.ApiJobResult> out = new java.util.TreeMap<>();
+            Object jobs = ApiJson.object(parse(response, "GET", path), "job results").get("jobs");
+            if (jobs != null) {
+                for (Object o : ApiJson.list(jobs, "jobs")) {
+                    org.fleetj.api.ApiJobResult r = ApiJson.jobResult(o);
+                    out.put(r.name(), r);
+                }
+            }
+            return out;
+        } catch (JsonException e) {
+            throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<org.fleetj.api.ApiJobResult> jobResult(String name) {
+        return beyondFleet("/jobs/", name, ApiJson::jobResult);
+    }
+
+    /** One item of a collection beyond fleet's ({@code /failures/<name>}, {@code /jobs/<name>}); empty on fleet's 404. */
+    private <T> Optional<T> beyondFleet(String collection, String name, Function<Object, T> read) {
+        String path = collection + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
         HttpResponse response = request("GET", path, null);
         if (isFleetNotFound(response)) return Optional.empty();
         expect(response, "GET", path, 200);
         try {
-            return Optional.of(ApiJson.unitFailures(parse(response, "GET", path)));
+            return Optional.of(read.apply(parse(response, "GET", path)));
         } catch (JsonException e) {
             throw new FleetClientException(goMethod("GET") + " " + url(path) + ": unexpected response: " + e.getMessage(), e);
         }

@@ -53,6 +53,13 @@ public final class ApiJson {
                 string(m, "lastFailureAt"), string(m, "lastFailureMachine"), string(m, "lastFailure"), gaveUpOn);
     }
 
+    public static org.fleetj.api.ApiJobResult jobResult(Object json) {
+        Map<String, Object> m = object(json, "job result");
+        return new org.fleetj.api.ApiJobResult(string(m, "name"), string(m, "unitHash"), string(m, "machineId"),
+                string(m, "result"), number(m, "exitStatus"), string(m, "exitCode"), string(m, "systemdResult"),
+                string(m, "startedAt"), string(m, "finishedAt"));
+    }
+
     private static int number(Map<String, Object> m, String key) {
         Object v = m.get(key);
         return v instanceof Number n ? n.intValue() : 0;

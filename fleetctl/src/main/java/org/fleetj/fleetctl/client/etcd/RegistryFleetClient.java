@@ -83,6 +83,20 @@ public final class RegistryFleetClient implements FleetClient {
     }
 
     @Override
+    public java.util.Map<String, org.fleetj.api.ApiJobResult> jobResults() {
+        return call(() -> {
+            java.util.Map<String, org.fleetj.api.ApiJobResult> out = new java.util.TreeMap<>();
+            registry.jobResults().forEach((name, r) -> out.put(name, r.toApi()));
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<org.fleetj.api.ApiJobResult> jobResult(String name) {
+        return call(() -> registry.jobResult(name).map(org.fleetj.registry.JobResult::toApi));
+    }
+
+    @Override
     public List<ApiUnitState> unitStates() {
         return unitStates(r -> { });
     }
