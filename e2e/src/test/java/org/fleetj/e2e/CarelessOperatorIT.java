@@ -3,8 +3,15 @@ package org.fleetj.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.fleetj.fleetd.agent.Agent;
 import org.fleetj.testkit.LocalClusterOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CarelessOperatorIT {
+    /** fleetd's default engine_reconcile_interval, which the local cluster keeps. */
+    private static final Duration ENGINE_RECONCILE_INTERVAL = Duration.ofSeconds(2);
     private FleetCluster c;
 
     @BeforeAll
@@ -66,7 +75,7 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--no-block", c.unitFile(name, "[Unit]\nDescription=no service section\n\n[X-Fleet]\nMachineID="
                 + c.machine("m1").machineId() + "\n")).ok();
         c.await("the agent tried and said why", () -> journal("m1").contains("agent: start " + name + ":"));
-        // attempts at 0, 1, 3 s (+ 4 s next) of the agent's backoff from its first wait: six of it span three retries
+        // the agent's backoff ceilings from its first wait are 1, 2, 4 s: six of it span at least three retries
         Duration backoffWindow = Agent.UNIT_RETRY_FIRST.multipliedBy(6);
         FleetCluster.holdsFor("at most one warning naming " + name, backoffWindow,
                 () -> journal("m1").lines().filter(l -> l.contains("start " + name + ":") && l.contains("failed:")).count() <= 1);
@@ -82,10 +91,49 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--block-attempts=20", c.unitFile("after-garbage.service", sleeper("after garbage"))).ok();
         assertEquals(1, c.runningOn("after-garbage.service").size());
         List<String> listed = c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit").ok().lines();
-        assertTrue(listed.contains("after-garbage.service") && !listed.contains("garbage.service"), listed.toString());
+        assertTrue(listed.contains("after-garbage.service"), listed.toString());
         c.await("a warning names the key", () -> journal("m1").contains("job/garbage.service holds a value that is not a valid")
                 || journal("m2").contains("job/garbage.service holds a value that is not a valid"));
         c.fleetctl("destroy", "after-garbage.service").ok();
+    }
+
+    /**
+     * Issue 17 item 6, "the unit shown as broken", and "skipped; everything else goes on" for a unit that runs: its job
+     * and its schedule entry are overwritten with garbage. It keeps running (a record that cannot be read is no
+     * instruction to stop, for the engine nor the agent); list-unit-files shows it as broken with a WARNING naming the
+     * key, through both drivers (the API's additional "unreadable" field); status names the key; destroy removes it.
+     */
+    @Test
+    void aRunningUnitWhoseRecordsBecomeUnreadableKeepsRunningAndIsShownAsBroken() {
+        String name = "damaged.service";
+        String m1 = c.machine("m1").machineId();
+        c.fleetctl("start", "--block-attempts=20", c.unitFile(name, sleeper("damaged") + "\n[X-Fleet]\nMachineID=" + m1 + "\n")).ok();
+        assertEquals(List.of("m1"), c.runningOn(name));
+        String identity = c.startIdentity("m1", name);
+        String prefix = c.local().keyPrefix();
+        c.local().etcd().put(prefix + "job/" + name, "{damaged");
+        c.local().etcd().put(prefix + "schedule/" + m1 + "/" + name, "{damaged");
+
+        Map<String, String> apiDriver = Map.of("FLEETCTL_DRIVER", "api", "FLEETCTL_ENDPOINT", c.machine("m2").apiUrl());
+        for (FleetCluster.Run listed : List.of(c.fleetctl("list-unit-files", "--no-legend"), c.fleetctl(apiDriver, "list-unit-files", "--no-legend"))) {
+            listed.ok();
+            assertTrue(listed.lines().stream().anyMatch(l -> l.startsWith(name) && l.contains("broken")), listed.toString());
+            assertTrue(listed.err().contains("WARNING: unit " + name + " is broken: etcd key " + prefix + "job/" + name), listed.toString());
+        }
+        FleetCluster.Run status = c.fleetctl(apiDriver, "status", name);
+        assertEquals(1, status.exit(), status.toString());
+        assertTrue(status.err().contains(prefix + "job/" + name), status.toString());
+
+        // the garbage woke the engine (a job changed) and m1's agent (its schedule changed) at once; the window covers
+        // those passes and three more of the engine's safety passes (engine_reconcile_interval, 2 s by default)
+        Duration engineAndAgentPasses = ENGINE_RECONCILE_INTERVAL.multipliedBy(3);
+        FleetCluster.holdsFor(name + " running on m1, not stopped, moved or restarted although its records cannot be read",
+                engineAndAgentPasses, () -> c.runningOn(name).equals(List.of("m1")) && identity.equals(c.startIdentity("m1", name)));
+
+        // destroyed, its unreadable schedule entry is removed by the engine (it names unit and machine) and the unit stops
+        c.fleetctl("destroy", name).ok();
+        c.await(name + " stopped once destroyed", () -> c.runningOn(name).isEmpty()
+                && c.local().etcd().get(prefix + "schedule/" + m1 + "/" + name).isEmpty());
     }
 
     @Test
@@ -98,5 +146,47 @@ class CarelessOperatorIT {
         c.fleetctl("start", "--block-attempts=20", name).ok();
         assertEquals(List.of("m2"), c.runningOn(name));
         c.fleetctl("destroy", name).ok();
+    }
+
+    /**
+     * Issue 17 item 5 on the cluster: every wait is bounded by what the user asked. A unit pinned to a machine that does
+     * not exist waits unplaced: `start --no-block` returns at once, and a blocking `start` (no attempt limit) ends when
+     * someone destroys the unit meanwhile, with a message and exit 1 (fleet waited forever).
+     */
+    @Test
+    void aStartEndsWhenItsUnitIsDestroyedMeanwhileAndNoBlockDoesNotWait() throws Exception {
+        String nowhere = "\n[X-Fleet]\nMachineID=00000000000000000000000000000000\n";
+        String noBlock = c.unitFile("noblock.service", sleeper("no block") + nowhere);
+        var quick = CompletableFuture.supplyAsync(() -> c.fleetctl("start", "--no-block", noBlock));
+        FleetCluster.Run r = quick.get(60, TimeUnit.SECONDS); // a hang is the defect; 60 s is any fleetctl call's budget here
+        assertEquals(0, r.exit(), r.toString());
+
+        String file = c.unitFile("nowhere.service", sleeper("nowhere") + nowhere);
+        var waiting = CompletableFuture.supplyAsync(() -> c.fleetctl("start", "--block-attempts=0", file));
+        c.await("the blocking start created its unit", () -> c.fleetctl("list-unit-files", "--no-legend", "--fields", "unit")
+                .lines().contains("nowhere.service"));
+        c.fleetctl("destroy", "nowhere.service").ok();
+        FleetCluster.Run ended = waiting.get(60, TimeUnit.SECONDS);
+        assertEquals(1, ended.exit(), ended.toString());
+        assertTrue(ended.err().contains("unit nowhere.service was destroyed while waiting for it"), ended.toString());
+        c.fleetctl("destroy", "noblock.service").ok();
+    }
+
+    /** Issue 17 item 7 on the cluster: wrong JSON types get a 400 naming the field, and nothing is created. */
+    @Test
+    void wrongJsonTypesGetA400NamingTheFieldAndCreateNothing() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String url = c.machine("m1").apiUrl() + "/fleet/v1/units/typed.service";
+        for (String body : List.of("{\"options\":[{\"section\":7,\"name\":\"ExecStart\",\"value\":1e999999999}]}",
+                "{\"options\":[{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":1e999999999}]}", "{\"options\":[null]}")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), body + " -> " + r.body());
+            assertTrue(r.body().contains("options[0]") && !r.body().contains("java."), body + " -> " + r.body());
+        }
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, get.statusCode(), get.body());
     }
 }

@@ -51,6 +51,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("com.hierynomus").setLevel(Level.OFF);
         // the etcd driver: jetcd warns of every retry; the error fleetctl prints says what matters
         context.getLogger("io.etcd").setLevel(Level.ERROR);
+        // the registry's warning about a record it cannot read is fleetd's, for its log: fleetctl's commands print
+        // their own "WARNING: unit NAME is broken: ..." for each (or the error naming the key)
+        context.getLogger("org.fleetj.registry.etcd.UnreadableRecords").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

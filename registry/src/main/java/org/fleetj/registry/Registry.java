@@ -54,6 +54,14 @@ public interface Registry extends AutoCloseable {
     /** All jobs, sorted by name, with their current placement. */
     List<Job> jobs();
 
+    /**
+     * {@link #jobs()}, and each job that was skipped because its record or its unit file cannot be read reported to
+     * {@code unreadable} (the in-memory registry holds nothing unreadable).
+     */
+    default List<Job> jobs(java.util.function.Consumer<UnreadableRecord> unreadable) {
+        return jobs();
+    }
+
     // ---- machines ---------------------------------------------------------------------------
 
     /**
@@ -65,6 +73,11 @@ public interface Registry extends AutoCloseable {
 
     /** Live machines, sorted by id, with dynamic metadata merged over their own. */
     List<MachineState> machines();
+
+    /** {@link #machines()}, and each machine skipped because its record cannot be read reported to {@code unreadable}. */
+    default List<MachineState> machines(java.util.function.Consumer<UnreadableRecord> unreadable) {
+        return machines();
+    }
 
     /** Dynamic metadata (API PATCH). A null value deletes the key. Persists across leave and rejoin. */
     void setMachineMetadata(String machineId, String key, String value);
@@ -107,6 +120,11 @@ public interface Registry extends AutoCloseable {
     /** Every published unit state, sorted by unit name then machine id. */
     List<UnitState> unitStates();
 
+    /** {@link #unitStates()}, and each state skipped because it cannot be read reported to {@code unreadable}. */
+    default List<UnitState> unitStates(java.util.function.Consumer<UnreadableRecord> unreadable) {
+        return unitStates();
+    }
+
     // ---- schedule ---------------------------------------------------------------------------
 
     /** A latch to take part in the engine election for {@code machineId}; not started. */
@@ -125,13 +143,34 @@ public interface Registry extends AutoCloseable {
     List<ScheduledUnit> scheduleOf(String machineId);
 
     /**
+     * {@link #scheduleOf(String)}, and each entry skipped because its value cannot be read reported to
+     * {@code unreadable} (its key still names the unit: the agent keeps that unit as it is).
+     */
+    default List<ScheduledUnit> scheduleOf(String machineId, java.util.function.Consumer<UnreadableRecord> unreadable) {
+        return scheduleOf(machineId);
+    }
+
+    /**
      * The whole schedule by machine id (sorted), including entries of machines that are gone and of jobs
      * that were destroyed: the engine's view for cleaning those up.
      */
     Map<String, List<ScheduledUnit>> schedule();
 
+    /**
+     * {@link #schedule()}, and each entry whose value cannot be read reported to {@code unreadable} with its unit and
+     * machine (from its key): the engine writes such an entry again, or removes it when its unit was destroyed.
+     */
+    default Map<String, List<ScheduledUnit>> schedule(java.util.function.Consumer<UnreadableRecord> unreadable) {
+        return schedule();
+    }
+
     /** Jobs whose unit has {@code Global=true}, sorted by name (agents place these themselves). */
     List<Job> globalJobs();
+
+    /** {@link #globalJobs()}, and each global job skipped because it cannot be read reported to {@code unreadable}. */
+    default List<Job> globalJobs(java.util.function.Consumer<UnreadableRecord> unreadable) {
+        return globalJobs();
+    }
 
     // ---- failure policy (beyond fleet; engine-written, fenced) --------------------------------
 

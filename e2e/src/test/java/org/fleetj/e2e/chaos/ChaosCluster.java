@@ -47,7 +47,12 @@ final class ChaosCluster implements AutoCloseable {
     private ChaosCluster(Path repo, LocalCluster cluster) {
         this.repo = repo;
         this.cluster = cluster;
-        this.env = cluster.env();
+        Map<String, String> e = new java.util.HashMap<>(cluster.env());
+        // fleetctl's etcd driver pays for loading the gRPC stack inside its first request's --request-timeout (3 s by
+        // default); on the shared host, loaded by others' builds (load average 14-18), that alone timed out the unit mix's
+        // start twice in a row before any scenario ran. The scenarios judge fleetd, not fleetctl's start-up on a busy host.
+        e.putIfAbsent("FLEETCTL_REQUEST_TIMEOUT", "10");
+        this.env = Map.copyOf(e);
         this.registry = new RegistryProbe(cluster.etcdEndpoints(), cluster.keyPrefix());
         Map<String, String> ids = new LinkedHashMap<>();
         for (Machine m : cluster.machines()) ids.put(m.name(), m.machineId());

@@ -9,7 +9,8 @@ import java.util.List;
  * new unit is scheduled and runs, and nothing that runs is stopped or moved.
  */
 final class MalformedRecordScenario implements Scenario {
-    private static final String UNIT = "chaos-after-garbage.service";
+    /** Started beside the garbage; a probe of {@link UnitMix}, so the samplers ask systemd about it. */
+    static final String UNIT = "chaos-after-garbage.service";
 
     @Override
     public String name() {
@@ -39,6 +40,7 @@ final class MalformedRecordScenario implements Scenario {
             var machines = c.fleetctl(Duration.ofSeconds(30), "list-machines", "--no-legend");
             o.require(machines.exitCode() == 0 && machines.stdout().lines().count() == c.upMachines().size(),
                     "list-machines beside a malformed machine record: " + machines.stdout() + machines.stderr());
+            c.checker().instruct(UNIT); // its stop is asked for
             c.fleetctl(Duration.ofSeconds(60), "destroy", UNIT);
         } finally {
             for (String k : keys) c.local().etcd().delete(k);

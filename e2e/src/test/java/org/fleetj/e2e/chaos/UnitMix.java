@@ -30,7 +30,8 @@ final class UnitMix {
             ChaosUnit.plain("chaos-after-outage.service"),
             ChaosUnit.plain("chaos-leaderless-1.service"),
             ChaosUnit.plain("chaos-leaderless-2.service"),
-            ChaosUnit.plain("chaos-leaderless-3.service"));
+            ChaosUnit.plain("chaos-leaderless-3.service"),
+            ChaosUnit.plain(MalformedRecordScenario.UNIT));
 
     private UnitMix() {
     }

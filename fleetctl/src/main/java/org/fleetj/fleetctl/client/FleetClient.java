@@ -2,6 +2,8 @@ package org.fleetj.fleetctl.client;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.fleetj.api.ApiUnreadableRecord;
 import org.fleetj.api.ApiMachine;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.api.ApiUnitState;
@@ -17,13 +19,31 @@ public interface FleetClient extends AutoCloseable {
     /** Live machines, sorted by id. */
     List<ApiMachine> machines();
 
+    /** {@link #machines()}, and each machine record that cannot be read handed to {@code unreadable} (beyond fleet). */
+    default List<ApiMachine> machines(Consumer<ApiUnreadableRecord> unreadable) {
+        return machines();
+    }
+
     /** All units (with options, desired and current state, target machine), sorted by name. */
     List<ApiUnit> units();
+
+    /**
+     * {@link #units()}, and each unit whose record cannot be read handed to {@code unreadable} (beyond fleet: a server
+     * that does not report them, fleet itself, hands none).
+     */
+    default List<ApiUnit> units(Consumer<ApiUnreadableRecord> unreadable) {
+        return units();
+    }
 
     Optional<ApiUnit> unit(String name);
 
     /** Every unit state reported by the machines, sorted by unit name then machine id. */
     List<ApiUnitState> unitStates();
+
+    /** {@link #unitStates()}, and each unit state that cannot be read handed to {@code unreadable} (beyond fleet). */
+    default List<ApiUnitState> unitStates(Consumer<ApiUnreadableRecord> unreadable) {
+        return unitStates();
+    }
 
     /** Beyond fleet: the failure record of a unit with a failure policy; empty when it has none. */
     Optional<org.fleetj.api.ApiUnitFailures> unitFailures(String name);

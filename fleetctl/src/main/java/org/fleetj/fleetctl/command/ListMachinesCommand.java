@@ -43,8 +43,9 @@ public final class ListMachinesCommand extends FleetCommand {
             }
         }
         List<ApiMachine> machines;
+        BrokenRecords broken = new BrokenRecords("machine");
         try {
-            machines = session.client().machines();
+            machines = session.client().machines(broken);
         } catch (FleetClientException e) {
             session.err().println("Error retrieving list of active machines from fleet API (" + e.getMessage() + ")");
             session.err().println("Possible issues:");
@@ -52,6 +53,7 @@ public final class ListMachinesCommand extends FleetCommand {
             session.err().println("  connection cannot be established to any etcd servers");
             return 1;
         }
+        broken.warn(session);
         if (json) {
             List<Object> out = new ArrayList<>();
             for (ApiMachine m : machines) out.add(ApiJson.toJson(m));

@@ -48,13 +48,15 @@ public final class ListUnitFilesCommand extends FleetCommand {
             session.err().println("WARNING: The \"tmachine\" field is deprecated. Use \"target\" instead");
         }
         List<ApiUnit> units;
+        BrokenRecords broken = new BrokenRecords("unit");
         try {
-            units = new ArrayList<>(session.client().units());
+            units = new ArrayList<>(session.client().units(broken));
         } catch (FleetClientException e) {
             session.err().println("Error retrieving list of units from repository: " + e.getMessage());
             return 1;
         }
         units.sort(Comparator.comparing(ApiUnit::name));
+        broken.warn(session);
         if (json) {
             List<Object> out = new ArrayList<>();
             for (ApiUnit u : units) out.add(ApiJson.toJson(u));
@@ -85,6 +87,9 @@ public final class ListUnitFilesCommand extends FleetCommand {
             UnitFile file = UnitOptions.toUnitFile(u.options());
             rows.add(new UnitFileRow(u, file.hash().hex(), UnitOptions.isGlobal(u), file.description().orElse("")));
         }
+        // a unit whose record cannot be read is a row too, its state "broken" (the WARNING above says why)
+        for (var r : broken.seen()) rows.add(new UnitFileRow(new ApiUnit(r.name(), List.of(), null, "broken", null), null, false, null));
+        rows.sort(Comparator.comparing((UnitFileRow r) -> r.unit().name()));
         session.out().print(columns.render(fields, rows, list.full(), list.legend()));
         return 0;
     }

@@ -38,12 +38,14 @@ public final class ListUnitsCommand extends FleetCommand {
         Columns<ApiUnitState> columns = ListColumns.unitStates(machines);
         List<String> fields = json ? List.of() : columns.parseFields(list.fields(ListColumns.UNIT_STATE_DEFAULT));
         List<ApiUnitState> states;
+        BrokenRecords broken = new BrokenRecords("unit");
         try {
-            states = session.client().unitStates();
+            states = session.client().unitStates(broken);
         } catch (FleetClientException e) {
             session.err().println("Error retrieving list of units from repository: " + e.getMessage());
             return 1;
         }
+        broken.warn(session);
         if (json) {
             List<Object> out = new ArrayList<>();
             for (ApiUnitState s : states) out.add(ApiJson.toJson(s));

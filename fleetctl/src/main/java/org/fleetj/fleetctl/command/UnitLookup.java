@@ -72,6 +72,32 @@ final class UnitLookup {
     }
 
     /**
+     * {@link #find}, where a unit whose record cannot be read (beyond fleet: the server reports it as unreadable) is
+     * found too, as a unit with nothing but its name, so that it can be destroyed: the one repair fleet offers for it.
+     */
+    static List<ApiUnit> findIncludingBroken(FleetClient client, List<String> args) {
+        try {
+            return find(client, args);
+        } catch (FleetClientException e) {
+            BrokenRecords broken = new BrokenRecords("unit");
+            Map<String, ApiUnit> byName = new HashMap<>();
+            try {
+                for (ApiUnit u : client.units(broken)) byName.put(u.name(), u);
+            } catch (FleetClientException listing) {
+                throw e; // the cluster cannot be asked at all: the first error says so
+            }
+            for (var r : broken.seen()) byName.putIfAbsent(r.name(), new ApiUnit(r.name(), List.of(), null, "broken", null));
+            List<ApiUnit> found = new ArrayList<>();
+            for (String arg : args) {
+                ApiUnit unit = byName.get(name(arg));
+                if (unit != null && !found.contains(unit)) found.add(unit);
+            }
+            if (found.stream().noneMatch(u -> "broken".equals(u.currentState()))) throw e;
+            return found;
+        }
+    }
+
+    /**
      * The registered unit {@code name}, if any.
      *
      * @throws CommandFailedException naming the unit when the cluster cannot be asked

@@ -45,7 +45,7 @@ public final class Agent implements AutoCloseable {
     private static final Duration DEBOUNCE = Duration.ofMillis(5);
     private static final Duration RETRY_FIRST = Duration.ofMillis(250);
     private static final Duration RETRY_CAP = Duration.ofSeconds(5);
-    /** The first wait before a unit systemd refused is tried again (it doubles each time; {@link UnitRetries}). */
+    /** The ceiling of the first wait before a unit systemd refused is tried again (it doubles each time; {@link UnitRetries}). */
     public static final Duration UNIT_RETRY_FIRST = UnitRetries.MIN;
 
     /**
@@ -68,7 +68,7 @@ public final class Agent implements AutoCloseable {
     private final UnitFileCache files;
     private final DesiredStateReader desiredState;
     private final UnitStatePublisher publisher;
-    private final UnitRetries retries = new UnitRetries();
+    private final UnitRetries retries;
     private final SystemdApplier applier;
     private final JobRuns jobRuns;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -83,7 +83,14 @@ public final class Agent implements AutoCloseable {
 
     public Agent(Registry registry, SystemdManager systemd, Path unitsDirectory, MachinePresence presence,
                  MachineState self, Settings settings, AgentStats stats) {
+        this(registry, systemd, unitsDirectory, presence, self, settings, stats, new UnitRetries());
+    }
+
+    /** With the per-unit retries given (tests give them a random source without jitter). */
+    Agent(Registry registry, SystemdManager systemd, Path unitsDirectory, MachinePresence presence,
+          MachineState self, Settings settings, AgentStats stats, UnitRetries retries) {
         this.registry = registry;
+        this.retries = retries;
         this.files = new UnitFileCache(registry);
         this.systemd = systemd;
         this.unitsDirectory = unitsDirectory;

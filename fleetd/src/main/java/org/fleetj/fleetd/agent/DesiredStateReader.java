@@ -33,10 +33,19 @@ final class DesiredStateReader {
         this.files = files;
     }
 
+    /** A unit this machine runs, kept as it runs (loaded or launched) while what the registry says of it cannot be read. */
+    private void keepAsItIs(String name, Map<String, LocalUnit> local, Map<String, DesiredUnit> desired, boolean global) {
+        LocalUnit l = local.get(name);
+        if (l == null || desired.containsKey(name)) return;
+        files.get(l.hash()).ifPresent(f -> desired.put(name, new DesiredUnit(name, f,
+                l.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED, global)));
+    }
+
     /** @throws org.fleetj.registry.RegistryException when the registry cannot be read (nothing is decided then) */
     Map<String, DesiredUnit> read(Map<String, LocalUnit> local) {
         Map<String, DesiredUnit> desired = new TreeMap<>();
-        List<ScheduledUnit> scheduled = registry.scheduleOf(self.id());
+        Set<String> unreadableEntries = new HashSet<>();
+        List<ScheduledUnit> scheduled = registry.scheduleOf(self.id(), r -> unreadableEntries.add(r.name()));
         files.prefetch(scheduled);
         for (ScheduledUnit s : scheduled) {
             if (s.desiredState() == TargetState.INACTIVE) continue;
@@ -44,17 +53,16 @@ final class DesiredStateReader {
             if (file.isEmpty()) {
                 log.warn("agent: {} is scheduled here but its unit file {} is missing from the registry; leaving it as it is",
                         s.name(), s.unitHash());
-                LocalUnit l = local.get(s.name());
-                if (l != null) {
-                    Optional<UnitFile> current = files.get(l.hash());
-                    current.ifPresent(f -> desired.put(s.name(), new DesiredUnit(s.name(), f,
-                            l.applied() == TargetState.LAUNCHED ? TargetState.LAUNCHED : TargetState.LOADED, false)));
-                }
+                keepAsItIs(s.name(), local, desired, false);
                 continue;
             }
             desired.put(s.name(), new DesiredUnit(s.name(), file.get(), s.desiredState(), false));
         }
-        List<Job> globals = registry.globalJobs();
+        Set<String> unreadableGlobals = new HashSet<>();
+        List<Job> globals = registry.globalJobs(r -> unreadableGlobals.add(r.name()));
+        // an instruction that cannot be read is not an instruction to stop (the registry logs each bad key once)
+        for (String name : unreadableEntries) keepAsItIs(name, local, desired, false);
+        for (String name : unreadableGlobals) keepAsItIs(name, local, desired, true);
         if (!globals.isEmpty()) {
             MachineState me = registry.machines().stream().filter(m -> m.id().equals(self.id())).findFirst().orElse(self);
             for (Job j : GlobalUnitSelector.select(me, globals, List.copyOf(desired.values()))) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.fleetj.fleetd.metrics.FleetMetrics;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.RegistryUnavailableException;
+import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.registry.WriteOutcomeUnknownException;
 import org.fleetj.unit.GoQuote;
 import org.slf4j.Logger;
@@ -64,6 +65,9 @@ final class ApiRouter {
             throw ApiException.notFound("resource not found: " + GoQuote.q(fullPath));
         } catch (ApiException e) {
             return ApiResponse.error(e.status(), e.getMessage());
+        } catch (UnreadableRecordException e) {
+            // the one unit (or machine) asked for is broken: say which key and why, not "internal error"
+            return ApiResponse.error(500, e.getMessage() + "; destroy the unit (or delete the key) and submit it again");
         } catch (WriteOutcomeUnknownException e) {
             LOG.warn("API {} {}: {}", request.method(), fullPath, e.getMessage());
             return ApiResponse.error(503, e.getMessage());

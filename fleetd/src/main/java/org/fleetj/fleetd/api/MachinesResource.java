@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.fleetj.api.ApiMachine;
 import org.fleetj.registry.MachineState;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +35,13 @@ final class MachinesResource implements Resource {
 
     private ApiResponse list(ApiRequest request) throws ApiException {
         String token = request.single("nextPageToken", PageToken.TOO_MANY).orElse(null);
-        List<MachineState> machines = new ArrayList<>(registry.machines());
+        List<UnreadableRecord> unreadable = new ArrayList<>();
+        List<MachineState> machines = new ArrayList<>(registry.machines(unreadable::add));
         machines.sort(Comparator.comparing(MachineState::id));
         PageToken.Page<MachineState> page = PageToken.page(machines, token, tokenLimit);
         List<ApiMachine> out = new ArrayList<>(page.items().size());
         for (MachineState m : page.items()) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
-        return ApiResponse.json(200, new Pages.MachinePage(out, page.nextToken()));
+        return ApiResponse.json(200, new Pages.MachinePage(out, page.nextToken(), Pages.unreadable(token, unreadable)));
     }
 
     /** fleet reads the body whatever its Content-Type, validates every operation, then applies them in order. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.UnitState;
+import org.fleetj.registry.UnreadableRecord;
 
 /**
  * {@code /state}: a page of what the agents report, optionally filtered by {@code machineID} and {@code unitName}
@@ -46,7 +47,10 @@ final class StateResource implements Resource {
         Optional<String> unit = request.filter("unitName");
         String token = request.single("nextPageToken", PageToken.TOO_MANY).orElse(null);
         List<UnitState> states = new ArrayList<>();
-        for (UnitState s : registry.unitStates()) {
+        List<UnreadableRecord> unreadable = new ArrayList<>();
+        for (UnitState s : registry.unitStates(r -> {
+            if (unit.map(r.name()::equals).orElse(true) && machine.map(m -> r.key().endsWith("/" + m)).orElse(true)) unreadable.add(r);
+        })) {
             if (machine.map(s.machineId()::equals).orElse(true) && unit.map(s.name()::equals).orElse(true)) {
                 states.add(s);
             }
@@ -55,7 +59,7 @@ final class StateResource implements Resource {
         PageToken.Page<UnitState> page = PageToken.page(states, token, tokenLimit);
         List<ApiUnitState> out = new ArrayList<>(page.items().size());
         for (UnitState s : page.items()) out.add(view(s));
-        return ApiResponse.json(200, new Pages.UnitStatePage(out, page.nextToken()));
+        return ApiResponse.json(200, new Pages.UnitStatePage(out, page.nextToken(), Pages.unreadable(token, unreadable)));
     }
 
     private static ApiUnitState view(UnitState s) {

@@ -9,7 +9,9 @@ import org.fleetj.api.ApiUnit;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.Registry;
+import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.WriteOutcomeUnknownException;
 import org.fleetj.unit.InvalidUnitNameException;
 import org.fleetj.unit.TargetState;
@@ -65,13 +67,14 @@ final class UnitsResource implements Resource {
 
     private ApiResponse list(ApiRequest request) throws ApiException {
         Optional<String> token = request.single("nextPageToken", PageToken.TOO_MANY);
-        List<Job> jobs = new ArrayList<>(registry.jobs());
+        List<UnreadableRecord> unreadable = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>(registry.jobs(unreadable::add));
         jobs.sort(Comparator.comparing(Job::name));
         PageToken.Page<Job> page = PageToken.page(jobs, token.orElse(null), tokenLimit);
         UnitViews.StateIndex states = new UnitViews.StateIndex(registry.unitStates());
         List<ApiUnit> units = new ArrayList<>(page.items().size());
         for (Job job : page.items()) units.add(views.listed(job, states));
-        return ApiResponse.json(200, new Pages.UnitPage(units, page.nextToken()));
+        return ApiResponse.json(200, new Pages.UnitPage(units, page.nextToken(), Pages.unreadable(token.orElse(null), unreadable)));
     }
 
     /** A name that is not a valid unit name is simply not found, as in fleet (only PUT explains why it is invalid). */
@@ -109,7 +112,9 @@ final class UnitsResource implements Resource {
         }
         UnitFile unit = body.options().isEmpty() ? null : validUnit(name, body);
         TargetState desired = given.orElse(TargetState.INACTIVE);
-        // two rounds: a concurrent create or destroy between our writes moves us to the other path
+        WriteOutcomeUnknownException unconfirmed = null;
+        // two rounds: a concurrent create or destroy between our writes moves us to the other path, and a create or
+        // replace etcd did not confirm, read back and found not applied, is tried again (both are idempotent)
         for (int attempt = 0; attempt < 2; attempt++) {
             // The two writes fleetctl sends for every unit it starts go straight to etcd: reading the job first
             // reads every schedule key too (to find its machine), which made each request cost O(units) once
@@ -120,7 +125,11 @@ final class UnitsResource implements Resource {
                     LOG.info("API: created unit {} ({}) with desired state {}", name, unit.hash().shortForm(), desired);
                     return ApiResponse.noContent(201);
                 } catch (UnitExistsException e) {
-                    // it exists: replaced or modified below
+                    // it exists: replaced or modified below (or our own earlier create, applied late: read back below)
+                } catch (WriteOutcomeUnknownException e) {
+                    unconfirmed = e;
+                    if (readBackAsWritten(name, unit, desired, "create", e)) return ApiResponse.noContent(201);
+                    continue; // not applied: the next round creates it again
                 }
             } else if (given.isPresent()) {
                 if (setDesiredState(name, desired)) return stateSet(name, desired);
@@ -135,7 +144,14 @@ final class UnitsResource implements Resource {
                         return ApiResponse.noContent(201);
                     } catch (NoSuchUnitException e) {
                         continue;
+                    } catch (WriteOutcomeUnknownException e) {
+                        unconfirmed = e;
+                        if (readBackAsWritten(name, unit, desired, "replace", e)) return ApiResponse.noContent(201);
+                        continue;
                     }
+                }
+                if (unconfirmed != null && unit != null && existing.get().desiredState() == desired) {
+                    return ApiResponse.noContent(201); // our own unconfirmed create or replace, applied after all
                 }
                 if (given.isEmpty()) throw new ApiException(409, "must provide DesiredState to update existing unit");
                 if (setDesiredState(name, desired)) return stateSet(name, desired);
@@ -144,7 +160,27 @@ final class UnitsResource implements Resource {
             if (unit == null) throw new ApiException(409, "unit does not exist and options field empty");
             // destroyed since the create above found it: the next round creates it
         }
+        if (unconfirmed != null) throw unconfirmed;
         throw new ApiException(409, "unit " + GoQuote.q(name) + " was changed concurrently; retry the request");
+    }
+
+    /**
+     * After a create or replace etcd did not confirm in time: whether the unit now holds exactly what was written (its
+     * unit file and desired state), i.e. the write was applied. A read-back that fails too leaves the outcome unknown:
+     * the original 503 ("may have been applied") is answered.
+     */
+    private boolean readBackAsWritten(String name, UnitFile unit, TargetState desired, String what, WriteOutcomeUnknownException e) {
+        Optional<Job> now;
+        try {
+            now = registry.job(name);
+        } catch (RegistryException readBack) {
+            LOG.warn("API: {} of unit {} was not confirmed in time and could not be read back: {}", what, name, readBack.getMessage());
+            throw e;
+        }
+        boolean applied = now.map(j -> j.unit().hash().equals(unit.hash()) && j.desiredState() == desired).orElse(false);
+        LOG.info("API: {} of unit {} was not confirmed in time; read back, it was {}", what, name,
+                applied ? "applied" : "not applied (trying again)");
+        return applied;
     }
 
     private static ApiResponse stateSet(String name, TargetState desired) {

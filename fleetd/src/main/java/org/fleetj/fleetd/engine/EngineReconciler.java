@@ -16,6 +16,7 @@ import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.scheduler.ClusterSnapshot;
 import org.fleetj.scheduler.Machine;
 import org.fleetj.scheduler.Plan;
@@ -47,6 +48,8 @@ public final class EngineReconciler {
     /** Last reason logged per unplaced unit, so a unit that cannot be placed is reported once, not every pass. */
     private final Map<String, String> reportedUnplaced = new HashMap<>();
     private final Set<String> reportedInvalid = new HashSet<>();
+    /** Units whose record cannot be read, reported once each (until readable again). */
+    private final Set<String> reportedUnreadable = new HashSet<>();
 
     private final MachineLossGrace lossGrace;
     private final FailureRecovery failureRecovery;
@@ -95,6 +98,7 @@ public final class EngineReconciler {
         stats.leaderStarted();
         reportedUnplaced.clear();
         reportedInvalid.clear();
+        reportedUnreadable.clear();
         waitReasons.leaderStarted();
     }
 
@@ -117,9 +121,13 @@ public final class EngineReconciler {
     }
 
     List<ScheduleChange> decide() {
-        List<Job> jobs = registry.jobs();
+        // a job whose record cannot be read is not a destroyed job: its schedule entries stay as they are
+        Map<String, String> unreadable = new HashMap<>();
+        List<Job> jobs = registry.jobs(r -> unreadable.put(r.name(), r.reason()));
+        reportedUnreadable.retainAll(unreadable.keySet());
         List<MachineState> machines = registry.machines();
-        Map<String, List<ScheduledUnit>> schedule = registry.schedule();
+        List<UnreadableRecord> unreadableEntries = new ArrayList<>();
+        Map<String, List<ScheduledUnit>> schedule = registry.schedule(unreadableEntries::add);
 
         Set<String> live = new HashSet<>();
         machines.forEach(m -> live.add(m.id()));
@@ -186,7 +194,12 @@ public final class EngineReconciler {
             for (ScheduledUnit entry : e.getValue()) {
                 if (touched.contains(entry.name())) continue;
                 Job job = jobsByName.get(entry.name());
-                if (job == null) {
+                if (job == null && unreadable.containsKey(entry.name())) {
+                    if (reportedUnreadable.add(entry.name())) {
+                        log.warn("engine: leaving {} on {} as it is: {}; it is neither scheduled nor stopped until its record "
+                                + "is written again or the unit destroyed", entry.name(), machineId, unreadable.get(entry.name()));
+                    }
+                } else if (job == null) {
                     changes.add(ScheduleChange.unassign(entry.name(), machineId, "unit was destroyed"));
                 } else if (job.targetMachine().map(machineId::equals).orElse(false)
                         && job.desiredState() != TargetState.INACTIVE) {
@@ -196,6 +209,19 @@ public final class EngineReconciler {
                         changes.add(assign(job, machineId, "unit file replaced (" + shortHash(entry.unitHash()) + " -> " + shortHash(job.unitHash()) + ")"));
                     }
                 }
+            }
+        }
+        // An entry whose value cannot be read still names its unit and machine (its key): it is written again from
+        // its job, or removed with its destroyed job, so the agent (which keeps the unit as it is meanwhile) learns.
+        for (UnreadableRecord bad : unreadableEntries) {
+            if (touched.contains(bad.name()) || unreadable.containsKey(bad.name())) continue;
+            Job job = jobsByName.get(bad.name());
+            if (job == null) {
+                changes.add(ScheduleChange.unassign(bad.name(), bad.machine(), "unit was destroyed (its schedule entry could not be read)"));
+            } else if (job.targetMachine().map(bad.machine()::equals).orElse(false) && job.desiredState() != TargetState.INACTIVE) {
+                changes.add(assign(job, bad.machine(), "its schedule entry could not be read; written again"));
+            } else {
+                changes.add(ScheduleChange.unassign(bad.name(), bad.machine(), "its schedule entry could not be read and the unit is not scheduled there"));
             }
         }
         return failureRecovery.review(new FailureRecovery.Pass(jobsByName, specs, snapshotMachines, schedule), changes);

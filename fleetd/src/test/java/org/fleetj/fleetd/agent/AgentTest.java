@@ -64,11 +64,14 @@ class AgentTest {
 
     private Agent startAgent(Optional<Duration> stopOnDisconnectAfter) {
         Agent a = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
-                new Agent.Settings(SAFETY, stopOnDisconnectAfter), AgentStats.NONE);
+                new Agent.Settings(SAFETY, stopOnDisconnectAfter), AgentStats.NONE, new UnitRetries(CEILINGS));
         agents.add(a);
         a.start();
         return a;
     }
+
+    /** Backoff without jitter: each per-unit retry waits its full ceiling, so a window of attempts is exact. */
+    private static final java.util.function.LongUnaryOperator CEILINGS = bound -> bound;
 
     private Agent startAgent() {
         return startAgent(Optional.empty());
@@ -218,7 +221,7 @@ class AgentTest {
 
     /**
      * Issue 17 item 4: a unit systemd refuses is tried again with a growing wait (1 s, 2 s, 4 s... from
-     * {@link UnitRetries}) instead of four times a second. In a window of 2.5 s that allows the attempts at 0, 1 and 3 s:
+     * {@link UnitRetries}, here without jitter so each wait is its ceiling) instead of four times a second. In a window of 2.5 s that allows the attempts at 0, 1 and 3 s:
      * at most 2; the old 250 ms loop made about ten. A new unit file is tried at once.
      */
     @Test
@@ -234,6 +237,42 @@ class AgentTest {
 
         submit("bad.service", SLEEP, TargetState.LAUNCHED);
         awaitState("bad.service", FakeSystemd.State.RUNNING);
+    }
+
+    /**
+     * Issue 17 item 6: a schedule entry (or a global record) whose value cannot be read is no instruction to stop: the
+     * unit keeps running as it is. The registry here reports the entry as unreadable the way the etcd registry does
+     * (shown on a real etcd by registry's EtcdUnreadableRecordsIT), and e2e CarelessOperatorIT shows it on a cluster.
+     */
+    @Test
+    void aUnitWhoseScheduleEntryCannotBeReadKeepsRunning() {
+        java.util.Set<String> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        org.fleetj.registry.Registry damaged = (org.fleetj.registry.Registry) java.lang.reflect.Proxy.newProxyInstance(
+                org.fleetj.registry.Registry.class.getClassLoader(), new Class<?>[] {org.fleetj.registry.Registry.class}, (p, m, args) -> {
+                    if (m.getName().equals("scheduleOf")) { // either form skips it, as the etcd registry does
+                        @SuppressWarnings("unchecked")
+                        var sink = args.length == 2 ? (java.util.function.Consumer<org.fleetj.registry.UnreadableRecord>) args[1]
+                                : (java.util.function.Consumer<org.fleetj.registry.UnreadableRecord>) r -> { };
+                        unreadable.forEach(n -> sink.accept(new org.fleetj.registry.UnreadableRecord("/fleet/schedule/" + ME + "/" + n, n, ME, "not JSON")));
+                        return registry.scheduleOf(ME).stream().filter(u -> !unreadable.contains(u.name())).toList();
+                    }
+                    try {
+                        return m.invoke(registry, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Agent a = new Agent(damaged, systemd, Path.of("/run/fleet/units"), presence, self,
+                new Agent.Settings(SAFETY, Optional.empty()), AgentStats.NONE, new UnitRetries(CEILINGS));
+        agents.add(a);
+        a.start();
+        submit("a.service", SLEEP, TargetState.LAUNCHED);
+        awaitState("a.service", FakeSystemd.State.RUNNING);
+        unreadable.add("a.service");
+        submit("b.service", SLEEP, TargetState.LAUNCHED); // a schedule change: the agent reads its schedule again
+        awaitState("b.service", FakeSystemd.State.RUNNING);
+        // an unreadable entry is not an instruction to stop, nor to restart
+        holdsForSafetyPasses(2, () -> systemd.state("a.service").equals(FakeSystemd.State.RUNNING) && systemd.starts("a.service") == 1);
     }
 
     /** Issue 17 item 8: the agent writes its own unit file again when it was deleted, reloaded or not. */

@@ -16,7 +16,9 @@ import org.fleetj.registry.LeadershipLostException;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.ScheduleChange;
+import org.fleetj.registry.Registry;
 import org.fleetj.registry.ScheduledUnit;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.scheduler.Scheduler;
 import org.fleetj.unit.TargetState;
@@ -248,5 +250,69 @@ class EngineReconcilerTest {
         List<ScheduleChange> changes = graceful.reconcile(leadership);
         assertEquals(List.of(ScheduleChange.unassign("a.service", M1, changes.get(0).reason())), changes,
                 "MachineID allows no other machine: the unit is unscheduled once the machine is surely gone");
+    }
+
+    /**
+     * The in-memory registry with some records made unreadable, as the etcd registry reports them (shown on a real etcd by
+     * registry's EtcdUnreadableRecordsIT): the named jobs and schedule entries are left out of the lists and reported.
+     */
+    private Registry withUnreadable(java.util.Set<String> unreadableJobs, java.util.Set<String> unreadableEntries) {
+        return (Registry) java.lang.reflect.Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class},
+                (p, m, args) -> {
+                    if (m.getName().equals("jobs")) { // either form skips them, as the etcd registry does
+                        @SuppressWarnings("unchecked") var sink = args != null ? (java.util.function.Consumer<UnreadableRecord>) args[0]
+                                : (java.util.function.Consumer<UnreadableRecord>) r -> { };
+                        unreadableJobs.forEach(n -> sink.accept(new UnreadableRecord("/fleet/job/" + n, n, "", "not JSON")));
+                        return registry.jobs().stream().filter(j -> !unreadableJobs.contains(j.name())).toList();
+                    }
+                    if (m.getName().equals("schedule")) {
+                        @SuppressWarnings("unchecked") var sink = args != null ? (java.util.function.Consumer<UnreadableRecord>) args[0]
+                                : (java.util.function.Consumer<UnreadableRecord>) r -> { };
+                        Map<String, List<ScheduledUnit>> out = new java.util.TreeMap<>();
+                        registry.schedule().forEach((machine, entries) -> entries.forEach(u -> {
+                            if (unreadableEntries.contains(u.name())) {
+                                sink.accept(new UnreadableRecord("/fleet/schedule/" + machine + "/" + u.name(), u.name(), machine, "not JSON"));
+                            } else {
+                                out.computeIfAbsent(machine, k -> new java.util.ArrayList<>()).add(u);
+                            }
+                        }));
+                        return out;
+                    }
+                    try {
+                        return m.invoke(registry, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** Issue 17 item 6: a job that cannot be read is not a destroyed job; its unit stays where it runs. */
+    @Test
+    void aUnitWhoseJobCannotBeReadIsLeftWhereItIs() throws Exception {
+        join(M1, "");
+        registry.createJob("a.service", unit(""), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        assertEquals(Map.of("a.service", M1), placement());
+        EngineReconciler blind = new EngineReconciler(withUnreadable(java.util.Set.of("a.service"), java.util.Set.of()),
+                Scheduler.leastLoaded(), EngineStats.NONE);
+        assertEquals(List.of(), blind.reconcile(leadership), "nothing unassigned");
+        assertEquals(Map.of("a.service", M1), placement());
+    }
+
+    /** An entry that cannot be read still names unit and machine: written again from its job, or removed with it. */
+    @Test
+    void anUnreadableScheduleEntryIsWrittenAgainOrRemovedWithItsDestroyedJob() throws Exception {
+        join(M1, "");
+        UnitFile f = unit("");
+        registry.createJob("a.service", f, TargetState.LAUNCHED);
+        registry.createJob("gone.service", unit("MachineID=" + M1), TargetState.LAUNCHED);
+        engine.reconcile(leadership);
+        registry.destroyJob("gone.service");
+        EngineReconciler blind = new EngineReconciler(withUnreadable(java.util.Set.of(), java.util.Set.of("a.service", "gone.service")),
+                Scheduler.leastLoaded(), EngineStats.NONE);
+        List<ScheduleChange> changes = blind.reconcile(leadership);
+        assertEquals(2, changes.size(), changes.toString());
+        assertEquals(List.of(new ScheduledUnit("a.service", f.hash().hex(), TargetState.LAUNCHED)), registry.scheduleOf(M1),
+                "a.service's entry written again, gone.service's removed");
     }
 }

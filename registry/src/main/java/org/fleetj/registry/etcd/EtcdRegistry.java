@@ -31,6 +31,8 @@ import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.Subscription;
 import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
+import org.fleetj.registry.UnreadableRecord;
+import java.util.function.Consumer;
 import org.fleetj.registry.support.CoalescingNotifier;
 import org.fleetj.registry.support.NameRules;
 import org.fleetj.unit.TargetState;
@@ -161,12 +163,22 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public List<Job> jobs() {
-        return jobs.jobs();
+        return jobs.jobs(UnreadableRecords.NOBODY);
+    }
+
+    @Override
+    public List<Job> jobs(Consumer<UnreadableRecord> unreadableJobs) {
+        return jobs.jobs(unreadableJobs);
     }
 
     @Override
     public List<Job> globalJobs() {
-        return jobs.globalJobs();
+        return jobs.globalJobs(UnreadableRecords.NOBODY);
+    }
+
+    @Override
+    public List<Job> globalJobs(Consumer<UnreadableRecord> unreadableJobs) {
+        return jobs.globalJobs(unreadableJobs);
     }
 
     // ---- machines ---------------------------------------------------------------------------
@@ -184,7 +196,12 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public List<MachineState> machines() {
-        return machines.machines();
+        return machines.machines(UnreadableRecords.NOBODY);
+    }
+
+    @Override
+    public List<MachineState> machines(Consumer<UnreadableRecord> unreadableMachines) {
+        return machines.machines(unreadableMachines);
     }
 
     @Override
@@ -271,6 +288,11 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public List<UnitState> unitStates() {
+        return unitStates(UnreadableRecords.NOBODY);
+    }
+
+    @Override
+    public List<UnitState> unitStates(Consumer<UnreadableRecord> unreadableStates) {
         List<UnitState> out = new ArrayList<>();
         for (KeyValue k : kv.range(rt.keys().of(EtcdKeys.STATE))) {
             String rest = rt.keys().nameAfter(EtcdKeys.STATE, k.getKey());
@@ -278,7 +300,7 @@ public final class EtcdRegistry implements Registry {
             if (slash <= 0 || slash == rest.length() - 1) {
                 continue;
             }
-            unreadable.skipUnreadable(k, () -> EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(),
+            unreadable.skipUnreadable(k, rest.substring(0, slash), rest.substring(slash + 1), unreadableStates, () -> EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(),
                     EtcdKeys.text(k.getKey()))).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId));
@@ -316,12 +338,22 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public List<ScheduledUnit> scheduleOf(String machineId) {
-        return schedule.scheduleOf(machineId);
+        return schedule.scheduleOf(machineId, UnreadableRecords.NOBODY);
+    }
+
+    @Override
+    public List<ScheduledUnit> scheduleOf(String machineId, Consumer<UnreadableRecord> unreadableEntries) {
+        return schedule.scheduleOf(machineId, unreadableEntries);
     }
 
     @Override
     public Map<String, List<ScheduledUnit>> schedule() {
-        return schedule.schedule();
+        return schedule.schedule(UnreadableRecords.NOBODY);
+    }
+
+    @Override
+    public Map<String, List<ScheduledUnit>> schedule(Consumer<UnreadableRecord> unreadableEntries) {
+        return schedule.schedule(unreadableEntries);
     }
 
     // ---- failure policy ----------------------------------------------------------------------

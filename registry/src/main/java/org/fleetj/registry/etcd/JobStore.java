@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.UnitExistsException;
+import org.fleetj.registry.UnreadableRecord;
+import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.registry.etcd.EtcdCodec.JobValue;
 import org.fleetj.registry.support.GlobalUnits;
 import org.fleetj.registry.support.NameRules;
@@ -134,28 +137,29 @@ final class JobStore {
         }
         KeyValue exact = read.get(0).get(0);
         JobValue v = EtcdCodec.job(exact.getValue(), EtcdKeys.text(exact.getKey()));
-        UnitFile unit = bodies.get(v.hash()).orElseThrow(() -> new RegistryException(
-                "the unit file " + v.hash() + " of unit " + name + " is missing from etcd (key " + keys.prefix() + EtcdKeys.UNIT + v.hash() + ")"));
+        String bodyKey = keys.prefix() + EtcdKeys.UNIT + v.hash();
+        UnitFile unit = bodies.get(v.hash()).orElseThrow(() -> new UnreadableRecordException(bodyKey,
+                "the unit file " + v.hash() + " of unit " + name + " is missing from etcd (key " + bodyKey + ")", null));
         Optional<String> target = v.global() ? Optional.empty() : Optional.ofNullable(placements(read.get(1)).get(name));
         return Optional.of(new Job(name, unit, v.desired(), target));
     }
 
     /** All jobs with their placement: jobs and schedule keys in one request, plus bodies not yet known. */
-    List<Job> jobs() {
+    List<Job> jobs(Consumer<UnreadableRecord> unreadableJobs) {
         List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.JOB), false), EtcdKv.prefixOp(keys.of(EtcdKeys.SCHEDULE), true));
         Map<String, String> placements = placements(read.get(1));
-        return toJobs(EtcdKeys.JOB, read.get(0), placements);
+        return toJobs(EtcdKeys.JOB, read.get(0), placements, unreadableJobs);
     }
 
-    List<Job> globalJobs() {
-        return toJobs(EtcdKeys.GLOBAL, kv.range(keys.of(EtcdKeys.GLOBAL)), Map.of());
+    List<Job> globalJobs(Consumer<UnreadableRecord> unreadableJobs) {
+        return toJobs(EtcdKeys.GLOBAL, kv.range(keys.of(EtcdKeys.GLOBAL)), Map.of(), unreadableJobs);
     }
 
-    private List<Job> toJobs(String section, List<KeyValue> entries, Map<String, String> placements) {
+    private List<Job> toJobs(String section, List<KeyValue> entries, Map<String, String> placements, Consumer<UnreadableRecord> sink) {
         Map<String, JobValue> values = new java.util.TreeMap<>();
         for (KeyValue e : entries) {
             String name = keys.nameAfter(section, e.getKey());
-            unreadable.skipUnreadable(e, () -> EtcdCodec.job(e.getValue(), EtcdKeys.text(e.getKey())))
+            unreadable.skipUnreadable(e, name, "", sink, () -> EtcdCodec.job(e.getValue(), EtcdKeys.text(e.getKey())))
                     .ifPresent(v -> values.put(name, v));
         }
         Map<String, UnitFile> units = bodies.getAll(values.values().stream().map(JobValue::hash).toList());
@@ -163,7 +167,10 @@ final class JobStore {
         values.forEach((name, v) -> {
             UnitFile unit = units.get(v.hash());
             if (unit == null) {
-                log.warn("unit {} refers to unit file {}, which is missing from etcd; leaving it out", name, v.hash());
+                String key = keys.prefix() + EtcdKeys.UNIT + v.hash();
+                log.debug("unit {} refers to unit file {}, which is missing from etcd or cannot be read; leaving it out", name, v.hash());
+                sink.accept(new UnreadableRecord(key, name, "", "unit " + name + " refers to its unit file at etcd key " + key
+                        + ", which is missing or cannot be read"));
                 return;
             }
             Optional<String> target = v.global() ? Optional.empty() : Optional.ofNullable(placements.get(name));

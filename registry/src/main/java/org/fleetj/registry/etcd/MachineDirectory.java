@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.DuplicateMachineException;
 import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
@@ -90,7 +92,7 @@ final class MachineDirectory {
         kv.put(keys.machine(self.id()), EtcdCodec.machine(self, hostname), leaseId);
     }
 
-    List<MachineState> machines() {
+    List<MachineState> machines(Consumer<UnreadableRecord> sink) {
         List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE), false), EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_META), false),
                 EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_CONTROL), false));
         Map<String, Map<String, String>> dynamic = metadata(read.get(1));
@@ -98,7 +100,7 @@ final class MachineDirectory {
         Map<String, MachineState> byId = new TreeMap<>();
         for (KeyValue k : read.get(0)) {
             String id = keys.nameAfter(EtcdKeys.MACHINE, k.getKey());
-            var decoded = unreadable.skipUnreadable(k, () -> EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state());
+            var decoded = unreadable.skipUnreadable(k, id, "", sink, () -> EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state());
             if (decoded.isEmpty()) continue;
             MachineState s = decoded.get();
             Map<String, String> merged = new TreeMap<>(s.metadata());

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.ScheduledUnit;
@@ -120,13 +122,13 @@ final class ScheduleStore {
         EngineFence.write(kv, keys, leadership, ops, "schedule");
     }
 
-    List<ScheduledUnit> scheduleOf(String machineId) {
+    List<ScheduledUnit> scheduleOf(String machineId, Consumer<UnreadableRecord> sink) {
         NameRules.machineId(machineId);
         List<ScheduledUnit> out = new ArrayList<>();
         for (KeyValue k : kv.range(keys.scheduleOf(machineId))) {
             Entry e = parse(keys, k.getKey());
             if (e != null && e.machineId().equals(machineId)) {
-                unreadable.skipUnreadable(k, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
+                unreadable.skipUnreadable(k, e.unit(), machineId, sink, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
                         .ifPresent(out::add);
             }
         }
@@ -134,12 +136,12 @@ final class ScheduleStore {
         return out;
     }
 
-    Map<String, List<ScheduledUnit>> schedule() {
+    Map<String, List<ScheduledUnit>> schedule(Consumer<UnreadableRecord> sink) {
         Map<String, List<ScheduledUnit>> out = new TreeMap<>();
         for (KeyValue k : kv.range(keys.of(EtcdKeys.SCHEDULE))) {
             Entry e = parse(keys, k.getKey());
             if (e != null) {
-                unreadable.skipUnreadable(k, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
+                unreadable.skipUnreadable(k, e.unit(), e.machineId(), sink, () -> EtcdCodec.scheduled(e.unit(), k.getValue(), EtcdKeys.text(k.getKey())))
                         .ifPresent(s -> out.computeIfAbsent(e.machineId(), m -> new ArrayList<>()).add(s));
             }
         }

@@ -4,7 +4,9 @@ import io.etcd.jetcd.KeyValue;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.RegistryMetrics;
 import org.fleetj.registry.UnreadableRecordException;
 import org.slf4j.Logger;
@@ -30,9 +32,21 @@ final class UnreadableRecords {
 
     /** The decoded record, or empty (reported) when the value of {@code kv} cannot be read. */
     <T> Optional<T> skipUnreadable(KeyValue kv, Supplier<T> decode) {
+        return skipUnreadable(kv, null, "", NOBODY, decode);
+    }
+
+    static final Consumer<UnreadableRecord> NOBODY = r -> { };
+
+    /**
+     * The decoded record, or empty when the value of {@code kv} cannot be read: then reported (logged once, counted)
+     * and handed to {@code sink} as about {@code name} (the unit or machine the key names) and {@code machine} (the
+     * machine of a schedule entry or unit state, else empty).
+     */
+    <T> Optional<T> skipUnreadable(KeyValue kv, String name, String machine, Consumer<UnreadableRecord> sink, Supplier<T> decode) {
         try {
             return Optional.of(decode.get());
         } catch (UnreadableRecordException e) {
+            if (name != null) sink.accept(new UnreadableRecord(e.key(), name, machine, e.getMessage()));
             metrics.record("decode", 0, true);
             if (reported.size() > REMEMBERED) reported.clear();
             if (reported.add(e.key() + "@" + kv.getModRevision())) {

@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.fleetj.api.ApiUnreadableRecord;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -86,12 +88,22 @@ public final class ApiFleetClient implements FleetClient {
 
     @Override
     public List<ApiMachine> machines() {
-        return pages("/machines", "machines", ApiJson::machine);
+        return machines(r -> { });
+    }
+
+    @Override
+    public List<ApiMachine> machines(Consumer<ApiUnreadableRecord> unreadable) {
+        return pages("/machines", "machines", ApiJson::machine, unreadable);
     }
 
     @Override
     public List<ApiUnit> units() {
-        return pages("/units", "units", ApiJson::unit);
+        return units(r -> { });
+    }
+
+    @Override
+    public List<ApiUnit> units(Consumer<ApiUnreadableRecord> unreadable) {
+        return pages("/units", "units", ApiJson::unit, unreadable);
     }
 
     @Override
@@ -151,7 +163,12 @@ public final class ApiFleetClient implements FleetClient {
 
     @Override
     public List<ApiUnitState> unitStates() {
-        return pages("/state", "states", ApiJson::unitState);
+        return unitStates(r -> { });
+    }
+
+    @Override
+    public List<ApiUnitState> unitStates(Consumer<ApiUnreadableRecord> unreadable) {
+        return pages("/state", "states", ApiJson::unitState, unreadable);
     }
 
     @Override
@@ -294,7 +311,7 @@ public final class ApiFleetClient implements FleetClient {
         return response.status() == 404 && ApiJson.errorMessage(response.bodyText()) != null;
     }
 
-    private <T> List<T> pages(String path, String field, Function<Object, T> mapper) {
+    private <T> List<T> pages(String path, String field, Function<Object, T> mapper, Consumer<ApiUnreadableRecord> unreadable) {
         List<T> all = new ArrayList<>();
         String token = null;
         do {
@@ -307,6 +324,10 @@ public final class ApiFleetClient implements FleetClient {
                 Object items = page.get(field);
                 if (items != null) {
                     for (Object item : ApiJson.list(items, field)) all.add(mapper.apply(item));
+                }
+                Object broken = page.get("unreadable"); // beyond fleet: records the server could not read
+                if (broken != null) {
+                    for (Object item : ApiJson.list(broken, "unreadable")) unreadable.accept(ApiJson.unreadable(item));
                 }
                 next = page.get("nextPageToken");
             } catch (JsonException e) {

@@ -9,6 +9,7 @@ import org.fleetj.api.ApiMachine;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.api.ApiUnitOption;
 import org.fleetj.api.ApiUnitState;
+import org.fleetj.api.ApiUnreadableRecord;
 
 /**
  * Maps the fleet v1 API's JSON objects to and from the wire records. Output keys are alphabetical and
@@ -29,6 +30,12 @@ public final class ApiJson {
             }
         }
         return new ApiUnit(string(m, "name"), options, string(m, "desiredState"), string(m, "currentState"), string(m, "machineID"));
+    }
+
+    /** Beyond fleet: a record the server could not read (an entry of a page's {@code unreadable} field). */
+    public static ApiUnreadableRecord unreadable(Object json) {
+        Map<String, Object> m = object(json, "unreadable record");
+        return new ApiUnreadableRecord(string(m, "name"), string(m, "key"), string(m, "reason"));
     }
 
     public static ApiUnitState unitState(Object json) {

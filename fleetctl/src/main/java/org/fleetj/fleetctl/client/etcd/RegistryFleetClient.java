@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.fleetj.api.ApiUnreadableRecord;
 import java.util.Optional;
 import org.fleetj.api.ApiMachine;
 import org.fleetj.api.ApiUnit;
@@ -39,19 +41,29 @@ public final class RegistryFleetClient implements FleetClient {
 
     @Override
     public List<ApiMachine> machines() {
+        return machines(r -> { });
+    }
+
+    @Override
+    public List<ApiMachine> machines(Consumer<ApiUnreadableRecord> unreadable) {
         return call(() -> {
             List<ApiMachine> out = new ArrayList<>();
-            for (MachineState m : registry.machines()) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
+            for (MachineState m : registry.machines(r -> unreadable.accept(api(r)))) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
             return out;
         });
     }
 
     @Override
     public List<ApiUnit> units() {
+        return units(r -> { });
+    }
+
+    @Override
+    public List<ApiUnit> units(Consumer<ApiUnreadableRecord> unreadable) {
         return call(() -> {
             Map<String, Map<String, UnitState>> states = statesByUnit();
             List<ApiUnit> out = new ArrayList<>();
-            for (Job job : registry.jobs()) out.add(toApi(job, states, true));
+            for (Job job : registry.jobs(r -> unreadable.accept(api(r)))) out.add(toApi(job, states, true));
             return out;
         });
     }
@@ -86,9 +98,14 @@ public final class RegistryFleetClient implements FleetClient {
 
     @Override
     public List<ApiUnitState> unitStates() {
+        return unitStates(r -> { });
+    }
+
+    @Override
+    public List<ApiUnitState> unitStates(Consumer<ApiUnreadableRecord> unreadable) {
         return call(() -> {
             List<ApiUnitState> out = new ArrayList<>();
-            for (UnitState s : registry.unitStates()) {
+            for (UnitState s : registry.unitStates(r -> unreadable.accept(api(r)))) {
                 out.add(new ApiUnitState(s.name(), s.unitHash(), s.machineId(), s.loadState(), s.activeState(), s.subState()));
             }
             return out;
@@ -255,5 +272,9 @@ public final class RegistryFleetClient implements FleetClient {
         } catch (RegistryException e) {
             throw new FleetClientException(e.getMessage(), e);
         }
+    }
+
+    private static ApiUnreadableRecord api(org.fleetj.registry.UnreadableRecord r) {
+        return new ApiUnreadableRecord(r.name(), r.key(), r.reason());
     }
 }
