@@ -27,11 +27,12 @@ record UnitLogQuery(Kind kind, String unit, int lines, String output, boolean fo
     static UnitLogQuery parse(Kind kind, String unitName, Map<String, List<String>> query, JournalOutputModes modes) throws OpsException {
         String unit = validUnit(unitName);
         Set<String> allowed = kind == Kind.JOURNAL ? JOURNAL_PARAMS : STATUS_PARAMS;
-        for (String name : query.keySet()) {
+        for (Map.Entry<String, List<String>> param : query.entrySet()) {
+            String name = param.getKey();
             if (!allowed.contains(name)) {
                 throw new OpsException(400, "unknown query parameter " + GoQuote.q(name) + "; accepted: " + String.join(", ", allowed.stream().sorted().toList()));
             }
-            if (query.get(name).size() > 1) throw new OpsException(400, "query parameter " + name + " given more than once");
+            if (param.getValue().size() > 1) throw new OpsException(400, "query parameter " + name + " given more than once");
         }
         int lines = DEFAULT_LINES;
         String output = "short";
