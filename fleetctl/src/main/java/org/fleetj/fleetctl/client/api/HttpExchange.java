@@ -43,32 +43,40 @@ public final class HttpExchange {
         public InputStream content(Map<String, String> trailers) {
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) return new ChunkedInput(body, trailers);
             String length = headers.get("content-length");
-            if (length != null) {
-                try {
-                    return new java.io.FilterInputStream(body) {
-                        private long left = Long.parseLong(length);
-
-                        @Override
-                        public int read() throws IOException {
-                            if (left <= 0) return -1;
-                            int c = super.read();
-                            if (c >= 0) left--;
-                            return c;
-                        }
-
-                        @Override
-                        public int read(byte[] b, int off, int len) throws IOException {
-                            if (left <= 0) return -1;
-                            int n = super.read(b, off, (int) Math.min(len, left));
-                            if (n > 0) left -= n;
-                            return n;
-                        }
-                    };
-                } catch (NumberFormatException e) {
-                    return body;
-                }
+            if (length == null) return body;
+            long declared;
+            try {
+                declared = Long.parseLong(length);
+            } catch (NumberFormatException e) {
+                return body;
             }
-            return body;
+            return new LimitedInput(body, declared);
+        }
+    }
+
+    /** Ends at the declared Content-Length: the server may keep the connection open after the body. */
+    private static final class LimitedInput extends java.io.FilterInputStream {
+        private long left;
+
+        LimitedInput(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int c = super.read();
+            if (c >= 0) left--;
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
         }
     }
 
