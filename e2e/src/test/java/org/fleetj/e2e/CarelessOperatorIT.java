@@ -33,7 +33,8 @@ class CarelessOperatorIT {
 
     @BeforeAll
     void boot() {
-        c = FleetCluster.up(2, LocalClusterOptions.defaults());
+        // plain HTTP API: some checks send fleet v1 requests raw, as fleet's own clients do
+        c = FleetCluster.up(2, LocalClusterOptions.defaults().plainApi());
     }
 
     @AfterAll

@@ -34,7 +34,8 @@ class JobsIT {
 
     @BeforeAll
     void boot() {
-        c = FleetCluster.up(3, LocalClusterOptions.defaults().agentTtl(AGENT_TTL).conf("engine_reconcile_interval", "1"));
+        // plain HTTP API: the test also reads fleet's v1 answers raw (RawApi), as fleet's own clients would
+        c = FleetCluster.up(3, LocalClusterOptions.defaults().plainApi().agentTtl(AGENT_TTL).conf("engine_reconcile_interval", "1"));
     }
 
     @AfterAll
@@ -113,7 +114,7 @@ class JobsIT {
 
         // fleetctl status says how it ended, through the etcd and the API drivers (the API one reads /fleet/v1/jobs)
         FleetctlProcess etcdDriver = FleetctlProcess.in(FleetctlProcess.repoRoot(), c.env());
-        FleetctlProcess apiDriver = etcdDriver.withEnv(Map.of("FLEETCTL_DRIVER", "api", "FLEETCTL_ENDPOINT", badMachine.apiUrl()));
+        FleetctlProcess apiDriver = etcdDriver.withEnv(c.local().apiDriverEnv(badMachine));
         for (FleetctlProcess user : List.of(etcdDriver, apiDriver)) {
             FleetCluster.Run status = user.fleetctl("status", "bad-job.service");
             assertEquals(3, status.exit(), "systemctl status of a failed unit: " + status.out() + status.err());

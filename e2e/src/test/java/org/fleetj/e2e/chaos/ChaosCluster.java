@@ -121,8 +121,7 @@ final class ChaosCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/fleetctl").toString()));
         cmd.addAll(List.of(args));
         Map<String, String> api = new java.util.HashMap<>(env);
-        api.put("FLEETCTL_DRIVER", "api");
-        api.put("FLEETCTL_ENDPOINT", cluster.machine(machine).apiUrl());
+        api.putAll(cluster.apiDriverEnv(cluster.machine(machine))); // with the CA and write token on a TLS API
         return CommandRunner.run(cmd, api, timeout);
     }
 
