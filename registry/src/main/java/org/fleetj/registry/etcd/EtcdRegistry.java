@@ -1,10 +1,8 @@
 package org.fleetj.registry.etcd;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +59,7 @@ public final class EtcdRegistry implements Registry {
     private final EtcdConfig config;
     private final RegistryMetrics metrics = new RegistryMetrics();
     private final UnreadableRecords unreadable;
+    private final UnitStateStore unitStates;
     private final EtcdRuntime rt;
     private final EtcdKv kv;
     private final UnitBodies bodies;
@@ -88,6 +87,7 @@ public final class EtcdRegistry implements Registry {
         this.rt = new EtcdRuntime(gateway, new EtcdKeys(config.keyPrefix()), timers, watchLoop, callbacks);
         this.kv = new EtcdKv(gateway);
         this.unreadable = new UnreadableRecords(metrics);
+        this.unitStates = new UnitStateStore(kv, rt.keys(), unreadable);
         this.bodies = new UnitBodies(kv, rt.keys(), unreadable);
         this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
@@ -233,57 +233,17 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public void publishUnitState(MachinePresence presence, UnitState state) {
-        EtcdPresence p = own(presence);
-        Objects.requireNonNull(state, "state");
-        NameRules.unitName(state.name());
-        if (!state.machineId().equals(p.machineId())) {
-            throw new IllegalArgumentException("unit state of " + state.name() + " names machine " + state.machineId()
-                    + " but is published by the presence of " + p.machineId());
-        }
-        long lease = p.leaseFor("unit state of " + state.name());
-        try {
-            kv.put(rt.keys().state(state.name(), state.machineId()), EtcdCodec.state(state), lease);
-        } catch (EtcdGateway.LeaseNotFoundException e) {
-            p.leaseSuspect();
-            throw e;
-        }
+        unitStates.publish(own(presence), state);
     }
-
-    /** etcd refuses a transaction of more than 128 operations (--max-txn-ops); fewer keep each commit small. */
-    private static final int STATES_PER_TXN = 100;
 
     @Override
     public void publishUnitStates(MachinePresence presence, List<UnitState> states) {
-        EtcdPresence p = own(presence);
-        for (UnitState state : states) {
-            Objects.requireNonNull(state, "state");
-            NameRules.unitName(state.name());
-            if (!state.machineId().equals(p.machineId())) {
-                throw new IllegalArgumentException("unit state of " + state.name() + " names machine " + state.machineId()
-                        + " but is published by the presence of " + p.machineId());
-            }
-        }
-        for (int from = 0; from < states.size(); from += STATES_PER_TXN) {
-            List<UnitState> chunk = states.subList(from, Math.min(states.size(), from + STATES_PER_TXN));
-            long lease = p.leaseFor("unit states of " + chunk.size() + " units");
-            List<io.etcd.jetcd.op.Op> puts = new ArrayList<>(chunk.size());
-            for (UnitState state : chunk) {
-                puts.add(EtcdKv.putOp(rt.keys().state(state.name(), state.machineId()), EtcdCodec.state(state), lease));
-            }
-            try {
-                kv.txn(List.of(), puts, List.of());
-            } catch (EtcdGateway.LeaseNotFoundException e) {
-                p.leaseSuspect();
-                throw e;
-            }
-        }
+        unitStates.publishAll(own(presence), states);
     }
 
     @Override
     public void removeUnitState(MachinePresence presence, String unitName) {
-        EtcdPresence p = own(presence);
-        NameRules.unitName(unitName);
-        kv.delete(rt.keys().state(unitName, p.machineId()));
+        unitStates.remove(own(presence), unitName);
     }
 
     @Override
@@ -293,18 +253,7 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public List<UnitState> unitStates(Consumer<UnreadableRecord> unreadableStates) {
-        List<UnitState> out = new ArrayList<>();
-        for (KeyValue k : kv.range(rt.keys().of(EtcdKeys.STATE))) {
-            String rest = rt.keys().nameAfter(EtcdKeys.STATE, k.getKey());
-            int slash = rest.lastIndexOf('/');
-            if (slash <= 0 || slash == rest.length() - 1) {
-                continue;
-            }
-            unreadable.skipUnreadable(k, rest.substring(0, slash), rest.substring(slash + 1), unreadableStates, () -> EtcdCodec.state(rest.substring(0, slash), rest.substring(slash + 1), k.getValue(),
-                    EtcdKeys.text(k.getKey()))).ifPresent(out::add);
-        }
-        out.sort(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId));
-        return out;
+        return unitStates.all(unreadableStates);
     }
 
     private EtcdPresence own(MachinePresence presence) {
