@@ -115,7 +115,10 @@ public final class Agent implements AutoCloseable {
             subscriptions.add(systemd.subscribe(s -> onLoop(() -> onStatus(s))));
             systemd.watch(local.keySet());
             subscriptions.add(registry.watchSchedule(presence.machineId(), this::requestReconcile));
-            subscriptions.add(registry.watchGlobalJobs(this::requestReconcile));
+            subscriptions.add(registry.watchGlobalJobs(() -> {
+                desiredState.globalsChanged();
+                requestReconcile();
+            }));
             presence.addListener(new MachinePresence.Listener() {
                 @Override
                 public void suspended() {
@@ -188,7 +191,9 @@ public final class Agent implements AutoCloseable {
         JobRuns.markLaunched(plan.finished(), local);
         if (outcome.retrySoon() || plan.retrySoon() || !jobRuns.recordEnded(local)) scheduleRetry();
         systemd.watch(local.keySet());
-        publishAll();
+        // soon rather than now: systemd's reports of what this pass started arrive within milliseconds, and one
+        // write then carries them with the pass's own changes instead of a second write right after this one
+        requestPublish();
         scheduleUnitRetry();
         stats.reconciled(System.nanoTime() - started);
     }
@@ -234,6 +239,7 @@ public final class Agent implements AutoCloseable {
 
     private void safetyPass() {
         if (closed) return;
+        desiredState.globalsChanged(); // the safety net re-reads everything, whatever the watches said
         applier.repairOwnFiles();
         try {
             if (!local.isEmpty()) {
