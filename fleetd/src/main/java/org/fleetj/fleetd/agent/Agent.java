@@ -114,11 +114,8 @@ public final class Agent implements AutoCloseable {
             local.putAll(LocalUnitRecovery.recover(systemd, unitsDirectory, files, publisher));
             subscriptions.add(systemd.subscribe(s -> onLoop(() -> onStatus(s))));
             systemd.watch(local.keySet());
-            subscriptions.add(registry.watchSchedule(presence.machineId(), this::requestReconcile));
-            subscriptions.add(registry.watchGlobalJobs(() -> {
-                desiredState.globalsChanged();
-                requestReconcile();
-            }));
+            subscriptions.add(registry.watchSchedule(presence.machineId(), () -> debounced(pending, this::reconcile)));
+            subscriptions.add(registry.watchGlobalJobs(this::requestReconcile));
             presence.addListener(new MachinePresence.Listener() {
                 @Override
                 public void suspended() {
@@ -130,6 +127,7 @@ public final class Agent implements AutoCloseable {
                     onLoop(() -> {
                         log.info("agent: back in the registry; publishing the state of {} units again", local.size());
                         publisher.republishAll();
+                        desiredState.globalsChanged(); // this machine was announced again: read everything
                         reconcile();
                     });
                 }
@@ -150,8 +148,13 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
+    /**
+     * Asks for a pass soon that reads everything again: the global jobs and this machine's own record too, not only
+     * its schedule (for the global jobs' watch, and for callers outside the agent, such as a reload that announced new
+     * metadata for this machine). A burst of requests makes one pass.
+     */
     public void requestReconcile() {
+        desiredState.globalsChanged();
         debounced(pending, this::reconcile);
     }
 

@@ -120,6 +120,7 @@ public final class ScaleBench {
             Map<String, Long> agentOpsBefore = requestsByOp(agentRegistries);
             Map<String, Long> engineOpsBefore = requestsByOp(List.of(engineRegistry));
             long passesBefore = agentPasses(agents);
+            long idleBefore = agents.stream().mapToLong(SimulatedAgent::idlePasses).sum();
             long enginePassesBefore = stats.passes.get();
             List<UnitFile> files = unitFiles(units, machines);
             long t0 = System.nanoTime();
@@ -152,8 +153,9 @@ public final class ScaleBench {
             log("all %d units running after %.2f s; %d requests, %d agent passes, %d engine passes", units, launchS, requests, passes,
                     stats.passes.get() - enginePassesBefore);
 
-            log("agents' requests by type: %s; the engine's: %s", minus(requestsByOp(agentRegistries), agentOpsBefore),
-                    minus(requestsByOp(List.of(engineRegistry)), engineOpsBefore));
+            log("agents' requests by type: %s; the engine's: %s; agent passes that ran no task: %d of %d",
+                    minus(requestsByOp(agentRegistries), agentOpsBefore), minus(requestsByOp(List.of(engineRegistry)), engineOpsBefore),
+                    agents.stream().mapToLong(SimulatedAgent::idlePasses).sum() - idleBefore, passes);
 
             String suffix = "_" + machines + "_machines";
             figure("scale_launch_" + units + "_units" + suffix + "_s", fmt(launchS, 2));
