@@ -114,7 +114,7 @@ public final class Agent implements AutoCloseable {
             local.putAll(LocalUnitRecovery.recover(systemd, unitsDirectory, files, publisher));
             subscriptions.add(systemd.subscribe(s -> onLoop(() -> onStatus(s))));
             systemd.watch(local.keySet());
-            subscriptions.add(registry.watchSchedule(presence.machineId(), () -> debounced(pending, this::reconcile)));
+            subscriptions.add(registry.watchSchedule(presence.machineId(), this::scheduleChanged));
             subscriptions.add(registry.watchGlobalJobs(this::requestReconcile));
             presence.addListener(new MachinePresence.Listener() {
                 @Override
@@ -155,6 +155,11 @@ public final class Agent implements AutoCloseable {
      */
     public void requestReconcile() {
         desiredState.globalsChanged();
+        debounced(pending, this::reconcile);
+    }
+
+    /** This machine's schedule changed: a pass soon, which reads the schedule (and nothing else it has not been told changed). */
+    private void scheduleChanged() {
         debounced(pending, this::reconcile);
     }
 

@@ -33,7 +33,7 @@ final class DesiredStateReader {
     private final Registry registry;
     private final MachineState self;
     private final UnitFileCache files;
-    /** Set by the global jobs' watch (any thread); the global jobs and this machine's record are read again when set. */
+    /** Set (from any thread) when they may have changed; the global jobs and this machine's record are read again when set. */
     private final AtomicBoolean globalsStale = new AtomicBoolean(true);
     // the last read of the global jobs, kept between passes (agent's thread)
     private List<Job> globals = List.of();
@@ -47,7 +47,7 @@ final class DesiredStateReader {
         this.me = self;
     }
 
-    /** The global jobs, or the metadata or availability of a machine, changed: the next pass reads them again. */
+    /** The global jobs, or this machine's metadata or availability, may have changed: the next pass reads them again. */
     void globalsChanged() {
         globalsStale.set(true);
     }
