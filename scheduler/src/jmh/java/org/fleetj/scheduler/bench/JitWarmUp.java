@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * few runs in that time while the compiler threads, starved like everything else, are still compiling it during the
  * measurement: {@link ProcessCpuProfiler} then charged seconds of compilation to a few dozen passes, and the CPU figure
  * measured the load rather than the pass. A pass is run in rounds until, in two rounds in a row, the rest of the JVM
- * used less CPU than a tenth of what the passes themselves used (or {@link #MAX_WALL_NANOS} passed).
+ * used less CPU than a tenth of what the passes themselves used (or {@link #MAX_WALL_NANOS} passed). Skipped with
+ * {@code -Dbench.quick=true} (JMH hands the forks the -D options of the JVM that runs it).
  */
 final class JitWarmUp {
 
@@ -30,6 +31,9 @@ final class JitWarmUp {
 
     /** Runs {@code pass} until the JVM is quiet (see above); returns how many passes that took, for the log. */
     static int untilQuiet(Supplier<?> pass) {
+        if (Boolean.getBoolean("bench.quick")) {
+            return 0; // a smoke run checks the wiring, not figures
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
