@@ -3,6 +3,7 @@ package org.fleetj.fleetd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -47,7 +48,7 @@ public final class CdsTraining {
             train(dir);
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }
         }
         // fleetd's own threads are daemons or stopped; the registry client's are too
@@ -55,7 +56,9 @@ public final class CdsTraining {
     }
 
     private static void train(Path dir) throws Exception {
-        Logging.routeJavaUtilLogging();
+        // the entry point itself, up to where it would start the daemon
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        Fleetd.run(new String[]{"--version"}, Map.of(), sink, sink);
         Path conf = dir.resolve("fleet.conf");
         Files.writeString(conf, String.join("\n",
                 "etcd_servers=http://127.0.0.1:" + closedPort(),
