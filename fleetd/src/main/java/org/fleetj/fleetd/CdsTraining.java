@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.fleetj.fleetd.api.ApiServer;
 import org.fleetj.fleetd.config.ConfigLoader;
@@ -24,7 +23,6 @@ import org.fleetj.fleetd.daemon.FleetdStartException;
 import org.fleetj.fleetd.daemon.Logging;
 import org.fleetj.fleetd.daemon.RegistryOpener;
 import org.fleetj.fleetd.daemon.SystemdConnector;
-import org.fleetj.registry.Registry;
 
 /**
  * The training run behind fleetd's class-data-sharing archive ({@code bin/make-cds-archive}, run by the build for
@@ -75,13 +73,7 @@ public final class CdsTraining {
         FleetDaemon.apiConfig(config);
         Logging.applyVerbosity(config.verbosity());
         MachineIdentity identity = MachineIdentity.load(config.machineIdFile());
-        AtomicReference<Registry> registry = new AtomicReference<>();
-        RegistryOpener opener = c -> {
-            Registry r = RegistryOpener.ETCD.open(c);
-            registry.set(r);
-            return r;
-        };
-        try (FleetDaemon daemon = new FleetDaemon(config, identity, opener, SystemdConnector.DBUS)) {
+        try (FleetDaemon daemon = new FleetDaemon(config, identity, RegistryOpener.ETCD, SystemdConnector.DBUS)) {
             try {
                 daemon.start();
             } catch (FleetdStartException expected) {
