@@ -90,7 +90,8 @@ class DebianPackageIT {
 
         for (String f : List.of("/usr/bin/fleetd", "/usr/bin/fleetctl", "/usr/share/fleet/fleetd/fleetd.jar",
                 "/usr/share/fleet/fleetctl/fleetctl.jar", "/etc/fleet/fleet.conf", "/lib/systemd/system/fleetd.service",
-                "/lib/systemd/system/fleetd.socket", "/usr/share/doc/fleetd/copyright", "/var/cache/fleet/fleetctl.jsa")) {
+                "/lib/systemd/system/fleetd.socket", "/usr/share/doc/fleetd/copyright", "/var/cache/fleet/fleetctl.jsa",
+                "/var/cache/fleet/fleetd.jsa")) {
             ok("test -s " + f);
         }
         assertEquals("/etc/fleet/fleet.conf", ok("dpkg-query -W -f='${Conffiles}' fleetd").output().trim().split(" ")[0]);
@@ -101,6 +102,8 @@ class DebianPackageIT {
         // the installed commands run on Debian's Java
         assertTrue(ok("fleetctl --version").output().startsWith("fleetctl version "));
         assertTrue(ok("fleetd --version").output().startsWith("fleetd version "));
+        // the archive postinst made fits the installed JVM and jars: with -Xshare:on a JVM that cannot map it refuses to start
+        assertTrue(ok("FLEETD_JAVA_OPTS=-Xshare:on fleetd --version").output().startsWith("fleetd version "));
         Run badConfig = inChroot("fleetd --etcd_request_timeout=soon");
         assertEquals(78, badConfig.exit(), badConfig.output());
         assertTrue(badConfig.output().contains("etcd_request_timeout"), badConfig.output());

@@ -39,6 +39,15 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final int MAX_THREADS = 32;
+    /**
+     * Per listener: no acceptor thread (its selector accepts, non-blocking) and one selector. fleetd serves a few
+     * requests a second at most; an acceptor would be one more parked thread per listener (docs/benchmarks.md,
+     * fleetd footprint).
+     */
+    private static final int ACCEPTORS = 0;
+    private static final int SELECTORS = 1;
+    /** The listeners' selectors; request threads are started when requests come and end after a minute idle. */
+    private static final int MIN_THREADS = 2;
     /** Bytes per second below which a request body's sender is disconnected (fleetctl sends its body at once). */
     static final long MIN_REQUEST_DATA_RATE = 1024;
     /** A connection that sends nothing for this long is closed. */
@@ -72,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
         Objects.requireNonNull(metrics, "metrics");
         metrics.exportRegistryMetrics(registry.metrics());
         this.activation = Objects.requireNonNull(activation, "activation");
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("fleetd-api");
         server = new Server(threads);
         server.setStopTimeout(2_000);
@@ -134,7 +143,7 @@ public final class ApiServer implements AutoCloseable {
         if (config.socketPath().isPresent() && !inheritedPath.map(p -> samePath(p, config.socketPath().get())).orElse(false)) {
             Path path = config.socketPath().get();
             UnixSocketFile.prepare(path);
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 1, 1, httpFactory());
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, ACCEPTORS, SELECTORS, httpFactory());
             unix.setUnixDomainPath(path);
             unix.setIdleTimeout(IDLE_TIMEOUT_MS);
             server.addConnector(unix);
@@ -143,8 +152,8 @@ public final class ApiServer implements AutoCloseable {
         }
         for (ListenAddress address : config.listen()) {
             ServerConnector tcp = address.tls()
-                    ? new ServerConnector(server, 1, 1, tlsFactories())
-                    : new ServerConnector(server, 1, 1, httpFactory());
+                    ? new ServerConnector(server, ACCEPTORS, SELECTORS, tlsFactories())
+                    : new ServerConnector(server, ACCEPTORS, SELECTORS, httpFactory());
             tcp.setHost(address.host());
             tcp.setPort(address.port());
             tcp.setIdleTimeout(IDLE_TIMEOUT_MS);
@@ -159,14 +168,14 @@ public final class ApiServer implements AutoCloseable {
             AbstractConnector connector;
             Optional<Path> path = Optional.empty();
             if (local instanceof UnixDomainSocketAddress unixAddress) {
-                UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 1, 1, httpFactory());
+                UnixDomainServerConnector unix = new UnixDomainServerConnector(server, ACCEPTORS, SELECTORS, httpFactory());
                 unix.setInheritChannel(true);
                 unix.setUnixDomainPath(unixAddress.getPath());
                 connector = unix;
                 path = Optional.of(unixAddress.getPath());
                 unixSocket = path;
             } else {
-                ServerConnector tcp = new ServerConnector(server, 1, 1, httpFactory());
+                ServerConnector tcp = new ServerConnector(server, ACCEPTORS, SELECTORS, httpFactory());
                 tcp.setInheritChannel(true);
                 if (local instanceof InetSocketAddress inet) tcp.setPort(inet.getPort());
                 connector = tcp;

@@ -96,6 +96,9 @@ final class JettyApiHandler extends Handler.Abstract {
     }
 
     private void write(Request request, Response response, Callback callback, long start, String location, ApiResponse answer) {
+        // counted before the answer leaves: a client that reads /metrics right after its response finds it there
+        metrics.apiRequests(methodLabel(request.getMethod()), answer.status()).inc();
+        metrics.apiRequestServed(start);
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.SERVER, serverHeader);
         if (location != null) response.getHeaders().put(HttpHeader.LOCATION, location);
@@ -106,8 +109,6 @@ final class JettyApiHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
             response.write(true, ByteBuffer.wrap(answer.body()), callback);
         }
-        metrics.apiRequests(methodLabel(request.getMethod()), answer.status()).inc();
-        metrics.apiRequestServed(start);
     }
 
     /**

@@ -7,13 +7,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code --output} modes this machine's journalctl accepts, asked of journalctl itself once
  * ({@code journalctl --output=help}), so a mode is valid exactly when journalctl would take it. When journalctl
- * cannot be asked, systemd 252's list is used.
+ * cannot be asked, systemd 252's list is used. Asked when the first journal request needs it, not while fleetd
+ * starts (a process fork and a wait on the start's path; docs/benchmarks.md, fleetd footprint).
  */
 final class JournalOutputModes {
     private static final Logger LOG = LoggerFactory.getLogger(JournalOutputModes.class);
@@ -21,13 +23,18 @@ final class JournalOutputModes {
             "short-monotonic", "short-delta", "short-unix", "verbose", "export", "json", "json-pretty", "json-sse", "json-seq",
             "cat", "with-unit");
 
-    private final Set<String> modes;
+    private final Supplier<Set<String>> source;
+    private Set<String> modes;
 
-    private JournalOutputModes(Set<String> modes) {
-        this.modes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(modes));
+    private JournalOutputModes(Supplier<Set<String>> source) {
+        this.source = source;
     }
 
     static JournalOutputModes ofThisMachine() {
+        return new JournalOutputModes(JournalOutputModes::askJournalctl);
+    }
+
+    private static Set<String> askJournalctl() {
         try {
             Process p = new ProcessBuilder("journalctl", "--output=help").redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -41,7 +48,7 @@ final class JournalOutputModes {
                     String m = line.trim();
                     if (m.matches("[a-z][a-z0-9-]*")) modes.add(m);
                 }
-                if (!modes.isEmpty()) return new JournalOutputModes(modes);
+                if (!modes.isEmpty()) return modes;
             }
             p.destroy();
         } catch (IOException e) {
@@ -50,19 +57,25 @@ final class JournalOutputModes {
             Thread.currentThread().interrupt();
         }
         LOG.info("could not ask journalctl for its output modes; accepting systemd 252's: {}", SYSTEMD_252);
-        return new JournalOutputModes(new LinkedHashSet<>(SYSTEMD_252));
+        return new LinkedHashSet<>(SYSTEMD_252);
     }
 
     static JournalOutputModes of(List<String> modes) {
-        return new JournalOutputModes(new LinkedHashSet<>(modes));
+        Set<String> given = new LinkedHashSet<>(modes);
+        return new JournalOutputModes(() -> given);
+    }
+
+    private synchronized Set<String> modes() {
+        if (modes == null) modes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(source.get()));
+        return modes;
     }
 
     boolean contains(String mode) {
-        return modes.contains(mode);
+        return modes().contains(mode);
     }
 
     @Override
     public String toString() {
-        return String.join(", ", modes);
+        return String.join(", ", modes());
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.http.HttpFields;
@@ -62,6 +63,7 @@ final class StreamPump implements AutoCloseable {
     /** Every stream running, with its connection and when it last wrote. */
     private final Map<Source, Stream> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
+    private final AtomicBoolean watching = new AtomicBoolean();
 
     /** One running stream: its client's connection, and when the pump last wrote to it. */
     private static final class Stream {
@@ -89,7 +91,6 @@ final class StreamPump implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        watchdog.scheduleWithFixedDelay(this::closeAbandoned, QUIET_CHECK.toMillis(), QUIET_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -132,6 +133,10 @@ final class StreamPump implements AutoCloseable {
     void start(Source source, String contentType, Request request, Response response, Callback callback) {
         Stream stream = new Stream(request.getConnectionMetaData().getConnection().getEndPoint());
         live.put(source, stream);
+        // the watchdog's thread starts with the first stream: a fleetd nobody asks for journals keeps no thread for it
+        if (watching.compareAndSet(false, true)) {
+            watchdog.scheduleWithFixedDelay(this::closeAbandoned, QUIET_CHECK.toMillis(), QUIET_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        }
         request.addFailureListener(failure -> source.abort());
         // a journal -f of a quiet unit sends nothing for as long as the unit says nothing: the listener's idle timeout
         // must not end it. Gone and stalled clients are this pump's to notice (closeAbandoned, the write stall).
