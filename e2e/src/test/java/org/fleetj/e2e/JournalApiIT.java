@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -60,6 +61,10 @@ class JournalApiIT {
                 + "[X-Fleet]\nMachineID=" + m2.machineId() + "\n");
         start("everywhere.service", "[Service]\nExecStart=/bin/sh -c 'echo hello from $(hostname); exec sleep 100000'\n[X-Fleet]\nGlobal=true\n");
         c.await("everywhere on both machines", () -> c.runningOn("everywhere.service").size() == 2);
+        for (String m : List.of("m1", "m2")) {
+            c.await("everywhere printed its line on " + m,
+                    () -> c.local().sh(m, "journalctl", "-u", "everywhere.service", "-o", "cat").stdout().contains("hello from " + m));
+        }
         c.await("fixed printed its lines", () -> c.local().sh("m2", "journalctl", "-u", "fixed.service", "-o", "cat").trimmed().endsWith("three"));
     }
 
@@ -121,11 +126,12 @@ class JournalApiIT {
     void globalUnitsByMachineAndStatusOnEveryMachine() {
         FleetCluster.Run none = c.fleetctl(env(m1), "journal", "everywhere.service");
         assertEquals("Unable to retrieve journal of global unit everywhere.service.\n", none.err());
-        // --lines 1: systemd's own "Started ..." line comes before the unit's
-        String j2 = c.fleetctl(env(m1), "journal", "--machine", m2.machineId().substring(0, 8), "--lines", "1", "--output", "cat", "everywhere.service").ok().out();
-        assertEquals("hello from m2\n", j2);
-        String j1 = c.fleetctl(env(m2), "journal", "--machine", m1.machineId(), "--lines", "1", "--output", "cat", "everywhere.service").ok().out();
-        assertEquals("hello from m1\n", j1);
+        // --lines 2: the unit's line and systemd's "Started ..." line, in whichever order journald received them
+        // (the unit's stdout stream and systemd's own message reach journald by different sockets)
+        String j2 = c.fleetctl(env(m1), "journal", "--machine", m2.machineId().substring(0, 8), "--lines", "2", "--output", "cat", "everywhere.service").ok().out();
+        assertEquals(Set.of("hello from m2", "Started everywhere.service."), Set.of(j2.split("\n")), j2);
+        String j1 = c.fleetctl(env(m2), "journal", "--machine", m1.machineId(), "--lines", "2", "--output", "cat", "everywhere.service").ok().out();
+        assertEquals(Set.of("hello from m1", "Started everywhere.service."), Set.of(j1.split("\n")), j1);
         String all = c.fleetctl(env(m1), "status", "everywhere.service").ok().out();
         assertEquals(2, all.split("● everywhere.service", -1).length - 1, all);
         assertTrue(all.contains("hello from m1") && all.contains("hello from m2"), all);

@@ -114,7 +114,7 @@ public final class Agent implements AutoCloseable {
             local.putAll(LocalUnitRecovery.recover(systemd, unitsDirectory, files, publisher));
             subscriptions.add(systemd.subscribe(s -> onLoop(() -> onStatus(s))));
             systemd.watch(local.keySet());
-            subscriptions.add(registry.watchSchedule(presence.machineId(), this::requestReconcile));
+            subscriptions.add(registry.watchSchedule(presence.machineId(), this::scheduleChanged));
             subscriptions.add(registry.watchGlobalJobs(this::requestReconcile));
             presence.addListener(new MachinePresence.Listener() {
                 @Override
@@ -127,6 +127,7 @@ public final class Agent implements AutoCloseable {
                     onLoop(() -> {
                         log.info("agent: back in the registry; publishing the state of {} units again", local.size());
                         publisher.republishAll();
+                        desiredState.globalsChanged(); // this machine was announced again: read everything
                         reconcile();
                     });
                 }
@@ -147,8 +148,18 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Asks for a reconcile pass soon; a burst of requests makes one pass. */
+    /**
+     * Asks for a pass soon that reads everything again: the global jobs and this machine's own record too, not only
+     * its schedule (for the global jobs' watch, and for callers outside the agent, such as a reload that announced new
+     * metadata for this machine). A burst of requests makes one pass.
+     */
     public void requestReconcile() {
+        desiredState.globalsChanged();
+        debounced(pending, this::reconcile);
+    }
+
+    /** This machine's schedule changed: a pass soon, which reads the schedule (and nothing else it has not been told changed). */
+    private void scheduleChanged() {
         debounced(pending, this::reconcile);
     }
 
@@ -188,7 +199,9 @@ public final class Agent implements AutoCloseable {
         JobRuns.markLaunched(plan.finished(), local);
         if (outcome.retrySoon() || plan.retrySoon() || !jobRuns.recordEnded(local)) scheduleRetry();
         systemd.watch(local.keySet());
-        publishAll();
+        // soon rather than now: systemd's reports of what this pass started arrive within milliseconds, and one
+        // write then carries them with the pass's own changes instead of a second write right after this one
+        requestPublish();
         scheduleUnitRetry();
         stats.reconciled(System.nanoTime() - started);
     }
@@ -234,6 +247,7 @@ public final class Agent implements AutoCloseable {
 
     private void safetyPass() {
         if (closed) return;
+        desiredState.globalsChanged(); // the safety net re-reads everything, whatever the watches said
         applier.repairOwnFiles();
         try {
             if (!local.isEmpty()) {

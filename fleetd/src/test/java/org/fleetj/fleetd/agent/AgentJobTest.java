@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.fleetd.systemd.FakeSystemd;
 import org.fleetj.registry.JobResult;
 import org.fleetj.registry.LeaderLatch;
@@ -38,21 +37,7 @@ class AgentJobTest {
     private static final UnitFile PLAIN = unit("[Service]\nType=oneshot\nExecStart=/usr/local/bin/backup\n");
 
     private final MachineState self = new MachineState(ME, "10.0.0.1", Map.of(), "test");
-    private final AtomicInteger passes = new AtomicInteger();
-    private final AgentStats countingStats = new AgentStats() {
-        @Override
-        public void task(AgentTask.Kind kind, boolean ok) {
-        }
-
-        @Override
-        public void reconciled(long nanos) {
-            passes.incrementAndGet();
-        }
-
-        @Override
-        public void statePublished() {
-        }
-    };
+    private final CountingAgentStats countingStats = new CountingAgentStats();
     private InMemoryRegistry registry;
     private LeaderLatch latch;
     private Leadership leadership;
@@ -102,8 +87,8 @@ class AgentJobTest {
 
     /** Nothing more can happen without an event than what {@code n} further agent passes (safety passes included) do. */
     private void awaitPasses(int n) {
-        int target = passes.get() + n;
-        await().atMost(WAIT).until(() -> passes.get() >= target);
+        long target = countingStats.passes() + n;
+        await().atMost(WAIT).until(() -> countingStats.passes() >= target);
     }
 
     private JobResult awaitResult(String name) {

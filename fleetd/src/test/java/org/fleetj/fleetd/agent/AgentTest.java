@@ -294,6 +294,85 @@ class AgentTest {
     }
 
     /**
+     * fleetd's reload announces this machine's new metadata under its presence (a key no agent watch covers) and asks
+     * the agent for a pass: that pass reads this machine's record again, so the global units follow the metadata
+     * without waiting for the safety pass (an hour away here).
+     */
+    @Test
+    void aPassAskedForFromOutsideReadsThisMachinesMetadataAgain() {
+        Agent a = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
+                new Agent.Settings(Duration.ofHours(1), Optional.empty()), AgentStats.NONE, new UnitRetries(CEILINGS));
+        agents.add(a);
+        a.start();
+        registry.createJob("db.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=db\n"),
+                TargetState.LAUNCHED);
+        registry.createJob("g.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n"),
+                TargetState.LAUNCHED);
+        awaitState("g.service", FakeSystemd.State.RUNNING);
+
+        presence.update(new MachineState(ME, "10.0.0.1", Map.of("role", "db"), "test"));
+        a.requestReconcile();
+        awaitState("db.service", FakeSystemd.State.RUNNING);
+        await().atMost(WAIT).until(() -> !systemd.files().containsKey("g.service") && published("g.service").isEmpty());
+    }
+
+    /**
+     * At scale the engine's schedule transactions wake every agent dozens of times (scripts/bench scale): a pass they
+     * wake reads this machine's schedule once, and neither the global jobs nor this machine's record, which are read
+     * again only when their own watch fires (a global job or a machine's metadata changed) or in the safety pass
+     * (an hour away here). Counted at the registry, so the test pins what each pass asks for, not how long it takes.
+     */
+    @Test
+    void scheduleChangesReadTheScheduleButNotTheGlobalJobsUntilTheirWatchFires() {
+        Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        org.fleetj.registry.Registry counting = (org.fleetj.registry.Registry) java.lang.reflect.Proxy.newProxyInstance(
+                org.fleetj.registry.Registry.class.getClassLoader(), new Class<?>[] {org.fleetj.registry.Registry.class}, (p, m, args) -> {
+                    calls.computeIfAbsent(m.getName(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    try {
+                        return m.invoke(registry, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        java.util.function.ToIntFunction<String> count = name -> calls.getOrDefault(name, new java.util.concurrent.atomic.AtomicInteger()).get();
+        CountingAgentStats passes = new CountingAgentStats();
+        Agent a = new Agent(counting, systemd, Path.of("/run/fleet/units"), presence, self,
+                new Agent.Settings(Duration.ofHours(1), Optional.empty()), passes, new UnitRetries(CEILINGS));
+        agents.add(a);
+        a.start();
+        assertEquals(1, count.applyAsInt("globalJobs"), "the first pass reads the global jobs");
+
+        for (int i = 0; i < 5; i++) {
+            submit("s" + i + ".service", SLEEP, TargetState.LAUNCHED);
+            awaitState("s" + i + ".service", FakeSystemd.State.RUNNING);
+        }
+        assertEquals(1, count.applyAsInt("globalJobs"), "five schedule changes, no global job changed: not read again");
+        assertEquals(0, count.applyAsInt("machines"), "no global job: this machine's record is not needed");
+        assertTrue(passes.passes() >= 6, "a pass for each awaited schedule change, and the first: " + passes.passes());
+        assertEquals(passes.passes(), count.applyAsInt("scheduleOf"), "each pass reads this machine's schedule once");
+
+        registry.createJob("g.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n"),
+                TargetState.LAUNCHED);
+        awaitState("g.service", FakeSystemd.State.RUNNING);
+        assertEquals(2, count.applyAsInt("globalJobs"), "their watch fired: read again, once");
+        assertEquals(1, count.applyAsInt("machines"), "a global job exists: this machine's metadata is read with them");
+
+        for (int i = 5; i < 8; i++) {
+            submit("s" + i + ".service", SLEEP, TargetState.LAUNCHED);
+            awaitState("s" + i + ".service", FakeSystemd.State.RUNNING);
+        }
+        assertEquals(2, count.applyAsInt("globalJobs"), "schedule changes again: the global jobs are not read");
+        assertEquals(1, count.applyAsInt("machines"));
+
+        // the machine's metadata is part of what the global watch covers: g.service (role=web) leaves
+        registry.setMachineMetadata(ME, "role", "db");
+        await().atMost(WAIT).until(() -> !systemd.files().containsKey("g.service") && published("g.service").isEmpty());
+        assertEquals(3, count.applyAsInt("globalJobs"));
+        assertEquals(2, count.applyAsInt("machines"));
+        assertEquals(FakeSystemd.State.RUNNING, systemd.state("s0.service"), "the scheduled units are untouched");
+    }
+
+    /**
      * Checks that {@code condition} holds throughout {@code n} safety passes (the longest the agent goes without
      * looking at everything), so a wrong action of any pass in that window fails the test.
      */

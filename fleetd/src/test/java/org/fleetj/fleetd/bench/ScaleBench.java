@@ -117,7 +117,10 @@ public final class ScaleBench {
             List<Registry> counted = new ArrayList<>(agentRegistries);
             counted.add(engineRegistry);
             long requestsBefore = requests(counted);
+            Map<String, Long> agentOpsBefore = requestsByOp(agentRegistries);
+            Map<String, Long> engineOpsBefore = requestsByOp(List.of(engineRegistry));
             long passesBefore = agentPasses(agents);
+            long idleBefore = agents.stream().mapToLong(SimulatedAgent::idlePasses).sum();
             long enginePassesBefore = stats.passes.get();
             List<UnitFile> files = unitFiles(units, machines);
             long t0 = System.nanoTime();
@@ -149,6 +152,10 @@ public final class ScaleBench {
             long passes = agentPasses(agents) - passesBefore;
             log("all %d units running after %.2f s; %d requests, %d agent passes, %d engine passes", units, launchS, requests, passes,
                     stats.passes.get() - enginePassesBefore);
+
+            log("agents' requests by type: %s; the engine's: %s; agent passes that ran no task: %d of %d",
+                    minus(requestsByOp(agentRegistries), agentOpsBefore), minus(requestsByOp(List.of(engineRegistry)), engineOpsBefore),
+                    agents.stream().mapToLong(SimulatedAgent::idlePasses).sum() - idleBefore, passes);
 
             String suffix = "_" + machines + "_machines";
             figure("scale_launch_" + units + "_units" + suffix + "_s", fmt(launchS, 2));
@@ -246,6 +253,22 @@ public final class ScaleBench {
 
     private static long requests(List<Registry> registries) {
         return registries.stream().mapToLong(r -> r.metrics().totalCount()).sum();
+    }
+
+    /** Requests by operation type (get, range, txn, ...) of all {@code registries} together, to say where they go. */
+    private static Map<String, Long> requestsByOp(List<? extends Registry> registries) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Registry r : registries) r.metrics().snapshot().forEach((op, st) -> out.merge(op, st.count(), Long::sum));
+        return out;
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((op, n) -> {
+            long d = n - before.getOrDefault(op, 0L);
+            if (d != 0) out.put(op, d);
+        });
+        return out;
     }
 
     private static EtcdRegistry open(EtcdServer etcd, List<EtcdRegistry> clients) {

@@ -6,10 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.fleetj.fleetd.agent.Agent;
-import org.fleetj.fleetd.agent.AgentStats;
-import org.fleetj.fleetd.agent.AgentTask;
+import org.fleetj.fleetd.agent.CountingAgentStats;
 import org.fleetj.fleetd.systemd.FakeSystemd;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
@@ -33,7 +31,7 @@ public final class SimulatedAgent implements AutoCloseable {
     private final MachineState self;
     private final Duration ttl;
     private final FakeSystemd systemd;
-    private final AtomicLong passes = new AtomicLong();
+    private final CountingAgentStats stats = new CountingAgentStats();
     private volatile MachinePresence presence;
     private volatile Agent agent;
 
@@ -49,20 +47,7 @@ public final class SimulatedAgent implements AutoCloseable {
     public SimulatedAgent start() {
         presence = registry.join(self, "sim-" + self.shortId(), ttl);
         agent = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
-                new Agent.Settings(SAFETY_INTERVAL, Optional.empty()), new AgentStats() {
-                    @Override
-                    public void task(AgentTask.Kind kind, boolean ok) {
-                    }
-
-                    @Override
-                    public void reconciled(long nanos) {
-                        passes.incrementAndGet();
-                    }
-
-                    @Override
-                    public void statePublished() {
-                    }
-                });
+                new Agent.Settings(SAFETY_INTERVAL, Optional.empty()), stats);
         agent.start();
         return this;
     }
@@ -80,9 +65,14 @@ public final class SimulatedAgent implements AutoCloseable {
         return systemd;
     }
 
-    /** Reconcile passes the agent ran so far (a benchmark's count of wake-ups that did work). */
+    /** Reconcile passes the agent ran so far (a benchmark's count of wake-ups). */
     public long passes() {
-        return passes.get();
+        return stats.passes();
+    }
+
+    /** Of {@link #passes()}, those that ran no task. */
+    public long idlePasses() {
+        return stats.idlePasses();
     }
 
     /** What the simulated systemd runs on this machine, by unit name. */
