@@ -46,7 +46,7 @@ final class DrainPhase {
                 budget -= tryMove(u, m);
                 PlannedUnit d;
                 while ((d = placer.pollDisplaced()) != null) { // a moved unit may have replaced one elsewhere
-                    if (d.current == null && d.spec.wantsMachine()) {
+                    if (d.current == null && d.wantsMachine) {
                         placer.place(d);
                     }
                 }

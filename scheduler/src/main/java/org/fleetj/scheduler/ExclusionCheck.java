@@ -12,9 +12,11 @@ import org.fleetj.unit.UnitGlob;
  * exclude {@code u} through its own rules if it has some, i.e. if it is in {@code m.excluders}.
  */
 final class ExclusionCheck {
+    private static final int[][] NO_COUNTS = new int[0][];
+
     private final PlannedUnit u;
     /** Units {@code u} names in Conflicts/Replaces (itself left out). */
-    private final List<PlannedUnit> named = new ArrayList<>(0);
+    private final List<PlannedUnit> named;
     private final List<UnitGlob> globs;
     /** Per glob, its live presence counts, or null when the glob is not indexed. */
     private final int[][] counts;
@@ -22,6 +24,15 @@ final class ExclusionCheck {
     ExclusionCheck(PlannedUnit u, WorkingPlacement placement) {
         this.u = u;
         UnitRules r = u.rules;
+        this.globs = r.exclusionGlobs();
+        if (!r.excludesAny()) {
+            // Most units declare neither Conflicts nor Replaces and one check is made per unit placed: nothing
+            // to resolve, only the neighbours' rules to ask.
+            this.named = List.of();
+            this.counts = NO_COUNTS;
+            return;
+        }
+        this.named = new ArrayList<>(0);
         for (Set<String> names : List.of(r.conflictNames(), r.replacesNames())) {
             for (String n : names) {
                 PlannedUnit v = placement.unit(n);
@@ -30,7 +41,6 @@ final class ExclusionCheck {
                 }
             }
         }
-        this.globs = r.exclusionGlobs();
         this.counts = new int[globs.size()][];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = placement.globPresence.countsFor(globs.get(i));

@@ -62,14 +62,16 @@ final class KeepPhase {
     /** Why a unit may not stay on the machine it is scheduled to (which exists), or null. */
     private static String cannotStay(PlannedUnit u, MachineSlot m) {
         UnitSpec s = u.spec;
-        if (s.desiredState() == TargetState.INACTIVE) {
-            return "desired state is inactive";
-        }
-        if (s.isTemplate()) {
-            return "templates are never scheduled, only their instances";
-        }
-        if (s.xfleet().global()) {
-            return "global units are run by every matching machine's agent, not scheduled by the engine";
+        if (!u.wantsMachine) { // one of the three below; asked first as most units want a machine
+            if (s.desiredState() == TargetState.INACTIVE) {
+                return "desired state is inactive";
+            }
+            if (s.isTemplate()) {
+                return "templates are never scheduled, only their instances";
+            }
+            if (s.xfleet().global()) {
+                return "global units are run by every matching machine's agent, not scheduled by the engine";
+            }
         }
         Optional<String> id = s.xfleet().machineId();
         if (id.isPresent() && !m.answersTo(id.get())) {

@@ -23,10 +23,13 @@ final class MetadataFilter {
     private final Map<String, Set<String>> required;
     /** Negated requirements: key to excluded values. */
     private final Map<String, Set<String>> excluded;
+    /** The filter is a key of the ranker's per-filter load orders, looked up once per unit placed: hashed once. */
+    private final int hash;
 
     private MetadataFilter(Map<String, Set<String>> required, Map<String, Set<String>> excluded) {
         this.required = required;
         this.excluded = excluded;
+        this.hash = 31 * required.hashCode() + excluded.hashCode();
     }
 
     static MetadataFilter of(List<MetadataRequirement> requirements) {
@@ -101,12 +104,13 @@ final class MetadataFilter {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MetadataFilter other && required.equals(other.required) && excluded.equals(other.excluded);
+        return o == this || o instanceof MetadataFilter other && hash == other.hash && required.equals(other.required)
+                && excluded.equals(other.excluded);
     }
 
     @Override
     public int hashCode() {
-        return 31 * required.hashCode() + excluded.hashCode();
+        return hash;
     }
 
     @Override

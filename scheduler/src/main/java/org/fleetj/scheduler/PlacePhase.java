@@ -91,7 +91,7 @@ final class PlacePhase {
             }
             PlannedUnit d;
             while ((d = placer.pollDisplaced()) != null) {
-                if (d.current == null && d.spec.wantsMachine()) {
+                if (d.current == null && d.wantsMachine) {
                     placer.place(d);
                 }
             }
@@ -118,7 +118,7 @@ final class PlacePhase {
     }
 
     private static boolean isQueued(PlannedUnit u) {
-        return u.current == null && u.spec.wantsMachine();
+        return u.current == null && u.wantsMachine;
     }
 
     private static void edge(PlannedUnit before, PlannedUnit after) {

@@ -23,7 +23,7 @@ final class PlanBuilder {
         for (PlannedUnit u : units) {
             String original = u.spec.targetMachine().orElse(null);
             MachineSlot now = u.current;
-            if (now == null && u.spec.wantsMachine()) {
+            if (now == null && u.wantsMachine) {
                 unplaced.add(new Unplaced(u.name, Objects.requireNonNullElse(u.unplacedReason, "not placed")));
             } else if (now != null && u.drainBlockedReason != null) {
                 unplaced.add(new Unplaced(u.name, u.drainBlockedReason));
@@ -34,7 +34,7 @@ final class PlanBuilder {
                 }
             } else if (now == null) {
                 String reason = Objects.requireNonNullElse(u.evictionReason, "no longer placed");
-                if (u.spec.wantsMachine() && u.unplacedReason != null) {
+                if (u.wantsMachine && u.unplacedReason != null) {
                     reason += "; cannot be placed again: " + u.unplacedReason;
                 }
                 unschedules.add(Task.unschedule(u.name, original, reason));
@@ -45,7 +45,8 @@ final class PlanBuilder {
         Comparator<PlannedUnit> byDecision = Comparator.comparingInt(u -> u.decision);
         moved.sort(byDecision);
         scheduled.sort(byDecision);
-        List<Task> tasks = new ArrayList<>(unschedules);
+        List<Task> tasks = new ArrayList<>(unschedules.size() + moved.size() + scheduled.size());
+        tasks.addAll(unschedules);
         for (PlannedUnit u : moved) {
             tasks.add(Task.reschedule(u.name, u.spec.targetMachine().orElseThrow(), u.current.id,
                     Objects.requireNonNullElse(u.evictionReason, "moved") + "; " + u.placementReason));

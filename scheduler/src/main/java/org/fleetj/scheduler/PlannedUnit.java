@@ -16,6 +16,8 @@ final class PlannedUnit {
     final String name;
     /** Position in name order: the tie-breaker wherever an order is needed. */
     final int order;
+    /** {@link UnitSpec#wantsMachine()}, asked for every unit several times a pass: answered once here. */
+    final boolean wantsMachine;
 
     /** Where the unit is in the working placement, or null. */
     MachineSlot current;
@@ -51,6 +53,7 @@ final class PlannedUnit {
         this.rules = new UnitRules(spec.name(), spec.xfleet(), compiledGlobs);
         this.name = spec.name();
         this.order = order;
+        this.wantsMachine = spec.wantsMachine();
         this.request = spec.xfleet().placement().resources();
         this.template = templateOf(spec.name());
     }

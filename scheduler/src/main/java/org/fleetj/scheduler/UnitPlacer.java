@@ -22,8 +22,11 @@ final class UnitPlacer {
     private final Exclusions exclusions;
     private final LoadOrders loadOrders;
     private final Ranking ranking;
-    /** Per unit filter, the filter plus one SpreadBy value ("key\0value"), so equal filters share a load order. */
-    private final Map<MetadataFilter, Map<String, MetadataFilter>> spreadFilters = new HashMap<>();
+    /**
+     * Per unit filter and SpreadBy key, the filter plus one value of the key per value, so equal filters share a
+     * load order (and are built once, not per unit placed).
+     */
+    private final Map<MetadataFilter, Map<String, Map<String, MetadataFilter>>> spreadFilters = new HashMap<>();
     /** Units that lost their machine while placing others (displaced by Replaces, or following them). */
     private final Deque<PlannedUnit> displaced = new ArrayDeque<>();
     private boolean evictedWhilePlacing;
@@ -230,9 +233,11 @@ final class UnitPlacer {
         List<String> values = new ArrayList<>(placement.valuesOf(key));
         TemplateTally tally = u.tally;
         values.sort(Comparator.comparingInt((String v) -> tally.withValue(key, v)).thenComparing(v -> v));
-        Map<String, MetadataFilter> byValue = spreadFilters.computeIfAbsent(u.rules.metadata(), f -> new HashMap<>());
+        MetadataFilter unitFilter = u.rules.metadata();
+        Map<String, MetadataFilter> byValue = spreadFilters.computeIfAbsent(unitFilter, f -> new HashMap<>())
+                .computeIfAbsent(key, k -> new HashMap<>());
         for (String v : values) {
-            MetadataFilter filter = byValue.computeIfAbsent(key + "\0" + v, k -> u.rules.metadata().and(key, v));
+            MetadataFilter filter = byValue.computeIfAbsent(v, value -> unitFilter.and(key, value));
             MachineSlot m = firstAcceptable(u, filter);
             if (m != null) {
                 return m;

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.fleetj.unit.MetadataRequirement;
+import org.fleetj.unit.PlacementRequests;
+import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitGlob;
 import org.fleetj.unit.XFleet;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * {@link SchedulerPropertiesTest}'s (20-60 machines, 100-400 units, many distinct filters and globs, loads
  * that rise and fall through Replaces, MachineOf, stale targets, machines gone), twice per cluster: planning
  * from the snapshot, and planning again after applying that plan; each result must also keep every
- * Conflicts/Replaces pair apart.
+ * Conflicts/Replaces pair apart. The same again with this project's placement rules on (capacities, requests,
+ * cordoned and draining machines, MaxPerMachine and SpreadBy, both rankings): SpreadBy's per-value load orders are
+ * indexed filters too, so scanning every machine must pick the same ones.
  */
 class PlacementIndexesTest {
 
@@ -33,33 +37,50 @@ class PlacementIndexesTest {
 
     @Test
     void indexingNeverChangesThePlan() {
+        checkRandomClusters(0x10AD0DE5L, false);
+    }
+
+    @Test
+    void indexingNeverChangesThePlanUnderPlacementRules() {
+        checkRandomClusters(0x5EA1E5L, true);
+    }
+
+    private static void checkRandomClusters(long baseSeed, boolean placementRules) {
         int clustersWithUnindexedFilters = 0;
         int clustersWithUnindexedGlobs = 0;
+        int clustersWithSomeUnitUnplaced = 0;
         for (int i = 0; i < CLUSTERS; i++) {
-            long seed = 0x10AD0DE5L + i;
-            ClusterSnapshot snapshot = randomCluster(new Random(seed));
+            long seed = baseSeed + i;
+            Random rnd = new Random(seed);
+            ClusterSnapshot snapshot = randomCluster(rnd, placementRules);
+            SchedulerSettings settings = placementRules && rnd.nextBoolean()
+                    ? new SchedulerSettings(Ranking.BINPACK, 1 + rnd.nextInt(4)) : SchedulerSettings.DEFAULT;
             if (distinctFilters(snapshot) > PlacementPass.MAX_INDEXED_FILTERS) {
                 clustersWithUnindexedFilters++;
             }
             if (distinctGlobs(snapshot) > 6) {
                 clustersWithUnindexedGlobs++;
             }
-            Plan plan = planEveryWay(snapshot, seed);
+            Plan plan = planEveryWay(snapshot, settings, seed);
+            clustersWithSomeUnitUnplaced += plan.unplaced().isEmpty() ? 0 : 1;
             ClusterSnapshot after = Fixtures.apply(snapshot, plan);
             assertExclusionsHold(after, seed);
-            assertExclusionsHold(Fixtures.apply(after, planEveryWay(after, seed)), seed);
+            assertExclusionsHold(Fixtures.apply(after, planEveryWay(after, settings, seed)), seed);
         }
+        // Rules that never refuse a machine would prove nothing about the scans past refused ones.
+        assertTrue(clustersWithSomeUnitUnplaced > CLUSTERS / 10, "too few random clusters leave a unit unplaced: " + clustersWithSomeUnitUnplaced);
         // The bounds must themselves be exercised, not only 0 and "all".
         assertTrue(clustersWithUnindexedFilters > CLUSTERS / 10,
                 "too few random clusters exceed the indexed-filter bound: " + clustersWithUnindexedFilters);
         assertTrue(clustersWithUnindexedGlobs > CLUSTERS / 2, "too few random clusters with many globs: " + clustersWithUnindexedGlobs);
     }
 
-    private static Plan planEveryWay(ClusterSnapshot snapshot, long seed) {
-        Plan scanned = new PlacementPass(snapshot, 0, 0).run();
-        assertSamePlan(scanned, new PlacementPass(snapshot, Integer.MAX_VALUE, Integer.MAX_VALUE).run(), "everything indexed, seed " + seed);
-        assertSamePlan(scanned, new PlacementPass(snapshot, 3, 6).run(), "3 filters and 6 globs indexed, seed " + seed);
-        assertSamePlan(scanned, Scheduler.leastLoaded().plan(snapshot), "default bounds, seed " + seed);
+    private static Plan planEveryWay(ClusterSnapshot snapshot, SchedulerSettings settings, long seed) {
+        Plan scanned = new PlacementPass(snapshot, settings, 0, 0).run();
+        assertSamePlan(scanned, new PlacementPass(snapshot, settings, Integer.MAX_VALUE, Integer.MAX_VALUE).run(),
+                "everything indexed, seed " + seed);
+        assertSamePlan(scanned, new PlacementPass(snapshot, settings, 3, 6).run(), "3 filters and 6 globs indexed, seed " + seed);
+        assertSamePlan(scanned, Scheduler.of(settings).plan(snapshot), "default bounds, seed " + seed);
         return scanned;
     }
 
@@ -127,7 +148,12 @@ class PlacementIndexesTest {
         return filters.size();
     }
 
-    private static ClusterSnapshot randomCluster(Random rnd) {
+    /**
+     * With {@code placementRules}, machines also state capacities (some none) and some are cordoned or draining; units
+     * request resources, and each template's instances share a MaxPerMachine and a SpreadBy key (either may be
+     * unset). Without, the cluster is fleet's: the random draws for the rules are not made at all.
+     */
+    private static ClusterSnapshot randomCluster(Random rnd, boolean placementRules) {
         Map<String, Machine> machines = new HashMap<>();
         int machineCount = 20 + rnd.nextInt(41);
         for (int i = 0; i < machineCount; i++) {
@@ -139,7 +165,24 @@ class PlacementIndexesTest {
             }
             // Few distinct short ids, so MachineID=<short> is sometimes ambiguous.
             String id = String.format("%08x%024x", rnd.nextInt(1 << 20), i % 3);
-            machines.putIfAbsent(id, new Machine(id, "", md));
+            Machine m = new Machine(id, "", md);
+            if (placementRules) {
+                Resources capacity = rnd.nextInt(6) == 0 ? Resources.NONE : new Resources(500L * (1 + rnd.nextInt(8)), (256L << 20) * (1 + rnd.nextInt(8)));
+                int a = rnd.nextInt(20);
+                Machine.Availability availability = a == 0 ? Machine.Availability.CORDONED : a == 1 ? Machine.Availability.DRAINING
+                        : a == 2 ? Machine.Availability.DRAINING_WITH_GLOBAL_UNITS : Machine.Availability.SCHEDULABLE;
+                m = new Machine(id, "", md, capacity, availability);
+            }
+            machines.putIfAbsent(id, m);
+        }
+        // Per template g0..g7: MaxPerMachine (0 = none) and SpreadBy key (null = none), shared by its instances.
+        int[] maxPerMachine = new int[8];
+        String[] spreadBy = new String[8];
+        if (placementRules) {
+            for (int t = 0; t < 8; t++) {
+                maxPerMachine[t] = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(3);
+                spreadBy[t] = rnd.nextInt(3) == 0 ? null : KEYS[rnd.nextInt(KEYS.length)];
+            }
         }
         List<Machine> ms = new ArrayList<>(machines.values());
         List<String> names = new ArrayList<>();
@@ -181,6 +224,13 @@ class PlacementIndexesTest {
                 target = Optional.of(rnd.nextInt(10) == 0 ? "deadbeef" : ms.get(rnd.nextInt(ms.size())).id());
             }
             XFleet xfleet = new XFleet(machineId, machineOf, metadata, conflicts, rnd.nextInt(50) == 0, replaces);
+            if (placementRules) {
+                Resources request = rnd.nextInt(4) == 0 ? Resources.NONE : new Resources(100L * rnd.nextInt(8), (64L << 20) * rnd.nextInt(8));
+                int template = name.startsWith("g") ? name.charAt(1) - '0' : -1;
+                PlacementRequests p = new PlacementRequests(request, template < 0 ? 0 : maxPerMachine[template],
+                        Optional.ofNullable(template < 0 ? null : spreadBy[template]));
+                xfleet = xfleet.withPlacement(p.isNone() ? PlacementRequests.NONE : p);
+            }
             units.add(new UnitSpec(name, xfleet, state, target));
         }
         return ClusterSnapshot.of(ms, units);

@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineReconciler {
     private static final Logger log = LoggerFactory.getLogger(EngineReconciler.class);
-    /** etcd refuses transactions with more than 128 operations by default; stay well below. */
-    static final int MAX_CHANGES_PER_TXN = 100;
 
     private final Registry registry;
     private final Scheduler scheduler;
@@ -277,19 +275,7 @@ public final class EngineReconciler {
             log.info("engine: {} {} {} {}: {}", c.kind() == ScheduleChange.Kind.ASSIGN ? "assign" : "unassign", c.unit(),
                     c.kind() == ScheduleChange.Kind.ASSIGN ? "to" : "from", shortId(c.machineId()), c.reason());
         }
-        // Chunks never split an unassign/assign pair of one unit (a move must be atomic).
-        List<ScheduleChange> chunk = new ArrayList<>();
-        for (int i = 0; i < changes.size(); i++) {
-            ScheduleChange c = changes.get(i);
-            boolean pairFollows = i + 1 < changes.size() && c.kind() == ScheduleChange.Kind.UNASSIGN
-                    && changes.get(i + 1).unit().equals(c.unit());
-            if (chunk.size() >= MAX_CHANGES_PER_TXN - (pairFollows ? 1 : 0)) {
-                registry.applySchedule(leadership, chunk);
-                chunk = new ArrayList<>();
-            }
-            chunk.add(c);
-        }
-        if (!chunk.isEmpty()) registry.applySchedule(leadership, chunk);
+        for (List<ScheduleChange> txn : ScheduleTransactions.of(changes)) registry.applySchedule(leadership, txn);
     }
 
     private void reportUnplaced(List<Unplaced> unplaced) {

@@ -63,6 +63,7 @@ public class SchedulerOverCapacityBenchmark {
             throw new IllegalStateException("expected an empty plan and " + (webInstances - machines)
                     + " web@ instances unplaced, got " + again.tasks().size() + " tasks and " + waiting + " unplaced");
         }
+        JitWarmUp.untilQuiet(() -> scheduler.plan(placed));
     }
 
     @Benchmark
