@@ -88,8 +88,7 @@ final class FleetCluster implements AutoCloseable {
     Run fleetctl(Map<String, String> extraEnv, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> e = new HashMap<>(env);
-        e.putAll(extraEnv);
+        Map<String, String> e = org.fleetj.testkit.FleetctlEnv.merge(env, extraEnv);
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream r = new PrintStream(err, true, StandardCharsets.UTF_8)) {

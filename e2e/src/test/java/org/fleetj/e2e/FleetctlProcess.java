@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,9 +56,7 @@ final class FleetctlProcess {
     }
 
     FleetctlProcess withEnv(Map<String, String> more) {
-        Map<String, String> e = new HashMap<>(env);
-        e.putAll(more);
-        return new FleetctlProcess(repo, e, workDir);
+        return new FleetctlProcess(repo, org.fleetj.testkit.FleetctlEnv.merge(env, more), workDir);
     }
 
     /** {@code fleetctl ARGS...} as typed in a shell; stdin is empty (not a terminal). */

@@ -8,10 +8,12 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Reads and writes keys through etcd's v3 JSON gateway ({@code POST /v3/kv/put}, {@code /v3/kv/range}, keys and
  * values base64), and checks {@code /health}. An independent witness for tests: it shares no code with jetcd.
+ * Over https with a client certificate when given {@link EtcdClientTls} (the local cluster's etcd requires one).
  */
 public final class EtcdGateway {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -19,13 +21,26 @@ public final class EtcdGateway {
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*\"?(\\d+)\"?");
 
     private final URI endpoint;
+    private final SSLContext tls;
 
     /** @param endpoint e.g. {@code http://127.0.0.1:2379} */
     public EtcdGateway(String endpoint) {
-        this.endpoint = URI.create(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint);
-        if (!"http".equals(this.endpoint.getScheme()) || this.endpoint.getPort() < 0) {
-            throw new IllegalArgumentException("etcd endpoint must look like http://host:port, got " + endpoint);
+        this.endpoint = parse(endpoint, "http");
+        this.tls = null;
+    }
+
+    /** @param endpoint e.g. {@code https://10.70.3.1:20000}; {@code tls} names the CA and the client certificate */
+    public EtcdGateway(String endpoint, EtcdClientTls tls) {
+        this.endpoint = parse(endpoint, "https");
+        this.tls = tls.sslContext();
+    }
+
+    private static URI parse(String endpoint, String scheme) {
+        URI uri = URI.create(endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint);
+        if (!scheme.equals(uri.getScheme()) || uri.getPort() < 0) {
+            throw new IllegalArgumentException("etcd endpoint must look like " + scheme + "://host:port, got " + endpoint);
         }
+        return uri;
     }
 
     public String endpoint() {
@@ -35,7 +50,7 @@ public final class EtcdGateway {
     /** True when {@code GET /health} answers {@code {"health":"true"}} within the timeout. */
     public boolean isHealthy(Duration timeout) {
         try {
-            PlainHttp.Reply r = PlainHttp.get(endpoint.resolve("/health"), timeout);
+            PlainHttp.Reply r = PlainHttp.get(endpoint.resolve("/health"), timeout, tls);
             return r.status() == 200 && r.body().replace(" ", "").contains("\"health\":\"true\"");
         } catch (IOException e) {
             return false;
@@ -68,7 +83,7 @@ public final class EtcdGateway {
 
     private String call(String path, String json) {
         try {
-            PlainHttp.Reply r = PlainHttp.post(endpoint.resolve(path), json, TIMEOUT);
+            PlainHttp.Reply r = PlainHttp.post(endpoint.resolve(path), json, TIMEOUT, tls);
             if (r.status() != 200) {
                 throw new EtcdServerException("etcd " + endpoint + path + " answered HTTP " + r.status() + ": " + r.body().strip());
             }

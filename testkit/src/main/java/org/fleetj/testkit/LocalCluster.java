@@ -122,9 +122,20 @@ public final class LocalCluster implements AutoCloseable {
         return setting("BRIDGE");
     }
 
-    /** etcd's v3 JSON gateway of this cluster. */
+    /** etcd's v3 JSON gateway of this cluster (over https with the host operator's client certificate by default). */
     public EtcdGateway etcd() {
-        return new EtcdGateway(etcdEndpoint());
+        return etcdClientTls().map(tls -> new EtcdGateway(etcdEndpoint(), tls)).orElseGet(() -> new EtcdGateway(etcdEndpoint()));
+    }
+
+    /**
+     * The CA and the host operator's client certificate of the cluster's etcd (from {@code scripts/local-cluster
+     * settings}); empty for a cluster made with {@link LocalClusterOptions#plainEtcd()}.
+     */
+    public java.util.Optional<EtcdClientTls> etcdClientTls() {
+        Map<String, String> s = settings();
+        if (!"yes".equals(s.get("ETCD_TLS"))) return java.util.Optional.empty();
+        return java.util.Optional.of(new EtcdClientTls(Path.of(s.get("ETCD_CA_FILE")), Path.of(s.get("ETCD_CERT_FILE")),
+                Path.of(s.get("ETCD_KEY_FILE"))));
     }
 
     /** known_hosts with every machine (lines {@code <ip>,<name> ssh-ed25519 ...}). */
@@ -138,8 +149,9 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * The variables {@code scripts/local-cluster env --etcd} exports for fleetctl (FLEETCTL_ENDPOINT, ...): the etcd
-     * driver, which keeps working whichever machine a test crashes or cuts off.
+     * The variables {@code scripts/local-cluster env --etcd} exports for fleetctl (FLEETCTL_ENDPOINT, and etcd's CA
+     * and client certificate as FLEETCTL_CA_FILE, FLEETCTL_CERT_FILE, FLEETCTL_KEY_FILE, ...): the etcd driver, which
+     * keeps working whichever machine a test crashes or cuts off.
      */
     public Map<String, String> env() {
         return exports(List.of("--etcd"));

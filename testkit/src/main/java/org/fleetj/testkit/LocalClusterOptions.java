@@ -22,12 +22,14 @@ public final class LocalClusterOptions {
     private final Duration bootTimeout;
     private final int etcdMembers;
     private final boolean plainApi;
+    private final boolean plainEtcd;
 
     private LocalClusterOptions(boolean fleetd, Optional<String> fleetdCommand, Map<String, String> metadata, List<String> conf,
             Optional<String> agentTtl, Optional<String> keyPrefix, Optional<String> subnet, Duration bootTimeout, int etcdMembers,
-            boolean plainApi) {
+            boolean plainApi, boolean plainEtcd) {
         this.etcdMembers = etcdMembers;
         this.plainApi = plainApi;
+        this.plainEtcd = plainEtcd;
         this.fleetd = fleetd;
         this.fleetdCommand = fleetdCommand;
         this.metadata = Map.copyOf(metadata);
@@ -41,17 +43,17 @@ public final class LocalClusterOptions {
     /** fleetd from the repo's build (examples/fleetd.service + bin/fleetd), the script's default. */
     public static LocalClusterOptions defaults() {
         return new LocalClusterOptions(true, Optional.empty(), Map.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(120), 1, false);
+                Duration.ofSeconds(120), 1, false, false);
     }
 
     /** Machines boot without fleetd ({@code --no-fleetd}). */
     public LocalClusterOptions withoutFleetd() {
-        return new LocalClusterOptions(false, Optional.empty(), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(false, Optional.empty(), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     /** Run this command line as fleetd.service's ExecStart ({@code --fleetd}); up waits until every machine registered. */
     public LocalClusterOptions fleetdCommand(String commandLine) {
-        return new LocalClusterOptions(true, Optional.of(commandLine), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(true, Optional.of(commandLine), metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     /** fleet.conf {@code metadata=} for one machine, e.g. {@code metadata("m2", "disk=ssd,region=eu")}; default {@code name=<machine>}. */
@@ -59,7 +61,7 @@ public final class LocalClusterOptions {
         requireMachineName(machine);
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put(machine, keyValues);
-        return new LocalClusterOptions(fleetd, fleetdCommand, m, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, m, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     /** An extra fleet.conf line for every machine, e.g. {@code conf("engine_reconcile_interval", "1")}. */
@@ -74,20 +76,20 @@ public final class LocalClusterOptions {
     }
 
     public LocalClusterOptions agentTtl(String duration) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, Optional.of(duration), keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, Optional.of(duration), keyPrefix, subnet, bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     public LocalClusterOptions keyPrefix(String prefix) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, Optional.of(prefix), subnet, bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, Optional.of(prefix), subnet, bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     /** A /24 as {@code 10.X.Y}; by default the script picks a free one. */
     public LocalClusterOptions subnet(String tenXY) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, Optional.of(tenXY), bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, Optional.of(tenXY), bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     public LocalClusterOptions bootTimeout(Duration timeout) {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, timeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, timeout, etcdMembers, plainApi, plainEtcd);
     }
 
     /** An etcd cluster of this many members ({@code --etcd-members}); every machine's fleet.conf lists them all. */
@@ -95,7 +97,7 @@ public final class LocalClusterOptions {
         if (members < 1 || members > 9) {
             throw new IllegalArgumentException("etcd members must be 1..9, got " + members);
         }
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, members, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, members, plainApi, plainEtcd);
     }
 
     /**
@@ -103,7 +105,16 @@ public final class LocalClusterOptions {
      * fleet v1.0's own clients did; anyone who reaches the bridge can then drive the cluster. Default: TLS with roles.
      */
     public LocalClusterOptions plainApi() {
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, true);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, true, plainEtcd);
+    }
+
+    /**
+     * etcd on plain HTTP without client certificates ({@code --plain-etcd}), for a test or benchmark that must talk
+     * to it as fleet v1.0's tools did; anyone who reaches the bridge can then write the registry. Default: https with
+     * client certificates of the cluster's etcd CA.
+     */
+    public LocalClusterOptions plainEtcd() {
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, conf, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi, true);
     }
 
     Duration bootTimeout() {
@@ -128,6 +139,9 @@ public final class LocalClusterOptions {
         if (plainApi) {
             a.add("--plain-api");
         }
+        if (plainEtcd) {
+            a.add("--plain-etcd");
+        }
         a.addAll(List.of("--timeout", Long.toString(bootTimeout.toSeconds())));
         return a;
     }
@@ -135,7 +149,7 @@ public final class LocalClusterOptions {
     private LocalClusterOptions addConf(String line) {
         List<String> c = new ArrayList<>(conf);
         c.add(line);
-        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, c, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi);
+        return new LocalClusterOptions(fleetd, fleetdCommand, metadata, c, agentTtl, keyPrefix, subnet, bootTimeout, etcdMembers, plainApi, plainEtcd);
     }
 
     private static void requireMachineName(String machine) {

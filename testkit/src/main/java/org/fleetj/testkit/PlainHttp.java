@@ -9,11 +9,15 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal HTTP/1.0 client on a plain socket. HTTP/1.0 with one request per connection means the server
  * neither chunks nor keeps the connection alive, so the reply is simply everything until EOF. Deliberately
  * not java.net.http.HttpClient: its selector thread and connection pool outlive a test and hide timeouts.
+ * With an {@link SSLContext} the same exchange runs over TLS (an {@code https} URI), the server's name checked.
  */
 final class PlainHttp {
     /** Status code and body of a reply. */
@@ -23,19 +27,21 @@ final class PlainHttp {
     private PlainHttp() {
     }
 
-    static Reply get(URI uri, Duration timeout) throws IOException {
-        return exchange("GET", uri, null, timeout);
+    static Reply get(URI uri, Duration timeout, SSLContext tls) throws IOException {
+        return exchange("GET", uri, null, timeout, tls);
     }
 
-    static Reply post(URI uri, String jsonBody, Duration timeout) throws IOException {
-        return exchange("POST", uri, jsonBody, timeout);
+    static Reply post(URI uri, String jsonBody, Duration timeout, SSLContext tls) throws IOException {
+        return exchange("POST", uri, jsonBody, timeout, tls);
     }
 
-    private static Reply exchange(String method, URI uri, String body, Duration timeout) throws IOException {
+    /** @param tls null for plain HTTP */
+    private static Reply exchange(String method, URI uri, String body, Duration timeout, SSLContext tls) throws IOException {
         int millis = (int) Math.max(1, timeout.toMillis());
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), millis);
-            socket.setSoTimeout(millis);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), millis);
+            plain.setSoTimeout(millis);
+            Socket socket = tls == null ? plain : handshake(tls, plain, uri);
             byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder head = new StringBuilder()
                     .append(method).append(' ').append(uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()).append(" HTTP/1.0\r\n")
@@ -50,6 +56,15 @@ final class PlainHttp {
             out.flush();
             return parse(readAll(socket.getInputStream()), uri);
         }
+    }
+
+    private static Socket handshake(SSLContext tls, Socket plain, URI uri) throws IOException {
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, uri.getHost(), uri.getPort(), true);
+        SSLParameters p = s.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");   // the certificate must name the address dialled
+        s.setSSLParameters(p);
+        s.startHandshake();
+        return s;
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

@@ -53,7 +53,7 @@ final class ChaosCluster implements AutoCloseable {
         // start twice in a row before any scenario ran. The scenarios judge fleetd, not fleetctl's start-up on a busy host.
         e.putIfAbsent("FLEETCTL_REQUEST_TIMEOUT", "10");
         this.env = Map.copyOf(e);
-        this.registry = new RegistryProbe(cluster.etcdEndpoints(), cluster.keyPrefix());
+        this.registry = new RegistryProbe(cluster.etcdEndpoints(), cluster.keyPrefix(), cluster.etcdClientTls());
         Map<String, String> ids = new LinkedHashMap<>();
         for (Machine m : cluster.machines()) ids.put(m.name(), m.machineId());
         this.checker = new InvariantChecker(ids, registry);
@@ -120,8 +120,8 @@ final class ChaosCluster implements AutoCloseable {
     CommandResult fleetctlOverApi(String machine, Duration timeout, String... args) {
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/fleetctl").toString()));
         cmd.addAll(List.of(args));
-        Map<String, String> api = new java.util.HashMap<>(env);
-        api.putAll(cluster.apiDriverEnv(cluster.machine(machine))); // with the CA and write token on a TLS API
+        // with the CA and write token on a TLS API; etcd's CA and client certificate left out
+        Map<String, String> api = org.fleetj.testkit.FleetctlEnv.merge(env, cluster.apiDriverEnv(cluster.machine(machine)));
         return CommandRunner.run(cmd, api, timeout);
     }
 

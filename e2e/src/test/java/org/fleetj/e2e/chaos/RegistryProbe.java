@@ -15,11 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.fleetj.testkit.EtcdClientTls;
 
 /**
  * Reads fleet's keys straight from etcd through its v3 JSON gateway, trying each member in turn: an independent
  * witness of what the registry says, sharing no code with fleetd's jetcd client. Reads are linearizable, so a
- * member without quorum does not answer and the next one is tried.
+ * member without quorum does not answer and the next one is tried. Over https with the cluster's etcd client
+ * certificate when the etcd requires one (the local cluster's default).
  */
 final class RegistryProbe {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +29,7 @@ final class RegistryProbe {
 
     private final List<URI> endpoints;
     private final String prefix;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
 
     /** The registry is unreachable: no member answered a linearizable read. */
     static final class UnreachableException extends Exception {
@@ -46,6 +48,13 @@ final class RegistryProbe {
     }
 
     RegistryProbe(String commaSeparatedEndpoints, String prefix) {
+        this(commaSeparatedEndpoints, prefix, Optional.empty());
+    }
+
+    RegistryProbe(String commaSeparatedEndpoints, String prefix, Optional<EtcdClientTls> tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        tls.ifPresent(t -> b.sslContext(t.sslContext()));
+        this.http = b.build();
         this.endpoints = java.util.Arrays.stream(commaSeparatedEndpoints.split(",")).map(String::trim).map(URI::create).toList();
         this.prefix = prefix.endsWith("/") ? prefix : prefix + "/";
     }
