@@ -1,26 +1,23 @@
 package org.fleetj.fleetctl.command;
 
-import java.util.List;
 import java.util.Optional;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
 import org.fleetj.fleetctl.client.FleetClientException;
 import org.fleetj.fleetctl.client.UnitOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "cat", description = "Output the contents of a submitted unit, re-serialized from its options.")
 public final class CatCommand extends FleetCommand {
-    @Parameters(paramLabel = "UNIT", arity = "0..*")
-    List<String> units = List.of();
+    @Mixin
+    OneUnitArgument argument;
 
     @Override
     protected int run(Session session) {
-        if (units.size() != 1) {
-            session.err().println("One unit file must be provided");
-            return 1;
-        }
-        String name = UnitLookup.name(units.get(0));
+        Optional<String> given = argument.name(session);
+        if (given.isEmpty()) return 1;
+        String name = given.get();
         Optional<ApiUnit> unit;
         try {
             unit = session.client().unit(name);

@@ -15,11 +15,7 @@ public final class DestroyCommand extends UnitCommand {
 
     @Override
     protected int run(Session session, List<String> args) {
-        List<ApiUnit> units = UnitLookup.findIncludingBroken(session.client(), args);
-        if (units.isEmpty()) {
-            session.err().println("Units not found in registry");
-            return 1;
-        }
+        List<ApiUnit> units = UnitLookup.requireFound(UnitLookup.findIncludingBroken(session.client(), args));
         int exit = 0;
         for (ApiUnit u : units) {
             try {

@@ -14,8 +14,8 @@ import org.fleetj.fleetctl.client.FleetClient;
 import org.fleetj.fleetctl.client.UnitOptions;
 import org.fleetj.fleetctl.output.MachineLegend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * Cordons a machine and has the engine move its units elsewhere, a few per engine pass and honouring every
@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
 public final class DrainCommand extends FleetCommand {
     static final long POLL_MILLIS = 250;
 
-    @Parameters(index = "0", paramLabel = "MACHINE", description = "The machine's id or a unique prefix of it.")
-    String machine;
+    @Mixin
+    MachineArgument target;
 
     @Option(names = "--include-global", description = "Stop global units on the machine too.")
     boolean includeGlobal;
@@ -47,7 +47,7 @@ public final class DrainCommand extends FleetCommand {
 
     @Override
     protected int run(Session session) {
-        ApiMachine m = MachineAvailabilityChange.machine(session, machine);
+        ApiMachine m = target.find(session);
         FleetClient client = session.client();
         // read before draining: the engine starts moving units as soon as the state is set
         TreeSet<String> before = noBlock ? new TreeSet<>() : unitsOn(client, m.id());

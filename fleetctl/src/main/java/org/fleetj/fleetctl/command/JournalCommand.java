@@ -1,6 +1,5 @@
 package org.fleetj.fleetctl.command;
 
-import java.util.List;
 import java.util.Optional;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.Session;
@@ -9,7 +8,6 @@ import org.fleetj.fleetctl.ssh.RemoteCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "journal", description = {
         "Print the journal of a unit in the cluster to stdout, by running journalctl on the machine the unit occupies",
@@ -32,16 +30,14 @@ public final class JournalCommand extends FleetCommand {
     @Mixin
     UnitLogOptions via;
 
-    @Parameters(paramLabel = "UNIT", arity = "0..*")
-    List<String> units = List.of();
+    @Mixin
+    OneUnitArgument argument;
 
     @Override
     protected int run(Session session) {
-        if (units.size() != 1) {
-            session.err().println("One unit file must be provided");
-            return 1;
-        }
-        String name = UnitLookup.name(units.get(0));
+        Optional<String> given = argument.name(session);
+        if (given.isEmpty()) return 1;
+        String name = given.get();
         Optional<ApiUnit> found = session.client().unit(name);
         if (found.isEmpty()) {
             session.err().println("Unit " + name + " does not exist.");

@@ -20,11 +20,7 @@ public final class RestartCommand extends UnitCommand {
 
     @Override
     protected int run(Session session, List<String> args) {
-        List<ApiUnit> units = UnitLookup.find(session.client(), args);
-        if (units.isEmpty()) {
-            session.err().println("Units not found in registry");
-            return 1;
-        }
+        List<ApiUnit> units = UnitLookup.requireFound(UnitLookup.find(session.client(), args));
         int attempts = Math.max(0, blockAttempts);
         StateWaiter waiter = new StateWaiter(session);
         List<ApiUnit> local = new ArrayList<>();

@@ -17,11 +17,7 @@ public final class StopCommand extends UnitCommand {
 
     @Override
     protected int run(Session session, List<String> args) {
-        List<ApiUnit> units = UnitLookup.find(session.client(), args);
-        if (units.isEmpty()) {
-            session.err().println("Units not found in registry");
-            return 1;
-        }
+        List<ApiUnit> units = UnitLookup.requireFound(UnitLookup.find(session.client(), args));
         List<String> stopping = new ArrayList<>();
         for (ApiUnit u : units) {
             boolean global = UnitOptions.isGlobal(u);
@@ -34,14 +30,6 @@ public final class StopCommand extends UnitCommand {
             if (global) session.out().println("Triggered global unit " + u.name() + " stop");
             else stopping.add(u.name());
         }
-        try {
-            Waits.forState(session, stopping, "stop", "loaded", block.attempts());
-        } catch (CommandFailedException e) {
-            session.err().println(e.getMessage());
-            session.err().println("Failed to stop units " + UnitLookup.goList(stopping) + ".");
-            return 1;
-        }
-        session.err().println("Successfully stopped units " + UnitLookup.goList(stopping) + ".");
-        return 0;
+        return Waits.forStateSummarised(session, stopping, "stop", "stopped", "loaded", block.attempts());
     }
 }

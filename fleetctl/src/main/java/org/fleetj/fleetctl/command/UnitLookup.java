@@ -72,6 +72,16 @@ final class UnitLookup {
     }
 
     /**
+     * {@code units} when it names at least one unit.
+     *
+     * @throws CommandFailedException with fleet's "Units not found in registry" when it is empty
+     */
+    static List<ApiUnit> requireFound(List<ApiUnit> units) {
+        if (units.isEmpty()) throw new CommandFailedException("Units not found in registry");
+        return units;
+    }
+
+    /**
      * {@link #find}, where a unit whose record cannot be read (beyond fleet: the server reports it as unreadable) is
      * found too, as a unit with nothing but its name, so that it can be destroyed: the one repair fleet offers for it.
      */

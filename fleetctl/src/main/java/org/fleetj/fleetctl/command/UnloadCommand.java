@@ -17,11 +17,7 @@ public final class UnloadCommand extends UnitCommand {
 
     @Override
     protected int run(Session session, List<String> args) {
-        List<ApiUnit> units = UnitLookup.find(session.client(), args);
-        if (units.isEmpty()) {
-            session.err().println("Units not found in registry");
-            return 1;
-        }
+        List<ApiUnit> units = UnitLookup.requireFound(UnitLookup.find(session.client(), args));
         List<String> waiting = new ArrayList<>();
         for (ApiUnit u : units) {
             boolean global = UnitOptions.isGlobal(u);
@@ -34,14 +30,6 @@ public final class UnloadCommand extends UnitCommand {
             session.client().setUnitTargetState(u.name(), "inactive");
             if (global) session.out().println("Triggered global unit " + u.name() + " unload");
         }
-        try {
-            Waits.forState(session, waiting, "unload", "inactive", block.attempts());
-        } catch (CommandFailedException e) {
-            session.err().println(e.getMessage());
-            session.err().println("Failed to unload units " + UnitLookup.goList(waiting) + ".");
-            return 1;
-        }
-        session.err().println("Successfully unloaded units " + UnitLookup.goList(waiting) + ".");
-        return 0;
+        return Waits.forStateSummarised(session, waiting, "unload", "unloaded", "inactive", block.attempts());
     }
 }

@@ -22,4 +22,23 @@ final class Waits {
         new StateWaiter(session).awaitState(units, state, attempts);
         return 0;
     }
+
+    /**
+     * {@link #forState}, then fleet's summary on stderr, as stop and unload print it: {@code Successfully <done>
+     * units [a b].}, or the failure and {@code Failed to <action> units [a b].}
+     *
+     * @param done the past tense of {@code action} ({@code stopped})
+     * @return 0, or 1 when the wait failed
+     */
+    static int forStateSummarised(Session session, List<String> units, String action, String done, String state, int attempts) {
+        try {
+            forState(session, units, action, state, attempts);
+        } catch (CommandFailedException e) {
+            session.err().println(e.getMessage());
+            session.err().println("Failed to " + action + " units " + UnitLookup.goList(units) + ".");
+            return 1;
+        }
+        session.err().println("Successfully " + done + " units " + UnitLookup.goList(units) + ".");
+        return 0;
+    }
 }
