@@ -7,82 +7,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fleetj.fleetd.systemd.FakeSystemd;
 import org.fleetj.registry.JobResult;
-import org.fleetj.registry.LeaderLatch;
-import org.fleetj.registry.Leadership;
-import org.fleetj.registry.MachinePresence;
-import org.fleetj.registry.MachineState;
 import org.fleetj.registry.ScheduleChange;
-import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * One-shot jobs ({@code [X-Fleet] Job=true}) in the real {@link Agent} on a {@link FakeSystemd} and the in-memory
  * registry: the result is recorded once the run ends, and a job that ran is never started again.
  */
-class AgentJobTest {
-    private static final String ME = "11111111aaaaaaaaaaaaaaaaaaaaaaaa";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+class AgentJobTest extends AgentOnFakeSystemd {
     private static final Duration SAFETY = Duration.ofMillis(200);
     private static final UnitFile JOB = unit("[Service]\nType=oneshot\nExecStart=/usr/local/bin/backup\n\n[X-Fleet]\nJob=true\n");
     private static final UnitFile PLAIN = unit("[Service]\nType=oneshot\nExecStart=/usr/local/bin/backup\n");
 
-    private final MachineState self = new MachineState(ME, "10.0.0.1", Map.of(), "test");
+    AgentJobTest() {
+        super(Map.of());
+    }
+
     private final CountingAgentStats countingStats = new CountingAgentStats();
-    private InMemoryRegistry registry;
-    private LeaderLatch latch;
-    private Leadership leadership;
-    private MachinePresence presence;
-    private FakeSystemd systemd;
-    private final List<Agent> agents = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        registry = new InMemoryRegistry();
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        await().atMost(WAIT).until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
-        presence = registry.join(self, "host-1", Duration.ofSeconds(30));
-        systemd = new FakeSystemd(ME);
-    }
-
-    @AfterEach
-    void tearDown() {
-        agents.forEach(Agent::close);
-        systemd.close();
-        latch.close();
-        registry.close();
-    }
-
-    private static UnitFile unit(String text) {
-        try {
-            return UnitFile.parse(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 
     private Agent startAgent() {
         Agent a = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
                 new Agent.Settings(SAFETY, Optional.empty()), countingStats);
-        agents.add(a);
-        a.start();
-        return a;
+        return started(a);
     }
 
     private void submit(String name, UnitFile file) {
         registry.createJob(name, file, TargetState.LAUNCHED);
-        registry.applySchedule(leadership, List.of(ScheduleChange.assign(name, ME, file.hash().hex(), TargetState.LAUNCHED, "test")));
+        scheduleHere(name, file, TargetState.LAUNCHED);
     }
 
     /** Nothing more can happen without an event than what {@code n} further agent passes (safety passes included) do. */

@@ -7,67 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fleetj.fleetd.systemd.FakeSystemd;
-import org.fleetj.registry.LeaderLatch;
-import org.fleetj.registry.Leadership;
-import org.fleetj.registry.MachinePresence;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.UnitState;
-import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The real {@link Agent} on a {@link FakeSystemd} and the in-memory registry: fast tests of what it does for each
  * instruction and each fault. The same behaviours on real systemd machines are covered by the end-to-end tests.
  */
-class AgentTest {
-    private static final String ME = "11111111aaaaaaaaaaaaaaaaaaaaaaaa";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+class AgentTest extends AgentOnFakeSystemd {
     /** Short, so the file check of the safety pass shows within a test. */
     private static final Duration SAFETY = Duration.ofMillis(300);
 
-    private final MachineState self = new MachineState(ME, "10.0.0.1", Map.of("role", "web"), "test");
-    private InMemoryRegistry registry;
-    private LeaderLatch latch;
-    private Leadership leadership;
-    private MachinePresence presence;
-    private FakeSystemd systemd;
-    private final List<Agent> agents = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        registry = new InMemoryRegistry();
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        await().atMost(WAIT).until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
-        presence = registry.join(self, "host-1", Duration.ofSeconds(30));
-        systemd = new FakeSystemd(ME);
-    }
-
-    @AfterEach
-    void tearDown() {
-        agents.forEach(Agent::close);
-        systemd.close();
-        latch.close();
-        registry.close();
+    AgentTest() {
+        super(Map.of("role", "web"));
     }
 
     private Agent startAgent(Optional<Duration> stopOnDisconnectAfter) {
         Agent a = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
                 new Agent.Settings(SAFETY, stopOnDisconnectAfter), AgentStats.NONE, new UnitRetries(CEILINGS));
-        agents.add(a);
-        a.start();
-        return a;
+        return started(a);
     }
 
     /** Backoff without jitter: each per-unit retry waits its full ceiling, so a window of attempts is exact. */
@@ -77,20 +43,12 @@ class AgentTest {
         return startAgent(Optional.empty());
     }
 
-    private static UnitFile unit(String text) {
-        try {
-            return UnitFile.parse(text);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     private static final UnitFile SLEEP = unit("[Service]\nExecStart=/bin/sleep 1000\n");
 
     private void submit(String name, UnitFile file, TargetState state) {
         if (registry.job(name).isPresent()) registry.replaceJob(name, file, state);
         else registry.createJob(name, file, state);
-        registry.applySchedule(leadership, List.of(ScheduleChange.assign(name, ME, file.hash().hex(), state, "test")));
+        scheduleHere(name, file, state);
     }
 
     private Optional<UnitState> published(String name) {
@@ -264,8 +222,7 @@ class AgentTest {
                 });
         Agent a = new Agent(damaged, systemd, Path.of("/run/fleet/units"), presence, self,
                 new Agent.Settings(SAFETY, Optional.empty()), AgentStats.NONE, new UnitRetries(CEILINGS));
-        agents.add(a);
-        a.start();
+        started(a);
         submit("a.service", SLEEP, TargetState.LAUNCHED);
         awaitState("a.service", FakeSystemd.State.RUNNING);
         unreadable.add("a.service");
@@ -302,8 +259,7 @@ class AgentTest {
     void aPassAskedForFromOutsideReadsThisMachinesMetadataAgain() {
         Agent a = new Agent(registry, systemd, Path.of("/run/fleet/units"), presence, self,
                 new Agent.Settings(Duration.ofHours(1), Optional.empty()), AgentStats.NONE, new UnitRetries(CEILINGS));
-        agents.add(a);
-        a.start();
+        started(a);
         registry.createJob("db.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=db\n"),
                 TargetState.LAUNCHED);
         registry.createJob("g.service", unit("[Service]\nExecStart=/bin/sleep 1\n\n[X-Fleet]\nGlobal=true\nMachineMetadata=role=web\n"),
@@ -338,8 +294,7 @@ class AgentTest {
         CountingAgentStats passes = new CountingAgentStats();
         Agent a = new Agent(counting, systemd, Path.of("/run/fleet/units"), presence, self,
                 new Agent.Settings(Duration.ofHours(1), Optional.empty()), passes, new UnitRetries(CEILINGS));
-        agents.add(a);
-        a.start();
+        started(a);
         assertEquals(1, count.applyAsInt("globalJobs"), "the first pass reads the global jobs");
 
         for (int i = 0; i < 5; i++) {

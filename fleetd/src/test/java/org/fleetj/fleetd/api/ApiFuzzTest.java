@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.fleetj.registry.Job;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,9 +17,8 @@ import org.junit.jupiter.api.Test;
  * 4xx carrying fleet's JSON error, never a 5xx, stays up, and stores only unit files that survive fleet's
  * serialization.
  */
-class ApiFuzzTest {
+class ApiFuzzTest extends ApiServerTest {
     private static final int REQUESTS = 2_500;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String VALID_UNIT = "{\"desiredState\":\"launched\",\"options\":["
             + "{\"section\":\"Unit\",\"name\":\"Description\",\"value\":\"Hello\"},"
             + "{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/sh -c 'echo hi'\"},"
@@ -32,20 +28,6 @@ class ApiFuzzTest {
             "/fleet/v1/discovery", "/v1-alpha/units/", "/metrics", "/", "/fleet/", "/fleet/v1/units/a.service/x"};
     private static final String[] TYPES = {"application/json", "application/json; charset=utf-8", "text/plain",
             "application/json-patch+json", "", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"};
-
-    private ApiFixture api;
-    private RawHttp http;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiFixture();
-        http = api.unix();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
 
     @Test
     void garbageGetsFourHundredsNeverFiveHundredsAndNothingInvalidIsStored() throws Exception {

@@ -5,35 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import org.fleetj.registry.JobResult;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code /jobs} (beyond fleet): how one-shot jobs ended, one or all; 404 for a job without a result; fleet's own unit
  * entity unchanged; a bad {@code Job=} value is refused at submission naming the option.
  */
-class JobsApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class JobsApiTest extends ApiServerTest {
     private static final String M1 = "3d1219c7c4c5404aaa1f6d2a48adfda4";
 
-    private ApiFixture api;
-    private RawHttp http;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiFixture(b -> b.tokenLimit(100));
-        http = api.unix();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    JobsApiTest() {
+        super(b -> b.tokenLimit(100));
     }
 
     @Test

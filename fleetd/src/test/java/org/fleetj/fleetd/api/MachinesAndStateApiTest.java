@@ -4,35 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code /machines} (list, JSON Patch of metadata) and {@code /state} (filters, pages), as fleet serves them. */
-class MachinesAndStateApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class MachinesAndStateApiTest extends ApiServerTest {
     private static final String M1 = "3d1219c7c4c5404aaa1f6d2a48adfda4";
     private static final String M2 = "91060182aaaabbbbccccddddeeeeffff";
 
-    private ApiFixture api;
-    private RawHttp http;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiFixture(b -> b.tokenLimit(100));
-        http = api.unix();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    MachinesAndStateApiTest() {
+        super(b -> b.tokenLimit(100));
     }
 
     private static JsonNode json(RawHttp.Response r) throws Exception {

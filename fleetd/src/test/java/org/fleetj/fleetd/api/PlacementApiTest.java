@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Map;
 import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
 import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
-import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,22 +17,11 @@ import org.junit.jupiter.api.Test;
  * uncordons; fleet's own {@code /machines} stays exactly fleet's shape; a unit with a bad placement option is
  * refused at submission naming the option.
  */
-class PlacementApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class PlacementApiTest extends ApiServerTest {
     private static final String M1 = "3d1219c7c4c5404aaa1f6d2a48adfda4";
 
-    private ApiFixture api;
-    private RawHttp http;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiFixture(b -> b.tokenLimit(100));
-        http = api.unix();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+    PlacementApiTest() {
+        super(b -> b.tokenLimit(100));
     }
 
     @Test

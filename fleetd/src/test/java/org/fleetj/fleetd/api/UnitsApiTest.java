@@ -10,29 +10,13 @@ import java.util.Map;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.MachinePresence;
 import org.fleetj.unit.TargetState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The units resource over the real unix socket: fleet v1's status codes, messages and JSON, byte for byte. */
-class UnitsApiTest {
+class UnitsApiTest extends ApiServerTest {
     static final String HELLO_OPTIONS = "[{\"section\":\"Unit\",\"name\":\"Description\",\"value\":\"Hello loop\"},"
             + "{\"section\":\"Service\",\"name\":\"ExecStart\",\"value\":\"/bin/sh -c 'while true; do echo hi; sleep 1; done'\"}]";
     static final String MACHINE = "3d1219c7c4c5404aaa1f6d2a48adfda4";
-
-    ApiFixture api;
-    RawHttp http;
-
-    @BeforeEach
-    void start() throws Exception {
-        api = new ApiFixture();
-        http = api.unix();
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-    }
 
     static void assertError(RawHttp.Response r, int status, String message) {
         assertEquals(status, r.status(), r.text());

@@ -9,64 +9,32 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.fleetj.registry.LeaderLatch;
-import org.fleetj.registry.Leadership;
 import org.fleetj.registry.LeadershipLostException;
 import org.fleetj.registry.MachinePresence;
-import org.fleetj.registry.MachineState;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.UnreadableRecord;
-import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.scheduler.Scheduler;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Engine logic against the in-memory registry (the etcd-backed path is proven on the local cluster). */
-class EngineReconcilerTest {
-    private static final String M1 = "11111111aaaaaaaaaaaaaaaaaaaaaaaa";
-    private static final String M2 = "22222222bbbbbbbbbbbbbbbbbbbbbbbb";
+class EngineReconcilerTest extends EngineOnElectedRegistry {
     private static final String M3 = "33333333cccccccccccccccccccccccc";
 
-    private InMemoryRegistry registry;
-    private EngineReconciler engine;
-    private LeaderLatch latch;
-    private Leadership leadership;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        registry = new InMemoryRegistry();
-        engine = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE);
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        org.awaitility.Awaitility.await("leadership").atMost(Duration.ofSeconds(5)).until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
-    }
-
-    @AfterEach
-    void tearDown() {
-        latch.close();
-        registry.close();
+    EngineReconcilerTest() {
+        super(Scheduler.leastLoaded());
     }
 
     private MachinePresence join(String id, String meta) {
         Map<String, String> m = meta.isEmpty() ? Map.of() : Map.of(meta.split("=")[0], meta.split("=")[1]);
-        return registry.join(new MachineState(id, "10.0.0." + id.charAt(0), m, "test"), "host-" + id.charAt(0), Duration.ofSeconds(30));
+        return join(id, m);
     }
 
     private static UnitFile unit(String xfleet) throws Exception {
         return UnitFile.parse("[Service]\nExecStart=/bin/sleep 1000\n" + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet + "\n"));
-    }
-
-    private Map<String, String> placement() {
-        return registry.schedule().entrySet().stream()
-                .flatMap(e -> e.getValue().stream().map(u -> Map.entry(u.name(), e.getKey())))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     @Test

@@ -4,22 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fleetj.registry.LeaderLatch;
-import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachinePresence;
-import org.fleetj.registry.MachineState;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.UnitFailures;
 import org.fleetj.registry.UnitState;
-import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.scheduler.Scheduler;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,33 +21,18 @@ import org.junit.jupiter.api.Test;
  * The failure policy's decisions, pass by pass, against the in-memory registry, playing the agents' part by
  * publishing unit states (the real agents on real systemd are in e2e FailurePolicyIT).
  */
-class FailureRecoveryTest {
-    private static final String M1 = "11111111aaaaaaaaaaaaaaaaaaaaaaaa";
-    private static final String M2 = "22222222bbbbbbbbbbbbbbbbbbbbbbbb";
-
-    private InMemoryRegistry registry;
-    private EngineReconciler engine;
-    private LeaderLatch latch;
-    private Leadership leadership;
+class FailureRecoveryTest extends EngineOnElectedRegistry {
     private final Map<String, MachinePresence> presences = new java.util.HashMap<>();
+
+    FailureRecoveryTest() {
+        super(Scheduler.leastLoaded());
+    }
 
     @BeforeEach
     void setUp() {
-        registry = new InMemoryRegistry();
-        engine = new EngineReconciler(registry, Scheduler.leastLoaded(), EngineStats.NONE);
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
         for (String m : List.of(M1, M2)) {
-            presences.put(m, registry.join(new MachineState(m, "10.0.0." + m.charAt(0), Map.of(), "test"), "host-" + m.charAt(0), Duration.ofSeconds(30)));
+            presences.put(m, join(m, Map.of()));
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        latch.close();
-        registry.close();
     }
 
     private static UnitFile unit(String xfleet) throws Exception {

@@ -5,50 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.fleetj.registry.LeaderLatch;
-import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
-import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.scheduler.Ranking;
 import org.fleetj.scheduler.Scheduler;
 import org.fleetj.scheduler.SchedulerSettings;
 import org.fleetj.unit.Resources;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine carries the registry's capacity and cordon/drain state into the scheduler, publishes why units
  * wait (and removes a reason once the unit is placed, also after a leader change), and drains a few units a pass.
  */
-class PlacementRulesEngineTest {
-    private static final String M1 = "11111111aaaaaaaaaaaaaaaaaaaaaaaa";
-    private static final String M2 = "22222222bbbbbbbbbbbbbbbbbbbbbbbb";
-
-    private InMemoryRegistry registry;
-    private EngineReconciler engine;
-    private LeaderLatch latch;
-    private Leadership leadership;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        registry = new InMemoryRegistry();
-        engine = new EngineReconciler(registry, Scheduler.of(new SchedulerSettings(Ranking.SPREAD, 2)), EngineStats.NONE);
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        org.awaitility.Awaitility.await("the in-memory latch elects its only candidate").atMost(Duration.ofSeconds(5))
-                .until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
-    }
-
-    @AfterEach
-    void tearDown() {
-        latch.close();
-        registry.close();
+class PlacementRulesEngineTest extends EngineOnElectedRegistry {
+    PlacementRulesEngineTest() {
+        super(Scheduler.of(new SchedulerSettings(Ranking.SPREAD, 2)));
     }
 
     private void join(String id, long cpuMillis) {
@@ -58,12 +31,6 @@ class PlacementRulesEngineTest {
 
     private static UnitFile unit(String xfleet) throws Exception {
         return UnitFile.parse("[Service]\nExecStart=/bin/sleep 1000\n" + (xfleet.isEmpty() ? "" : "\n[X-Fleet]\n" + xfleet + "\n"));
-    }
-
-    private Map<String, String> placement() {
-        return registry.schedule().entrySet().stream()
-                .flatMap(e -> e.getValue().stream().map(u -> Map.entry(u.name(), e.getKey())))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     @Test

@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fleetj.registry.LeaderLatch;
 import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.ScheduleChange;
 import org.fleetj.registry.UnitState;
+import org.fleetj.registry.memory.ElectedRegistry;
 import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
@@ -27,18 +27,16 @@ class SimulatedAgentTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private InMemoryRegistry registry;
-    private LeaderLatch latch;
+    private ElectedRegistry elected;
     private Leadership leadership;
     private SimulatedAgent web;
     private SimulatedAgent db;
 
     @BeforeEach
     void setUp() {
-        registry = new InMemoryRegistry();
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        await().atMost(WAIT).until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
+        elected = new ElectedRegistry();
+        registry = elected.registry();
+        leadership = elected.leadership();
         web = new SimulatedAgent(registry, new MachineState(WEB, "10.0.0.1", Map.of("role", "web"), "sim"), Duration.ofSeconds(30)).start();
         db = new SimulatedAgent(registry, new MachineState(DB, "10.0.0.2", Map.of("role", "db"), "sim"), Duration.ofSeconds(30)).start();
     }
@@ -47,8 +45,7 @@ class SimulatedAgentTest {
     void tearDown() {
         web.close();
         db.close();
-        latch.close();
-        registry.close();
+        elected.close();
     }
 
     private static UnitFile unit(String text) throws Exception {
