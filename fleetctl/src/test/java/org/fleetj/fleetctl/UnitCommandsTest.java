@@ -463,6 +463,14 @@ class UnitCommandsTest {
     }
 
     @Test
+    void catAndJournalTakeExactlyOneUnit() {
+        f.ctl("cat").is(1, "", "One unit file must be provided\n");
+        f.ctl("cat", "a", "b").is(1, "", "One unit file must be provided\n");
+        f.ctl("journal").is(1, "", "One unit file must be provided\n");
+        f.ctl("journal", "a", "b").is(1, "", "One unit file must be provided\n");
+    }
+
+    @Test
     void unicodeQuotesAndBackslashesSurviveTheRoundTrip() throws Exception {
         String text = "[Unit]\nDescription=Grüße \"quoted\" back\\slash ✓ \uD83D\uDE80\n\n[Service]\nExecStart=/bin/echo 'a\\tb' \"$HOME\"\n";
         f.unitFile("u.service", text);

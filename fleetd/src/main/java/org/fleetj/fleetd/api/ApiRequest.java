@@ -42,6 +42,11 @@ record ApiRequest(String method, String path, Map<String, List<String>> query, L
         return values.isEmpty() || values.get(0).isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /** fleet's refusal (405) of any other method on a resource that answers only {@code allowed}. */
+    void requireMethod(String allowed) throws ApiException {
+        if (!method.equals(allowed)) throw ApiException.methodNotAllowed("only " + allowed + " supported against this resource");
+    }
+
     /**
      * fleet's check of a PUT body's type: exactly one Content-Type header, whose media type (parameters such as
      * {@code charset} aside) is {@code application/json}, matched exactly as fleet does (415 otherwise).

@@ -19,7 +19,7 @@ final class FailuresResource implements Resource {
 
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
-        if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+        request.requireMethod("GET");
         String name = request.path();
         if (name.isEmpty() || name.contains("/")) throw ApiException.notFound("resource not found: " + GoQuote.q(name));
         UnitFailures f = registry.unitFailures().get(name);

@@ -19,7 +19,7 @@ final class JobsResource implements Resource {
 
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
-        if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+        request.requireMethod("GET");
         String name = request.path();
         if (name.isEmpty()) {
             return ApiResponse.json(200, Map.of(COLLECTION, registry.jobResults().values().stream()

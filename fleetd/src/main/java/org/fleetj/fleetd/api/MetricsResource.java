@@ -16,7 +16,7 @@ final class MetricsResource implements Resource {
 
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
-        if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+        request.requireMethod("GET");
         return new ApiResponse(200, CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -32,13 +32,13 @@ final class PlacementResource implements Resource {
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
         if (request.path().isEmpty()) {
-            if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+            request.requireMethod("GET");
             return ApiResponse.json(200, view());
         }
         if (!request.path().startsWith(MACHINES) || request.path().length() == MACHINES.length()) {
             throw ApiException.notFound("resource not found");
         }
-        if (!request.method().equals("PUT")) throw ApiException.methodNotAllowed("only PUT supported against this resource");
+        request.requireMethod("PUT");
         String machineId = request.path().substring(MACHINES.length());
         NameRules.machineId(machineId);
         request.requireJson();

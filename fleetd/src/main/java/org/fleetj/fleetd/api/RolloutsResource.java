@@ -44,7 +44,7 @@ final class RolloutsResource implements Resource {
     public ApiResponse handle(ApiRequest request) throws ApiException {
         String path = request.path();
         if (path.isEmpty()) {
-            if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+            request.requireMethod("GET");
             List<ApiRollout> all = registry.rollouts().values().stream().map(Rollout::toApi).toList();
             return ApiResponse.json(200, Map.of("rollouts", all));
         }
@@ -78,7 +78,7 @@ final class RolloutsResource implements Resource {
     }
 
     private ApiResponse steer(ApiRequest request, String unit) throws ApiException {
-        if (!request.method().equals("PUT")) throw ApiException.methodNotAllowed("only PUT supported against this resource");
+        request.requireMethod("PUT");
         request.requireJson();
         JsonNode body = JsonBodies.read(request.body().read(), JsonNode.class);
         JsonNode word = body.get("control");

@@ -29,7 +29,7 @@ final class StateResource implements Resource {
 
     @Override
     public ApiResponse handle(ApiRequest request) throws ApiException {
-        if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+        request.requireMethod("GET");
         return request.path().isEmpty() ? list(request) : one(request.path());
     }
 

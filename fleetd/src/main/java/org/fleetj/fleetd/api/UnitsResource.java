@@ -54,7 +54,7 @@ final class UnitsResource implements Resource {
     public ApiResponse handle(ApiRequest request) throws ApiException {
         String name = request.path();
         if (name.isEmpty()) {
-            if (!request.method().equals("GET")) throw ApiException.methodNotAllowed("only GET supported against this resource");
+            request.requireMethod("GET");
             return list(request);
         }
         return switch (request.method()) {
