@@ -28,12 +28,17 @@ final class Fixtures {
 
     /** A machine with id {@code id(shortId)} and metadata given as "k=v" strings. */
     static Machine machine(String shortId, String... metadata) {
-        Map<String, String> md = new LinkedHashMap<>();
-        for (String kv : metadata) {
-            int eq = kv.indexOf('=');
-            md.put(kv.substring(0, eq), kv.substring(eq + 1));
+        return new Machine(id(shortId), "10.0.0." + (Math.abs(shortId.hashCode()) % 250 + 1), map(metadata));
+    }
+
+    /** {@code "k=v"} strings as a map, in their order. */
+    static Map<String, String> map(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            m.put(p.substring(0, eq), p.substring(eq + 1));
         }
-        return new Machine(id(shortId), "10.0.0." + (Math.abs(shortId.hashCode()) % 250 + 1), md);
+        return m;
     }
 
     /** A machine with capacity ({@code cpuMillis} millicores, {@code memoryMib} MiB) and metadata. */

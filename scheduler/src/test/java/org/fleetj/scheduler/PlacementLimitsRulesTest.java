@@ -3,6 +3,7 @@ package org.fleetj.scheduler;
 import static org.fleetj.scheduler.Fixtures.apply;
 import static org.fleetj.scheduler.Fixtures.launched;
 import static org.fleetj.scheduler.Fixtures.machine;
+import static org.fleetj.scheduler.Fixtures.map;
 import static org.fleetj.scheduler.Fixtures.on;
 import static org.fleetj.scheduler.Fixtures.placement;
 import static org.fleetj.scheduler.Fixtures.sized;
@@ -43,15 +44,6 @@ class PlacementLimitsRulesTest {
         public String toString() {
             return name;
         }
-    }
-
-    private static Map<String, String> map(String... pairs) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String p : pairs) {
-            int eq = p.indexOf('=');
-            m.put(p.substring(0, eq), p.substring(eq + 1));
-        }
-        return m;
     }
 
     private static Arguments row(String name, SchedulerSettings settings, List<Machine> machines, List<UnitSpec> units,

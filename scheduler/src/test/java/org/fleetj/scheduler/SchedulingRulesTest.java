@@ -4,6 +4,7 @@ import static org.fleetj.scheduler.Fixtures.apply;
 import static org.fleetj.scheduler.Fixtures.id;
 import static org.fleetj.scheduler.Fixtures.launched;
 import static org.fleetj.scheduler.Fixtures.machine;
+import static org.fleetj.scheduler.Fixtures.map;
 import static org.fleetj.scheduler.Fixtures.on;
 import static org.fleetj.scheduler.Fixtures.placement;
 import static org.fleetj.scheduler.Fixtures.x;
@@ -42,15 +43,6 @@ class SchedulingRulesTest {
 
     private static List<Machine> abc() {
         return List.of(machine(A), machine(B), machine(C));
-    }
-
-    private static Map<String, String> map(String... pairs) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String p : pairs) {
-            int eq = p.indexOf('=');
-            m.put(p.substring(0, eq), p.substring(eq + 1));
-        }
-        return m;
     }
 
     private static Arguments row(String name, List<Machine> machines, List<UnitSpec> units, String[] expected, String... reasons) {

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
-import java.security.spec.ECGenParameterSpec;
 import org.junit.jupiter.api.Test;
 
 class HostKeyVerificationTest {
-    private final PublicKey key = ec();
-    private final PublicKey other = ec();
+    private final PublicKey key = TestKeys.ec();
+    private final PublicKey other = TestKeys.ec();
     private final Path file = Path.of("/home/u/.fleetctl/known_hosts");
 
     private KnownHostsFile knownHosts() {
@@ -64,15 +62,5 @@ class HostKeyVerificationTest {
         String q = HostKeyMessages.unknownQuestion(new HostAddress("10.0.0.2", 22), check);
         assertTrue(q.startsWith("The authenticity of host '10.0.0.2 (10.0.0.2:22)' can't be established.\nECDSA key fingerprint is SHA256:"), q);
         assertTrue(q.endsWith("Are you sure you want to continue connecting (yes/no)? "), q);
-    }
-
-    private static PublicKey ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair().getPublic();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

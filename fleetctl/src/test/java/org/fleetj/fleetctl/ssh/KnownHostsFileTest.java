@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
@@ -22,8 +21,8 @@ class KnownHostsFileTest {
     private static final HostAddress M1 = new HostAddress("10.70.1.11", 22);
     private static final HostAddress M1_2222 = new HostAddress("10.70.1.11", 2222);
 
-    private final PublicKey ecKey = ec();
-    private final PublicKey otherEcKey = ec();
+    private final PublicKey ecKey = TestKeys.ec();
+    private final PublicKey otherEcKey = TestKeys.ec();
     private final PublicKey rsaKey = rsa();
 
     @TempDir
@@ -136,16 +135,6 @@ class KnownHostsFileTest {
         mac.init(new SecretKeySpec(salt, "HmacSHA1"));
         byte[] hash = mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
         return "|1|" + Base64.getEncoder().encodeToString(salt) + "|" + Base64.getEncoder().encodeToString(hash);
-    }
-
-    private static PublicKey ec() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair().getPublic();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static PublicKey rsa() {

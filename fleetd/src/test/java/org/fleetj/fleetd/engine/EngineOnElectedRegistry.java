@@ -44,6 +44,11 @@ abstract class EngineOnElectedRegistry {
         elected.close();
     }
 
+    /** The elected engine gives up its leadership, as when its machine dies. */
+    final void resignLeadership() {
+        elected.resign();
+    }
+
     /** Machine {@code id} joins with {@code metadata}; its address and host name follow from the id's first character. */
     final MachinePresence join(String id, Map<String, String> metadata) {
         return registry.join(new MachineState(id, "10.0.0." + id.charAt(0), metadata, "test"), "host-" + id.charAt(0), Duration.ofSeconds(30));

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.LeaderLatch;
-import org.fleetj.registry.Leadership;
 import org.fleetj.registry.MachinePresence;
-import org.fleetj.registry.MachineState;
 import org.fleetj.registry.Rollout;
 import org.fleetj.registry.RolloutInProgressException;
 import org.fleetj.registry.RolloutInstance.Step;
@@ -21,11 +19,9 @@ import org.fleetj.registry.RolloutRequests;
 import org.fleetj.registry.RolloutStatus.Phase;
 import org.fleetj.registry.ScheduledUnit;
 import org.fleetj.registry.UnitState;
-import org.fleetj.registry.memory.InMemoryRegistry;
 import org.fleetj.scheduler.Scheduler;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -35,36 +31,26 @@ import org.junit.jupiter.api.function.Executable;
  * publishes what each machine's systemd would report for what its schedule says). Min-healthy is zero here, so no
  * clock is involved; the planner's timing rules are in RolloutPlannerTest, real machines in e2e RolloutIT.
  */
-class RolloutEngineTest {
-    private static final List<String> MACHINES = List.of("11111111aaaaaaaaaaaaaaaaaaaaaaaa", "22222222bbbbbbbbbbbbbbbbbbbbbbbb");
+class RolloutEngineTest extends EngineOnElectedRegistry {
+    private static final List<String> MACHINES = List.of(M1, M2);
 
-    private InMemoryRegistry registry;
-    private LeaderLatch latch;
-    private Leadership leadership;
     private final Map<String, MachinePresence> presences = new HashMap<>();
     private UnitFile v1;
     private UnitFile v2;
     private UnitFile broken;
 
+    RolloutEngineTest() {
+        super(Scheduler.leastLoaded());
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        registry = new InMemoryRegistry();
-        latch = registry.leaderLatch("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", Duration.ofSeconds(10));
-        latch.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> latch.leadership().isPresent());
-        leadership = latch.leadership().orElseThrow();
         for (String m : MACHINES) {
-            presences.put(m, registry.join(new MachineState(m, "10.0.0." + m.charAt(0), Map.of(), "test"), "host-" + m.charAt(0), Duration.ofSeconds(30)));
+            presences.put(m, join(m, Map.of()));
         }
         v1 = UnitFile.parse("[Service]\nExecStart=/bin/sleep 1001\n");
         v2 = UnitFile.parse("[Service]\nExecStart=/bin/sleep 1002\n");
         broken = UnitFile.parse("[Service]\nExecStart=/bin/false\n");
-    }
-
-    @AfterEach
-    void tearDown() {
-        latch.close();
-        registry.close();
     }
 
     private EngineReconciler engine() {
@@ -140,7 +126,7 @@ class RolloutEngineTest {
 
         LeaderLatch second = registry.leaderLatch("ffffffffffffffffffffffffffffffff", Duration.ofSeconds(10));
         second.start();
-        latch.close();   // the first leader's machine dies
+        resignLeadership();   // the first leader's machine dies
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> second.leadership().isPresent());
         org.junit.jupiter.api.Assertions.assertThrows(org.fleetj.registry.LeadershipLostException.class,
                 () -> first.reconcile(leadership), "the deposed leader writes nothing");

@@ -39,6 +39,11 @@ public final class ElectedRegistry implements AutoCloseable {
         return leadership;
     }
 
+    /** The engine gives up its leadership, as when its machine dies; the registry stays open. */
+    public void resign() {
+        latch.close();
+    }
+
     @Override
     public void close() {
         latch.close();
