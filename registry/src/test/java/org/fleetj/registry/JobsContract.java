@@ -90,6 +90,85 @@ public interface JobsContract extends RegistryFixture {
         assertEquals(List.of("a.service"), registry().jobs().stream().map(Job::name).toList());
     }
 
+    /**
+     * fleetctl sends a start's desired-state writes 16 at a time, and etcd commits concurrent ones in one transaction:
+     * each write is still answered as if it had been alone (written, or false for a unit that does not exist), and
+     * each unit, global ones with their index entry, ends in the state its own write asked for.
+     */
+    @Test
+    default void concurrentDesiredStateWritesAreEachAnsweredOnTheirOwn() throws Exception {
+        int units = 60;
+        for (int i = 0; i < units; i++) registry().createJob("c" + i + ".service", service("/bin/c " + i), TargetState.INACTIVE);
+        registry().createJob("g.service", globalService("/bin/g"), TargetState.INACTIVE);
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < units; i++) {
+            names.add("c" + i + ".service");
+            if (i % 10 == 0) names.add("missing" + i + ".service");
+        }
+        names.add("g.service");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            Map<String, java.util.concurrent.Future<Boolean>> answers = new java.util.LinkedHashMap<>();
+            for (String name : names) {
+                TargetState want = name.hashCode() % 2 == 0 ? TargetState.LAUNCHED : TargetState.LOADED;
+                answers.put(name, pool.submit(() -> registry().setDesiredState(name, want)));
+            }
+            for (Map.Entry<String, java.util.concurrent.Future<Boolean>> a : answers.entrySet()) {
+                assertEquals(!a.getKey().startsWith("missing"), a.getValue().get(), a.getKey());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Job> jobs = new java.util.HashMap<>();
+        registry().jobs().forEach(j -> jobs.put(j.name(), j));
+        assertEquals(units + 1, jobs.size(), "no write created a unit: " + jobs.keySet());
+        for (String name : names) {
+            if (name.startsWith("missing")) continue;
+            TargetState want = name.hashCode() % 2 == 0 ? TargetState.LAUNCHED : TargetState.LOADED;
+            assertEquals(want, jobs.get(name).desiredState(), name);
+        }
+        assertEquals(jobs.get("g.service").desiredState(), registry().globalJobs().get(0).desiredState(), "the global index follows");
+    }
+
+    /** Two writes to one unit sent together both succeed, one after the other: the unit ends in one of the two states. */
+    @Test
+    default void concurrentDesiredStateWritesToOneUnitAreAppliedOneAfterTheOther() throws Exception {
+        registry().createJob("a.service", service("/bin/true"), TargetState.INACTIVE);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                TargetState want = i % 2 == 0 ? TargetState.LAUNCHED : TargetState.LOADED;
+                answers.add(pool.submit(() -> registry().setDesiredState("a.service", want)));
+            }
+            for (java.util.concurrent.Future<Boolean> a : answers) assertTrue(a.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(List.of(TargetState.LAUNCHED, TargetState.LOADED).contains(registry().job("a.service").orElseThrow().desiredState()));
+    }
+
+    /** A desired-state write racing the unit's destroy never brings the unit back: it is answered false or applied before. */
+    @Test
+    default void desiredStateWritesRacingADestroyNeverBringTheUnitBack() throws Exception {
+        int units = 20;
+        for (int i = 0; i < units; i++) registry().createJob("d" + i + ".service", service("/bin/d " + i), TargetState.INACTIVE);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < units; i++) {
+                String name = "d" + i + ".service";
+                all.add(pool.submit(() -> registry().setDesiredState(name, TargetState.LAUNCHED)));
+                all.add(pool.submit(() -> otherClient().destroyJob(name)));
+            }
+            for (java.util.concurrent.Future<?> f : all) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), registry().jobs(), "every unit destroyed stays destroyed");
+        assertEquals(List.of(), registry().globalJobs());
+    }
+
     @Test
     default void destroyRemovesTheJobAndLeavesItsScheduleToTheEngine() {
         registry().createJob("a.service", service("/bin/true"), TargetState.LAUNCHED);

@@ -145,13 +145,35 @@ public final class DbusSystemdManager implements SystemdManager {
 
     @Override
     public Map<String, RuntimeException> startUnits(List<String> names) {
+        return pipelined(names, "StartUnit", name -> new Object[] {name, "replace"},
+                (name, job) -> LOG.info("start of {} queued as {}", name, ((DBusPath) job).getPath()));
+    }
+
+    @Override
+    public Map<String, RuntimeException> linkUnits(List<String> names) {
+        return pipelined(names, "LinkUnitFiles", name -> new Object[] {List.of(files.systemdPath(name).toString()), true, true},
+                (name, changes) -> LOG.info("linked {}: {}", name, describe(castChanges(changes))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<UnitFileChange> castChanges(Object changes) {
+        return (List<UnitFileChange>) changes;
+    }
+
+    /**
+     * One Manager call per unit, every call sent before the first reply is read (systemd answers them in order
+     * without waiting for this process between calls); each unit keeps its own answer. What failed, by unit, in the
+     * order of {@code names}.
+     */
+    private Map<String, RuntimeException> pipelined(List<String> names, String member, java.util.function.Function<String, Object[]> args,
+                                                    java.util.function.BiConsumer<String, Object> onReply) {
         Map<String, RuntimeException> failures = new java.util.HashMap<>();
         List<String> sent = new ArrayList<>();
         List<PendingCall> calls = new ArrayList<>();
         for (String name : names) {
             try {
                 UnitNames.requireValid(name);
-                calls.add(send("StartUnit", name, name, "replace"));
+                calls.add(send(member, name, args.apply(name)));
                 sent.add(name);
             } catch (SystemdException | IllegalArgumentException e) {
                 failures.put(name, e);
@@ -159,8 +181,7 @@ public final class DbusSystemdManager implements SystemdManager {
         }
         for (int i = 0; i < calls.size(); i++) {
             try {
-                DBusPath job = receive(calls.get(i));
-                LOG.info("start of {} queued as {}", sent.get(i), job.getPath());
+                onReply.accept(sent.get(i), receive(calls.get(i)));
             } catch (SystemdException e) {
                 failures.put(sent.get(i), e);
             }

@@ -34,6 +34,28 @@ public interface SystemdManager extends AutoCloseable {
     void linkUnit(String name);
 
     /**
+     * {@link #linkUnit} for each unit, in order; what failed, by unit in the same order (empty when all were linked).
+     * The D-Bus implementation sends every call before it reads the first reply, as {@link #startUnits} does: an agent
+     * given hundreds of units at once waited for one round trip to systemd per unit.
+     */
+    default Map<String, RuntimeException> linkUnits(java.util.List<String> names) {
+        return eachUnit(names, this::linkUnit);
+    }
+
+    /** Runs {@code action} for each unit, one after another; what failed, by unit, in order. */
+    private static Map<String, RuntimeException> eachUnit(java.util.List<String> names, Consumer<String> action) {
+        Map<String, RuntimeException> failed = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                action.accept(name);
+            } catch (SystemdException | IllegalArgumentException e) {
+                failed.put(name, e);
+            }
+        }
+        return failed;
+    }
+
+    /**
      * EnableUnitFiles([file], runtime=true, force=true): creates the [Install] symlinks (WantedBy=…) in
      * the runtime directory. Call only for units that have an [Install] section.
      *
@@ -65,15 +87,7 @@ public interface SystemdManager extends AutoCloseable {
      * waiting for this process to be scheduled between calls (on a busy machine, most of a start's ~100 ms).
      */
     default Map<String, RuntimeException> startUnits(java.util.List<String> names) {
-        Map<String, RuntimeException> failed = new java.util.LinkedHashMap<>();
-        for (String name : names) {
-            try {
-                startUnit(name);
-            } catch (SystemdException | IllegalArgumentException e) {
-                failed.put(name, e);
-            }
-        }
-        return failed;
+        return eachUnit(names, this::startUnit);
     }
 
     /**

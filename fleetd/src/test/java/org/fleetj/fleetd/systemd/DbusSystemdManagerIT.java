@@ -316,6 +316,32 @@ class DbusSystemdManagerIT {
     }
 
     @Test
+    void linkUnitsLinksEveryUnitOfABatchAndNamesEachFailure() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "fleetj-it-link" + i + ".service";
+            systemd.writeUnitFile(name, service("", ""));
+            names.add(name);
+        }
+        List<String> batch = new ArrayList<>(names);
+        batch.add(7, "fleetj-it-nofile.service"); // no file written: systemd refuses to link it
+        batch.add("../../etc/x.service");
+
+        Map<String, RuntimeException> failed = systemd.linkUnits(batch);
+
+        assertEquals(List.of("fleetj-it-nofile.service", "../../etc/x.service"), new ArrayList<>(failed.keySet()));
+        assertTrue(failed.get("fleetj-it-nofile.service") instanceof SystemdException, failed.toString());
+        assertTrue(failed.get("../../etc/x.service") instanceof RejectedUnitNameException, failed.toString());
+        // the twenty others are linked: systemd finds and starts each of them
+        assertEquals("20", inside("ls /run/systemd/system | grep -c '^fleetj-it-link'").trim());
+        systemd.reload();
+        assertEquals(Map.of(), systemd.startUnits(names));
+        org.awaitility.Awaitility.await().atMost(SIGNAL_WAIT).until(
+                () -> inside("systemctl list-units --no-legend --state=active 'fleetj-it-link*' | wc -l").trim().equals("20"));
+        for (String name : names) unload(name);
+    }
+
+    @Test
     void namesEscapingTheUnitsDirectoryAreRefusedBeforeAnythingHappens() throws Exception {
         String evil = "../../etc/x.service";
         assertThrows(RejectedUnitNameException.class, () -> systemd.writeUnitFile(evil, "[Service]\n"));

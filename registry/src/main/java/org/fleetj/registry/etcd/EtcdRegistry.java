@@ -64,6 +64,7 @@ public final class EtcdRegistry implements Registry {
     private final EtcdKv kv;
     private final UnitBodies bodies;
     private final JobStore jobs;
+    private final DesiredStateWrites desiredStates;
     private final ScheduleStore schedule;
     private final FailureStore failures;
     private final RolloutStore rollouts;
@@ -90,6 +91,7 @@ public final class EtcdRegistry implements Registry {
         this.unitStates = new UnitStateStore(kv, rt.keys(), unreadable);
         this.bodies = new UnitBodies(kv, rt.keys(), unreadable);
         this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
+        this.desiredStates = new DesiredStateWrites(kv, rt.keys(), timers, EtcdKv.MAX_TXN_OPS);
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
@@ -148,7 +150,7 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public boolean setDesiredState(String name, TargetState desired) {
-        return jobs.setDesiredState(name, desired);
+        return desiredStates.set(name, desired);
     }
 
     @Override

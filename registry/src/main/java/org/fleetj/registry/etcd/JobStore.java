@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class JobStore {
     private static final Logger log = LoggerFactory.getLogger(JobStore.class);
-    private static final int CAS_ATTEMPTS = 10;
 
     private final EtcdKv kv;
     private final EtcdKeys keys;
@@ -93,30 +92,6 @@ final class JobStore {
             ops.add(EtcdKv.putOp(keys.global(name), value));
         }
         return ops;
-    }
-
-    boolean setDesiredState(String name, TargetState desired) {
-        Objects.requireNonNull(desired, "desired");
-        NameRules.unitName(name);
-        ByteSequence jobKey = keys.job(name);
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<KeyValue> current = kv.get(jobKey);
-            if (current.isEmpty()) {
-                return false;
-            }
-            JobValue old = EtcdCodec.job(current.get().getValue(), EtcdKeys.text(jobKey));
-            ByteSequence value = EtcdCodec.job(old.hash(), desired, old.global());
-            List<Op> then = new ArrayList<>();
-            then.add(EtcdKv.putOp(jobKey, value));
-            if (old.global()) {
-                then.add(EtcdKv.putOp(keys.global(name), value));
-            }
-            var r = kv.txn(List.of(new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(current.get().getModRevision()))), then, List.of());
-            if (r.isSucceeded()) {
-                return true;
-            }
-        }
-        throw new RegistryException("unit " + name + " kept changing concurrently; its desired state was not set, try again");
     }
 
     boolean destroy(String name) {

@@ -1,0 +1,217 @@
+package org.fleetj.registry.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.fleetj.registry.RegistryException;
+import org.fleetj.registry.etcd.EtcdCodec.JobValue;
+import org.fleetj.registry.support.NameRules;
+import org.fleetj.unit.TargetState;
+
+/**
+ * Desired-state writes, committed together: {@code fleetctl start} of 1,000 units sends 1,000 of them, 16 at a
+ * time, and each used to cost two etcd requests of its own (read the job, then write it if unchanged). Writes that
+ * arrive while a batch is being committed wait for the next one, which reads all their jobs in one request and
+ * writes them in one transaction. A lone write waits for nothing (there is no timer); it costs what it did.
+ *
+ * <p>Each write keeps its own answer, as if it had been alone: inside the transaction every job is a nested
+ * transaction with its own compare on the revision read, so a job changed concurrently fails only its own compare
+ * (it is read again and tried again in the next batch, at most {@link #CAS_ATTEMPTS} times, as before), a missing
+ * job answers false, an unreadable one its own error. Only what concerns the batch as a whole, etcd unreachable or a
+ * write it did not confirm in time, is answered to every write of the batch, which is exactly what each would have
+ * seen alone. A batch holds each unit at most once (etcd refuses a transaction that writes a key twice) and at most
+ * {@link EtcdKv#MAX_TXN_OPS} writes.
+ */
+final class DesiredStateWrites {
+    static final int CAS_ATTEMPTS = 10;
+
+    private final EtcdKv kv;
+    private final EtcdKeys keys;
+    private final Executor committer;
+    private final int batchLimit;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private boolean committing;
+
+    /**
+     * @param committer  runs the commits (one at a time: a second is started only once the first has emptied the queue)
+     * @param batchLimit the most writes in one transaction
+     */
+    DesiredStateWrites(EtcdKv kv, EtcdKeys keys, Executor committer, int batchLimit) {
+        this.kv = kv;
+        this.keys = keys;
+        this.committer = committer;
+        this.batchLimit = Math.min(batchLimit, EtcdKv.MAX_TXN_OPS);
+    }
+
+    /** One write waiting for its answer. */
+    static final class Pending {
+        final String name;
+        final TargetState desired;
+        final CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        int attempts;
+
+        Pending(String name, TargetState desired) {
+            this.name = name;
+            this.desired = desired;
+        }
+    }
+
+    /** What one batch read: each write with its job as etcd holds it now (null: no such job). */
+    record Read(List<Pending> writes, List<KeyValue> jobs) {
+    }
+
+    /** Sets the job's desired state; false when there is no such job. Blocks until its batch is committed. */
+    boolean set(String name, TargetState desired) {
+        Objects.requireNonNull(desired, "desired");
+        NameRules.unitName(name);
+        Pending p = new Pending(name, desired);
+        boolean start;
+        synchronized (queue) {
+            queue.addLast(p);
+            start = !committing;
+            committing = true;
+        }
+        if (start) {
+            try {
+                committer.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                failAll(new RegistryException("the etcd registry is closed; the desired state of " + name + " was not set", e));
+            }
+        }
+        try {
+            return p.answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
+    }
+
+    /** How many writes wait for a batch (for tests and the log). */
+    int waiting() {
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (queue) {
+                batch = take();
+                if (batch.isEmpty()) {
+                    committing = false;
+                    return;
+                }
+            }
+            try {
+                retry(write(read(batch)));
+            } catch (RuntimeException e) {
+                // etcd unreachable, or the transaction not confirmed: what each write would have been told alone
+                batch.forEach(p -> p.answer.completeExceptionally(e));
+            }
+        }
+    }
+
+    /** The next batch: the oldest writes, one per unit; a second write to a unit waits for the next batch. */
+    private List<Pending> take() {
+        List<Pending> batch = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < batchLimit; ) {
+            Pending p = it.next();
+            if (names.add(p.name)) {
+                batch.add(p);
+                it.remove();
+            }
+        }
+        return batch;
+    }
+
+    private void failAll(RuntimeException e) {
+        List<Pending> left;
+        synchronized (queue) {
+            left = new ArrayList<>(queue);
+            queue.clear();
+            committing = false;
+        }
+        left.forEach(p -> p.answer.completeExceptionally(e));
+    }
+
+    /** Reads the jobs of a batch in one request, at one revision. */
+    Read read(List<Pending> batch) {
+        Op[] gets = batch.stream().map(p -> EtcdKv.getOp(keys.job(p.name))).toArray(Op[]::new);
+        List<List<KeyValue>> found = kv.read(gets);
+        List<KeyValue> jobs = new ArrayList<>(batch.size());
+        found.forEach(kvs -> jobs.add(kvs.isEmpty() ? null : kvs.get(0)));
+        return new Read(batch, jobs);
+    }
+
+    /**
+     * Writes what was read in one transaction, each job under its own compare; answers every write that is settled
+     * (written, no such job, unreadable) and returns those whose job changed since it was read.
+     */
+    List<Pending> write(Read read) {
+        List<Pending> writing = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < read.writes().size(); i++) {
+            Pending p = read.writes().get(i);
+            KeyValue current = read.jobs().get(i);
+            if (current == null) {
+                p.answer.complete(false);
+                continue;
+            }
+            JobValue old;
+            try {
+                old = EtcdCodec.job(current.getValue(), EtcdKeys.text(current.getKey()));
+            } catch (RuntimeException e) {
+                p.answer.completeExceptionally(e); // this job's record is unreadable; the others are not
+                continue;
+            }
+            ByteSequence value = EtcdCodec.job(old.hash(), p.desired, old.global());
+            List<Op> then = new ArrayList<>(2);
+            then.add(EtcdKv.putOp(current.getKey(), value));
+            if (old.global()) then.add(EtcdKv.putOp(keys.global(p.name), value));
+            ops.add(Op.txn(new Cmp[] {new Cmp(current.getKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision()))},
+                    then.toArray(Op[]::new), new Op[0]));
+            writing.add(p);
+        }
+        if (writing.isEmpty()) return List.of();
+        TxnResponse r = kv.txn(List.of(), ops, List.of());
+        List<TxnResponse> each = r.getTxnResponses();
+        List<Pending> changed = new ArrayList<>();
+        for (int i = 0; i < writing.size(); i++) {
+            if (each.get(i).isSucceeded()) writing.get(i).answer.complete(true);
+            else changed.add(writing.get(i));
+        }
+        return changed;
+    }
+
+    /** Writes whose job changed between read and write go first in the next batch, read again; ten tries each, as before. */
+    private void retry(List<Pending> changed) {
+        List<Pending> again = new ArrayList<>();
+        for (Pending p : changed) {
+            if (++p.attempts >= CAS_ATTEMPTS) {
+                p.answer.completeExceptionally(new RegistryException("unit " + p.name
+                        + " kept changing concurrently; its desired state was not set, try again"));
+            } else {
+                again.add(p);
+            }
+        }
+        synchronized (queue) {
+            for (int i = again.size() - 1; i >= 0; i--) queue.addFirst(again.get(i));
+        }
+    }
+}
