@@ -130,6 +130,57 @@ public interface JobsContract extends RegistryFixture {
         assertEquals(jobs.get("g.service").desiredState(), registry().globalJobs().get(0).desiredState(), "the global index follows");
     }
 
+    /**
+     * Creates sent together (fleetctl creates 16 units at a time; etcd commits concurrent ones in one transaction) are
+     * each answered on their own: a unit that exists refuses only its own create, two creates of one name make one
+     * unit and one refusal, and units sharing one unit file (template instances) all find it.
+     */
+    @Test
+    default void concurrentCreatesAreEachAnsweredOnTheirOwn() throws Exception {
+        registry().createJob("i5.service", service("/bin/other"), TargetState.LAUNCHED);
+        UnitFile shared = service("/bin/instance");
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) names.add("i" + i + ".service");
+        names.add("i7.service"); // twice: one of the two creates it
+        names.add("g.service");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+        try {
+            for (String name : names) {
+                UnitFile file = name.equals("g.service") ? globalService("/bin/g") : shared;
+                answers.add(pool.submit(() -> {
+                    try {
+                        registry().createJob(name, file, TargetState.LOADED);
+                        return true;
+                    } catch (UnitExistsException e) {
+                        return false;
+                    }
+                }));
+            }
+            int refused = 0;
+            for (int i = 0; i < names.size(); i++) {
+                boolean created = answers.get(i).get();
+                if (!created) refused++;
+                if (!names.get(i).equals("i5.service") && !names.get(i).equals("i7.service")) assertTrue(created, names.get(i));
+            }
+            assertFalse(answers.get(5).get(), "i5 existed: its create is refused");
+            assertEquals(2, refused, "i5, and one of the two creates of i7");
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Job> jobs = new java.util.HashMap<>();
+        registry().jobs().forEach(j -> jobs.put(j.name(), j));
+        assertEquals(41, jobs.size());
+        assertEquals(service("/bin/other"), jobs.get("i5.service").unit(), "the existing unit is untouched");
+        assertEquals(TargetState.LAUNCHED, jobs.get("i5.service").desiredState());
+        for (int i = 0; i < 40; i++) {
+            if (i == 5) continue;
+            assertEquals(shared, jobs.get("i" + i + ".service").unit());
+            assertEquals(TargetState.LOADED, jobs.get("i" + i + ".service").desiredState());
+        }
+        assertEquals(List.of("g.service"), registry().globalJobs().stream().map(Job::name).toList());
+    }
+
     /** Two writes to one unit sent together both succeed, one after the other: the unit ends in one of the two states. */
     @Test
     default void concurrentDesiredStateWritesToOneUnitAreAppliedOneAfterTheOther() throws Exception {

@@ -6,66 +6,49 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.etcd.EtcdCodec.JobValue;
 import org.fleetj.registry.support.NameRules;
 import org.fleetj.unit.TargetState;
 
 /**
- * Desired-state writes, committed together: {@code fleetctl start} of 1,000 units sends 1,000 of them, 16 at a
- * time, and each used to cost two etcd requests of its own (read the job, then write it if unchanged). Writes that
- * arrive while a batch is being committed wait for the next one, which reads all their jobs in one request and
- * writes them in one transaction. A lone write waits for nothing (there is no timer); it costs what it did.
+ * Desired-state writes, committed together ({@link GroupCommit}): {@code fleetctl start} of 1,000 units sends 1,000 of
+ * them, 16 at a time, and each used to cost two etcd requests of its own (read the job, then write it if unchanged).
+ * A batch reads all its jobs in one request and writes them in one transaction.
  *
  * <p>Each write keeps its own answer, as if it had been alone: inside the transaction every job is a nested
  * transaction with its own compare on the revision read, so a job changed concurrently fails only its own compare
  * (it is read again and tried again in the next batch, at most {@link #CAS_ATTEMPTS} times, as before), a missing
- * job answers false, an unreadable one its own error. Only what concerns the batch as a whole, etcd unreachable or a
- * write it did not confirm in time, is answered to every write of the batch, which is exactly what each would have
- * seen alone. A batch holds each unit at most once (etcd refuses a transaction that writes a key twice) and at most
- * {@link EtcdKv#MAX_TXN_OPS} writes.
+ * job answers false, an unreadable one its own error.
  */
 final class DesiredStateWrites {
     static final int CAS_ATTEMPTS = 10;
 
     private final EtcdKv kv;
     private final EtcdKeys keys;
-    private final Executor committer;
-    private final int batchLimit;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private boolean committing;
+    private final GroupCommit<Pending> group;
 
     /**
-     * @param committer  runs the commits (one at a time: a second is started only once the first has emptied the queue)
+     * @param committer  runs the commits
      * @param batchLimit the most writes in one transaction
      */
     DesiredStateWrites(EtcdKv kv, EtcdKeys keys, Executor committer, int batchLimit) {
         this.kv = kv;
         this.keys = keys;
-        this.committer = committer;
-        this.batchLimit = Math.min(batchLimit, EtcdKv.MAX_TXN_OPS);
+        this.group = new GroupCommit<>(committer, Math.min(batchLimit, EtcdKv.MAX_TXN_OPS), batch -> retry(write(read(batch))));
     }
 
     /** One write waiting for its answer. */
-    static final class Pending {
-        final String name;
+    static final class Pending extends GroupCommit.Write<Boolean> {
         final TargetState desired;
-        final CompletableFuture<Boolean> answer = new CompletableFuture<>();
         int attempts;
 
         Pending(String name, TargetState desired) {
-            this.name = name;
+            super(name);
             this.desired = desired;
         }
     }
@@ -78,81 +61,17 @@ final class DesiredStateWrites {
     boolean set(String name, TargetState desired) {
         Objects.requireNonNull(desired, "desired");
         NameRules.unitName(name);
-        Pending p = new Pending(name, desired);
-        boolean start;
-        synchronized (queue) {
-            queue.addLast(p);
-            start = !committing;
-            committing = true;
-        }
-        if (start) {
-            try {
-                committer.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                failAll(new RegistryException("the etcd registry is closed; the desired state of " + name + " was not set", e));
-            }
-        }
-        try {
-            return p.answer.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) throw cause;
-            throw e;
-        }
+        return group.submit(new Pending(name, desired), Boolean.class);
     }
 
-    /** How many writes wait for a batch (for tests and the log). */
+    /** How many writes wait for a batch. */
     int waiting() {
-        synchronized (queue) {
-            return queue.size();
-        }
-    }
-
-    private void drain() {
-        while (true) {
-            List<Pending> batch;
-            synchronized (queue) {
-                batch = take();
-                if (batch.isEmpty()) {
-                    committing = false;
-                    return;
-                }
-            }
-            try {
-                retry(write(read(batch)));
-            } catch (RuntimeException e) {
-                // etcd unreachable, or the transaction not confirmed: what each write would have been told alone
-                batch.forEach(p -> p.answer.completeExceptionally(e));
-            }
-        }
-    }
-
-    /** The next batch: the oldest writes, one per unit; a second write to a unit waits for the next batch. */
-    private List<Pending> take() {
-        List<Pending> batch = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < batchLimit; ) {
-            Pending p = it.next();
-            if (names.add(p.name)) {
-                batch.add(p);
-                it.remove();
-            }
-        }
-        return batch;
-    }
-
-    private void failAll(RuntimeException e) {
-        List<Pending> left;
-        synchronized (queue) {
-            left = new ArrayList<>(queue);
-            queue.clear();
-            committing = false;
-        }
-        left.forEach(p -> p.answer.completeExceptionally(e));
+        return group.waiting();
     }
 
     /** Reads the jobs of a batch in one request, at one revision. */
     Read read(List<Pending> batch) {
-        Op[] gets = batch.stream().map(p -> EtcdKv.getOp(keys.job(p.name))).toArray(Op[]::new);
+        Op[] gets = batch.stream().map(p -> EtcdKv.getOp(keys.job(p.unit))).toArray(Op[]::new);
         List<List<KeyValue>> found = kv.read(gets);
         List<KeyValue> jobs = new ArrayList<>(batch.size());
         found.forEach(kvs -> jobs.add(kvs.isEmpty() ? null : kvs.get(0)));
@@ -183,7 +102,7 @@ final class DesiredStateWrites {
             ByteSequence value = EtcdCodec.job(old.hash(), p.desired, old.global());
             List<Op> then = new ArrayList<>(2);
             then.add(EtcdKv.putOp(current.getKey(), value));
-            if (old.global()) then.add(EtcdKv.putOp(keys.global(p.name), value));
+            if (old.global()) then.add(EtcdKv.putOp(keys.global(p.unit), value));
             ops.add(Op.txn(new Cmp[] {new Cmp(current.getKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision()))},
                     then.toArray(Op[]::new), new Op[0]));
             writing.add(p);
@@ -200,18 +119,16 @@ final class DesiredStateWrites {
     }
 
     /** Writes whose job changed between read and write go first in the next batch, read again; ten tries each, as before. */
-    private void retry(List<Pending> changed) {
+    private static List<Pending> retry(List<Pending> changed) {
         List<Pending> again = new ArrayList<>();
         for (Pending p : changed) {
             if (++p.attempts >= CAS_ATTEMPTS) {
-                p.answer.completeExceptionally(new RegistryException("unit " + p.name
+                p.answer.completeExceptionally(new RegistryException("unit " + p.unit
                         + " kept changing concurrently; its desired state was not set, try again"));
             } else {
                 again.add(p);
             }
         }
-        synchronized (queue) {
-            for (int i = again.size() - 1; i >= 0; i--) queue.addFirst(again.get(i));
-        }
+        return again;
     }
 }

@@ -65,6 +65,7 @@ public final class EtcdRegistry implements Registry {
     private final UnitBodies bodies;
     private final JobStore jobs;
     private final DesiredStateWrites desiredStates;
+    private final JobCreates creates;
     private final ScheduleStore schedule;
     private final FailureStore failures;
     private final RolloutStore rollouts;
@@ -92,6 +93,7 @@ public final class EtcdRegistry implements Registry {
         this.bodies = new UnitBodies(kv, rt.keys(), unreadable);
         this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
         this.desiredStates = new DesiredStateWrites(kv, rt.keys(), timers, EtcdKv.MAX_TXN_OPS);
+        this.creates = new JobCreates(kv, rt.keys(), bodies, timers, EtcdKv.MAX_TXN_OPS);
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
@@ -140,7 +142,7 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public void createJob(String name, UnitFile unit, TargetState desired) {
-        jobs.create(name, unit, desired);
+        creates.create(name, unit, desired);
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
 import org.fleetj.registry.RegistryException;
-import org.fleetj.registry.UnitExistsException;
 import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.registry.etcd.EtcdCodec.JobValue;
@@ -48,20 +47,6 @@ final class JobStore {
         this.unreadable = unreadable;
     }
 
-    void create(String name, UnitFile unit, TargetState desired) {
-        NameRules.unitName(name);
-        Objects.requireNonNull(unit, "unit");
-        Objects.requireNonNull(desired, "desired");
-        ByteSequence jobKey = keys.job(name);
-        boolean global = GlobalUnits.isGlobal(name, unit);
-        List<Op> then = writeOps(name, unit, desired, global);
-        var r = kv.txn(List.of(new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.version(0))), then, List.of());
-        if (!r.isSucceeded()) {
-            throw new UnitExistsException("unit " + name + " already exists");
-        }
-        bodies.remember(unit);
-    }
-
     void replace(String name, UnitFile unit, TargetState desired) {
         NameRules.unitName(name);
         Objects.requireNonNull(unit, "unit");
@@ -81,12 +66,23 @@ final class JobStore {
 
     /** The body (only if etcd does not have it yet: a nested transaction), the job, and the global index entry. */
     private List<Op> writeOps(String name, UnitFile unit, TargetState desired, boolean global) {
-        String hash = unit.hash().hex();
-        ByteSequence unitKey = keys.unit(hash);
-        ByteSequence value = EtcdCodec.job(hash, desired, global);
         List<Op> ops = new ArrayList<>();
-        ops.add(Op.txn(new Cmp[] {new Cmp(unitKey, Cmp.Op.EQUAL, CmpTarget.version(0))},
-                new Op[] {EtcdKv.putOp(unitKey, ByteSequence.from(unit.serialize(), StandardCharsets.UTF_8))}, new Op[0]));
+        ops.add(bodyOp(keys, unit));
+        ops.addAll(jobOps(keys, name, unit.hash().hex(), desired, global));
+        return ops;
+    }
+
+    /** Stores the unit file under its hash unless etcd has it already (a nested transaction: it never fails the write). */
+    static Op bodyOp(EtcdKeys keys, UnitFile unit) {
+        ByteSequence unitKey = keys.unit(unit.hash().hex());
+        return Op.txn(new Cmp[] {new Cmp(unitKey, Cmp.Op.EQUAL, CmpTarget.version(0))},
+                new Op[] {EtcdKv.putOp(unitKey, ByteSequence.from(unit.serialize(), StandardCharsets.UTF_8))}, new Op[0]);
+    }
+
+    /** The job and, for a global unit, its index entry holding the same value. */
+    static List<Op> jobOps(EtcdKeys keys, String name, String hash, TargetState desired, boolean global) {
+        ByteSequence value = EtcdCodec.job(hash, desired, global);
+        List<Op> ops = new ArrayList<>(2);
         ops.add(EtcdKv.putOp(keys.job(name), value));
         if (global) {
             ops.add(EtcdKv.putOp(keys.global(name), value));

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The group commit of desired-state writes on a real etcd, batch by batch: a job that changes between a batch's read
- * and its write fails only its own compare (the others are written and answered), a job that does not exist is
- * answered false and one whose record cannot be read gets its own error, without failing the rest of the batch.
+ * The group commit of desired-state writes and creates on a real etcd, batch by batch: a job that changes between a
+ * batch's read and its write fails only its own compare (the others are written and answered), a job that does not
+ * exist is answered false and one whose record cannot be read gets its own error, a create of a unit that exists is
+ * refused on its own, without failing the rest of the batch; writes waiting together share one transaction.
  */
-class DesiredStateWritesIT {
+class GroupCommitIT {
     private static EtcdServer etcd;
 
     @BeforeAll
@@ -116,6 +117,44 @@ class DesiredStateWritesIT {
         } finally {
             committer.shutdownNow();
             callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCreateOfAUnitThatExistsIsRefusedOnItsOwnAndTheBatchIsOneTransaction() {
+        String prefix = "/dsw-creates/";
+        ExecutorService committer = Executors.newSingleThreadExecutor();
+        RegistryMetrics metrics = new RegistryMetrics();
+        try (EtcdRegistry registry = EtcdRegistry.open(EtcdRegistryContractIT.config(etcd.endpoint(), prefix));
+             EtcdGateway gateway = new EtcdGateway(EtcdRegistryContractIT.config(etcd.endpoint(), prefix), metrics)) {
+            registry.createJob("b.service", RegistryTestData.service("/bin/old"), TargetState.LAUNCHED);
+            EtcdKv kv = new EtcdKv(gateway);
+            EtcdKeys keys = new EtcdKeys(prefix);
+            JobCreates creates = new JobCreates(kv, keys, new UnitBodies(kv, keys, new UnreadableRecords(metrics)), committer, EtcdKv.MAX_TXN_OPS);
+            org.fleetj.unit.UnitFile shared = RegistryTestData.service("/bin/new");
+            List<JobCreates.Pending> batch = List.of(
+                    new JobCreates.Pending("a.service", shared, TargetState.INACTIVE),
+                    new JobCreates.Pending("b.service", shared, TargetState.INACTIVE),
+                    new JobCreates.Pending("c.service", shared, TargetState.INACTIVE),
+                    new JobCreates.Pending("g.service", RegistryTestData.globalService("/bin/g"), TargetState.INACTIVE));
+
+            assertTrue(creates.commit(batch).isEmpty());
+
+            assertEquals(1, metrics.count("txn"), "one transaction for the batch");
+            assertTrue(batch.get(0).answer.join());
+            assertFalse(batch.get(1).answer.join(), "b exists: only its create is refused");
+            assertTrue(batch.get(2).answer.join());
+            assertTrue(batch.get(3).answer.join());
+            assertEquals(shared, registry.job("a.service").orElseThrow().unit());
+            assertEquals(shared, registry.job("c.service").orElseThrow().unit());
+            assertEquals(RegistryTestData.service("/bin/old"), registry.job("b.service").orElseThrow().unit(), "b is untouched");
+            assertEquals(TargetState.LAUNCHED, registry.job("b.service").orElseThrow().desiredState());
+            assertEquals(List.of("g.service"), registry.globalJobs().stream().map(org.fleetj.registry.Job::name).toList());
+            // through the registry, the refusal is the one a lone create gets
+            assertThrows(org.fleetj.registry.UnitExistsException.class,
+                    () -> registry.createJob("a.service", shared, TargetState.INACTIVE));
+        } finally {
+            committer.shutdownNow();
         }
     }
 
