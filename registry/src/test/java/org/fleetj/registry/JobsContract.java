@@ -91,7 +91,7 @@ public interface JobsContract extends RegistryFixture {
     }
 
     /**
-     * fleetctl sends a start's desired-state writes 16 at a time, and etcd commits concurrent ones in one transaction:
+     * fleetctl sends a start's desired-state writes 32 at a time, and etcd commits concurrent ones in one transaction:
      * each write is still answered as if it had been alone (written, or false for a unit that does not exist), and
      * each unit, global ones with their index entry, ends in the state its own write asked for.
      */
@@ -106,7 +106,7 @@ public interface JobsContract extends RegistryFixture {
             if (i % 10 == 0) names.add("missing" + i + ".service");
         }
         names.add("g.service");
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
         try {
             Map<String, java.util.concurrent.Future<Boolean>> answers = new java.util.LinkedHashMap<>();
             for (String name : names) {
@@ -131,7 +131,7 @@ public interface JobsContract extends RegistryFixture {
     }
 
     /**
-     * Creates sent together (fleetctl creates 16 units at a time; etcd commits concurrent ones in one transaction) are
+     * Creates sent together (fleetctl creates 32 units at a time; etcd commits concurrent ones in one transaction) are
      * each answered on their own: a unit that exists refuses only its own create, two creates of one name make one
      * unit and one refusal, and units sharing one unit file (template instances) all find it.
      */
@@ -143,7 +143,7 @@ public interface JobsContract extends RegistryFixture {
         for (int i = 0; i < 40; i++) names.add("i" + i + ".service");
         names.add("i7.service"); // twice: one of the two creates it
         names.add("g.service");
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
         List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
         try {
             for (String name : names) {

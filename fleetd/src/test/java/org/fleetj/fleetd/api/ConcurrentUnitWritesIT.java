@@ -19,7 +19,7 @@ import org.fleetj.unit.TargetState;
 import org.junit.jupiter.api.Test;
 
 /**
- * fleetctl's start as fleetd's API sees it, on a real etcd: creates and then desired-state writes sent 16 at a time,
+ * fleetctl's start as fleetd's API sees it, on a real etcd: creates and then desired-state writes sent 32 at a time,
  * which the etcd registry commits several per transaction. Every request is answered as it is alone (the same status
  * and message): a bad body among good ones, a unit that exists, a desired state for a unit that does not exist.
  */
@@ -28,7 +28,7 @@ class ConcurrentUnitWritesIT {
 
     @Test
     void concurrentCreatesAndDesiredStatesAreEachAnsweredAsAlone() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
         try (EtcdServer etcd = EtcdServer.start();
              EtcdRegistry registry = EtcdRegistry.open(EtcdConfig.builder().endpoints(etcd.endpoint()).keyPrefix("/concurrent/").build());
              ApiFixture api = new ApiFixture(registry, b -> b)) {

@@ -17,7 +17,7 @@ import org.fleetj.unit.TargetState;
 
 /**
  * Desired-state writes, committed together ({@link GroupCommit}): {@code fleetctl start} of 1,000 units sends 1,000 of
- * them, 16 at a time, and each used to cost two etcd requests of its own (read the job, then write it if unchanged).
+ * them, 32 at a time, and each used to cost two etcd requests of its own (read the job, then write it if unchanged).
  * A batch reads all its jobs in one request and writes them in one transaction.
  *
  * <p>Each write keeps its own answer, as if it had been alone: inside the transaction every job is a nested

@@ -15,7 +15,7 @@ import org.fleetj.registry.RegistryException;
 
 /**
  * Group commit of per-unit writes: a write that arrives while a batch is being committed waits for the next batch, so
- * concurrent writes (fleetctl sends a command's writes 16 at a time) share etcd requests instead of costing their own.
+ * concurrent writes (fleetctl sends a command's writes 32 at a time) share etcd requests instead of costing their own.
  * A lone write waits for nothing (there is no timer). A batch holds each unit at most once (etcd refuses a transaction
  * that writes a key twice; a second write to a unit waits for the next batch) and at most a given number of writes.
  *

@@ -18,7 +18,7 @@ import org.fleetj.unit.UnitFile;
 
 /**
  * Job creates, committed together ({@link GroupCommit}): {@code fleetctl start} of 1,000 new units sends 1,000 creates,
- * 16 at a time, each one etcd transaction of its own before. A batch is one transaction in which every create is a
+ * 32 at a time, each one etcd transaction of its own before. A batch is one transaction in which every create is a
  * nested transaction with its own condition (no job of that name yet), so a unit that exists fails only its own create
  * ({@link UnitExistsException}, as alone). The unit files go first, once per hash, each only if etcd does not have it
  * (unit files are stored by content and never removed, so one written for a create that found its unit existing is
