@@ -100,6 +100,13 @@ final class GroupCommit<W extends GroupCommit.Write<?>> {
             } catch (RuntimeException e) {
                 batch.forEach(w -> w.answer.completeExceptionally(e));
                 continue;
+            } catch (Error e) {
+                // answered, never left waiting: a caller blocked on a write that no commit will answer would hang its
+                // API request, and every later write behind a committer that is gone
+                RegistryException failed = new RegistryException("the write could not be committed: " + e, e);
+                batch.forEach(w -> w.answer.completeExceptionally(failed));
+                failAll(failed);
+                throw e;
             }
             synchronized (queue) {
                 for (int i = again.size() - 1; i >= 0; i--) queue.addFirst(again.get(i));
