@@ -23,7 +23,10 @@ import org.fleetj.unit.TargetState;
  * that is not JSON or lacks a required field throws {@link UnreadableRecordException} naming the key.
  */
 final class EtcdValues {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Data binding, for writing and for the records with lists; made on first use (see {@link FlatJson}). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     /** {@code job/<name>}, {@code global/<name>} and {@code schedule/<machine>/<name>}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -173,7 +176,7 @@ final class EtcdValues {
 
     private static byte[] write(Object value) {
         try {
-            return JSON.writeValueAsBytes(value);
+            return Mapper.JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + value, e);
         }
@@ -182,7 +185,7 @@ final class EtcdValues {
     /** Decodes and converts in one step, so a missing or invalid field is reported like bad JSON. */
     private static <T, R> R read(byte[] value, Class<T> type, String key, Function<T, R> convert) {
         try {
-            T v = JSON.readValue(value, type);
+            T v = type.cast(decode(value, type));
             if (v == null) throw new IllegalArgumentException("null");
             return convert.apply(v);
         } catch (java.io.IOException | RuntimeException e) {
@@ -191,6 +194,22 @@ final class EtcdValues {
             throw new UnreadableRecordException(key, "etcd key " + key + " holds a value that is not a valid "
                     + type.getSimpleName() + " (" + reason(e) + "): " + text, e);
         }
+    }
+
+    /** The flat records the list commands read most go through {@link FlatJson}; the others through data binding. */
+    private static Object decode(byte[] value, Class<?> type) throws java.io.IOException {
+        if (type == JobValue.class || type == StateValue.class || type == MachineValue.class) {
+            FlatJson f = FlatJson.parse(value);
+            if (f == null) return null;
+            if (type == JobValue.class) return new JobValue(f.string("hash"), f.string("desiredState"), f.bool("global"));
+            if (type == StateValue.class) {
+                return new StateValue(f.string("hash"), f.string("loadState"), f.string("activeState"), f.string("subState"),
+                        f.string("applied"));
+            }
+            return new MachineValue(f.string("id"), f.string("publicIp"), f.strings("metadata"), f.string("version"),
+                    f.string("hostname"), f.number("cpuMillis"), f.number("memoryBytes"), f.string("apiUrl"));
+        }
+        return Mapper.JSON.readValue(value, type);
     }
 
     private static String reason(Exception e) {
