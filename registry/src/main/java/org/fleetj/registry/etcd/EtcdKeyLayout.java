@@ -63,17 +63,17 @@ public final class EtcdKeyLayout {
             return null;
         }
         String rest = rel.substring(SCHEDULE.length());
-        int slash = rest.indexOf('/');
-        if (slash <= 0 || slash == rest.length() - 1) {
-            return null;
-        }
-        return new Pair(rest.substring(0, slash), rest.substring(slash + 1));
+        return split(rest, rest.indexOf('/'));
     }
 
     /** {@code state/<unit>/<machine>} → (unit, machine); null for a key of another shape. */
     public Pair state(String key) {
         String rest = nameAfter(STATE, key);
-        int slash = rest.lastIndexOf('/');
+        return split(rest, rest.lastIndexOf('/'));
+    }
+
+    /** Both names around the slash at {@code slash}; null when either would be empty. */
+    private static Pair split(String rest, int slash) {
         if (slash <= 0 || slash == rest.length() - 1) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.fleetj.api.ApiJobResult;
@@ -94,15 +95,9 @@ public final class EtcdListClient implements FleetClient {
 
     @Override
     public List<ApiMachine> machines(Consumer<ApiUnreadableRecord> unreadable) {
-        List<List<EtcdListing.Entry>> read;
-        try {
-            read = gateway.read(range(EtcdKeyLayout.MACHINE, false), range(EtcdKeyLayout.MACHINE_META, false),
-                    range(EtcdKeyLayout.MACHINE_CONTROL, false));
-        } catch (EtcdJsonGateway.Unavailable e) {
-            return jetcd(e).machines(unreadable);
-        }
-        return RegistryFleetClient.machines(listing.machines(read.get(0), read.get(1), read.get(2),
-                r -> unreadable.accept(RegistryFleetClient.api(r))));
+        return listed(jetcd -> jetcd.machines(unreadable), read -> RegistryFleetClient.machines(listing.machines(read.get(0),
+                        read.get(1), read.get(2), r -> unreadable.accept(RegistryFleetClient.api(r)))),
+                range(EtcdKeyLayout.MACHINE, false), range(EtcdKeyLayout.MACHINE_META, false), range(EtcdKeyLayout.MACHINE_CONTROL, false));
     }
 
     @Override
@@ -112,16 +107,12 @@ public final class EtcdListClient implements FleetClient {
 
     @Override
     public List<ApiUnit> units(Consumer<ApiUnreadableRecord> unreadable) {
-        List<List<EtcdListing.Entry>> read;
-        try {
-            read = gateway.read(range(EtcdKeyLayout.JOB, false), range(EtcdKeyLayout.SCHEDULE, true),
-                    range(EtcdKeyLayout.UNIT, false), range(EtcdKeyLayout.STATE, false));
-        } catch (EtcdJsonGateway.Unavailable e) {
-            return jetcd(e).units(unreadable);
-        }
-        Map<String, org.fleetj.unit.UnitFile> bodies = listing.bodies(read.get(2));
-        return RegistryFleetClient.units(listing.jobs(EtcdKeyLayout.JOB, read.get(0), read.get(1), hashes -> bodies,
-                r -> unreadable.accept(RegistryFleetClient.api(r))), listing.unitStates(read.get(3), r -> { }));
+        return listed(jetcd -> jetcd.units(unreadable), read -> {
+            Map<String, org.fleetj.unit.UnitFile> bodies = listing.bodies(read.get(2));
+            return RegistryFleetClient.units(listing.jobs(EtcdKeyLayout.JOB, read.get(0), read.get(1), hashes -> bodies,
+                    r -> unreadable.accept(RegistryFleetClient.api(r))), listing.unitStates(read.get(3), r -> { }));
+        }, range(EtcdKeyLayout.JOB, false), range(EtcdKeyLayout.SCHEDULE, true), range(EtcdKeyLayout.UNIT, false),
+                range(EtcdKeyLayout.STATE, false));
     }
 
     @Override
@@ -131,13 +122,20 @@ public final class EtcdListClient implements FleetClient {
 
     @Override
     public List<ApiUnitState> unitStates(Consumer<ApiUnreadableRecord> unreadable) {
+        return listed(jetcd -> jetcd.unitStates(unreadable), read -> RegistryFleetClient.unitStates(listing.unitStates(read.get(0),
+                r -> unreadable.accept(RegistryFleetClient.api(r)))), range(EtcdKeyLayout.STATE, false));
+    }
+
+    /** The prefixes read through the gateway and decoded; through jetcd when the gateway does not answer. */
+    private <T> T listed(Function<FleetClient, T> viaJetcd, Function<List<List<EtcdListing.Entry>>, T> decode,
+                         EtcdJsonGateway.Range... ranges) {
         List<List<EtcdListing.Entry>> read;
         try {
-            read = gateway.read(range(EtcdKeyLayout.STATE, false));
+            read = gateway.read(ranges);
         } catch (EtcdJsonGateway.Unavailable e) {
-            return jetcd(e).unitStates(unreadable);
+            return viaJetcd.apply(jetcd(e));
         }
-        return RegistryFleetClient.unitStates(listing.unitStates(read.get(0), r -> unreadable.accept(RegistryFleetClient.api(r))));
+        return decode.apply(read);
     }
 
     private EtcdJsonGateway.Range range(String section, boolean keysOnly) {
