@@ -8,6 +8,7 @@ import org.fleetj.fleetctl.client.api.Connector;
 import org.fleetj.fleetctl.client.api.DirectConnector;
 import org.fleetj.fleetctl.client.api.TlsFiles;
 import org.fleetj.fleetctl.client.etcd.EtcdDriver;
+import org.fleetj.fleetctl.client.etcd.EtcdListClient;
 
 /**
  * Chooses the driver from {@code --driver}: the API over {@code --endpoint} (default), or etcd through
@@ -31,6 +32,20 @@ public final class DriverClientFactory implements ClientFactory {
         } catch (FleetClientException | IllegalStateException e) {
             throw new ClientInitException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * For the quick path's list commands with {@code --driver=etcd} (no {@code --tunnel}): the light reader of etcd's
+     * JSON gateway, which loads no jetcd and hands anything it cannot answer to the jetcd driver; otherwise as
+     * {@link #create}.
+     */
+    @Override
+    public FleetClient createForLists(Session session) {
+        GlobalOptions options = session.options();
+        if (!"etcd".equals(options.driver()) || !options.tunnel().isEmpty()) return create(session);
+        TlsFiles tls = new TlsFiles(options.caFile(), options.certFile(), options.keyFile());
+        return EtcdListClient.open(options.endpoint(), options.etcdKeyPrefix(), tls, options.requestTimeoutMillis(),
+                () -> create(session), session::debug).orElseGet(() -> create(session));
     }
 
     /**

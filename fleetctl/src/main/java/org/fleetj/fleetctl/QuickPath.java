@@ -71,7 +71,9 @@ final class QuickPath {
         }
         // --version with a command: picocli answers it (it prints nothing for a command without a version)
         if (chosen == null || version && command != null) return null;
-        try (Session session = new Session(options, env, in, out, err, clientFactory)) {
+        // the list commands read only: a driver may answer them with a lighter client (the etcd driver's JSON reader)
+        ClientFactory factory = command == null || command.equals("version") ? clientFactory : clientFactory::createForLists;
+        try (Session session = new Session(options, env, in, out, err, factory)) {
             return chosen.runIn(session);
         } catch (RuntimeException e) {
             return Fleetctl.reportFailure(e, err, options.debug());

@@ -215,7 +215,9 @@ class UnitCommandsTest {
         assertEquals("launched", desired("a.service"));
         f.ctl("list-unit-files", "--fields", "unit,dstate,state", "--no-legend").is(0, "a.service\tlaunched\tinactive\n", "");
         m1.thaw();
-        SimFleet.await(() -> m1.units().containsKey("a.service"), "a started once M1 acts again");
+        // stop refuses a unit whose current state is inactive, and the current state is what M1's agent published,
+        // which it does after (debounced) the start reaches systemd: wait for the published state, not for systemd.
+        SimFleet.await(() -> stateOf("a.service", M1).applied() == TargetState.LAUNCHED, "a launched once M1 acts again");
         f.ctl("stop", "--no-block", "a").is(0, "Triggered unit a.service stop\n", "Successfully stopped units [a.service].\n");
         f.ctl("unload", "--no-block=true", "a").is(0, "Triggered unit a.service unload\n", "Successfully unloaded units [a.service].\n");
         f.ctl("load", "--no-block", "a").is(0, "Triggered unit a.service load\n", "");
@@ -281,7 +283,9 @@ class UnitCommandsTest {
         f.ctl("stop", "g", "a").is(0, "Triggered global unit g.service stop\nUnit a.service loaded" + ON_M1 + "\n",
                 "Successfully stopped units [a.service].\n");
         f.ctl("unload", "g").is(0, "Triggered global unit g.service unload\n", "Successfully unloaded units [].\n");
-        SimFleet.await(() -> !m1.units().containsKey("g.service") && !m2.units().containsKey("g.service"), "g unloaded everywhere");
+        // list-units shows what the agents published, which follows systemd (debounced): wait for the published states
+        SimFleet.await(() -> !m1.units().containsKey("g.service") && !m2.units().containsKey("g.service")
+                && f.registry.unitStates().stream().noneMatch(s -> s.name().equals("g.service")), "g unloaded and its states removed everywhere");
         f.ctl("list-units", "--no-legend").is(0, "a.service\t3d1219c7.../10.0.0.1\tinactive\tdead\n", "");
     }
 

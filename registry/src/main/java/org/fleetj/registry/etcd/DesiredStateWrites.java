@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.fleetj.registry.RegistryException;
-import org.fleetj.registry.etcd.EtcdCodec.JobValue;
+import org.fleetj.registry.etcd.EtcdValues.JobValue;
 import org.fleetj.registry.support.NameRules;
 import org.fleetj.unit.TargetState;
 

@@ -3,45 +3,44 @@ package org.fleetj.registry.etcd;
 import java.nio.charset.StandardCharsets;
 import io.etcd.jetcd.ByteSequence;
 
-/** The key layout of docs/design.md under one prefix: building keys and reading names back out of them. */
+/** The key layout of docs/design.md ({@link EtcdKeyLayout}) as jetcd's byte keys: building keys and reading names back out of them. */
 final class EtcdKeys {
-    static final String UNIT = "unit/";
-    static final String JOB = "job/";
-    static final String GLOBAL = "global/";
-    static final String SCHEDULE = "schedule/";
-    static final String MACHINE = "machine/";
-    static final String MACHINE_META = "machine-meta/";
-    static final String STATE = "state/";
-    /** {@code machine-control/<id>}: cordon/drain state, persistent (beyond fleet). */
-    static final String MACHINE_CONTROL = "machine-control/";
-    /** {@code wait-reason/<unit>}: why the engine could not place a unit, persistent (beyond fleet). */
-    static final String WAIT_REASON = "wait-reason/";
-    static final String LEADER = "engine/leader";
-    static final String FAILURES = "failures/";
-    /** {@code rollout-spec/<unit>}: a rollout as the user asked it (beyond fleet). */
-    static final String ROLLOUT_SPEC = "rollout-spec/";
-    /** {@code rollout-status/<unit>}: the engine's progress of it, fenced (beyond fleet). */
-    static final String ROLLOUT_STATUS = "rollout-status/";
+    static final String UNIT = EtcdKeyLayout.UNIT;
+    static final String JOB = EtcdKeyLayout.JOB;
+    static final String GLOBAL = EtcdKeyLayout.GLOBAL;
+    static final String SCHEDULE = EtcdKeyLayout.SCHEDULE;
+    static final String MACHINE = EtcdKeyLayout.MACHINE;
+    static final String MACHINE_META = EtcdKeyLayout.MACHINE_META;
+    static final String STATE = EtcdKeyLayout.STATE;
+    static final String MACHINE_CONTROL = EtcdKeyLayout.MACHINE_CONTROL;
+    static final String WAIT_REASON = EtcdKeyLayout.WAIT_REASON;
+    static final String LEADER = EtcdKeyLayout.LEADER;
+    static final String FAILURES = EtcdKeyLayout.FAILURES;
+    static final String ROLLOUT_SPEC = EtcdKeyLayout.ROLLOUT_SPEC;
+    static final String ROLLOUT_STATUS = EtcdKeyLayout.ROLLOUT_STATUS;
+    static final String JOB_RESULT = EtcdKeyLayout.JOB_RESULT;
 
-    /** {@code job-result/<unit>}: how a one-shot job ended, written by its agent, persistent (beyond fleet). */
-    static final String JOB_RESULT = "job-result/";
-
-    private final String prefix;
+    private final EtcdKeyLayout layout;
 
     EtcdKeys(String prefix) {
-        this.prefix = prefix;
+        this.layout = new EtcdKeyLayout(prefix);
     }
 
     String prefix() {
-        return prefix;
+        return layout.prefix();
+    }
+
+    /** The same layout as text, for decoding ({@link EtcdListing}). */
+    EtcdKeyLayout layout() {
+        return layout;
     }
 
     ByteSequence root() {
-        return bytes(prefix);
+        return bytes(layout.prefix());
     }
 
     ByteSequence of(String relative) {
-        return bytes(prefix + relative);
+        return bytes(layout.of(relative));
     }
 
     ByteSequence unit(String hash) {
@@ -106,13 +105,12 @@ final class EtcdKeys {
 
     /** The key relative to the prefix (e.g. {@code job/a.service}). */
     String relative(ByteSequence key) {
-        String k = key.toString(StandardCharsets.UTF_8);
-        return k.startsWith(prefix) ? k.substring(prefix.length()) : k;
+        return layout.relative(text(key));
     }
 
     /** The last path segment after {@code section}: {@code job/a.service} → {@code a.service}. */
     String nameAfter(String section, ByteSequence key) {
-        return relative(key).substring(section.length());
+        return layout.nameAfter(section, text(key));
     }
 
     static ByteSequence bytes(String s) {

@@ -69,6 +69,15 @@ final class EtcdKv {
         return gateway.call("delete", c -> c.getKVClient().delete(key)).getDeleted() > 0;
     }
 
+    /** jetcd's key/values as the jetcd-free entries {@link EtcdListing} reads. */
+    static List<EtcdListing.Entry> entries(List<KeyValue> kvs) {
+        List<EtcdListing.Entry> out = new ArrayList<>(kvs.size());
+        for (KeyValue k : kvs) {
+            out.add(new EtcdListing.Entry(EtcdKeys.text(k.getKey()), k.getValue().getBytes(), k.getModRevision()));
+        }
+        return out;
+    }
+
     static GetOption prefixOption(boolean keysOnly) {
         return GetOption.builder().isPrefix(true).withKeysOnly(keysOnly).build();
     }

@@ -7,24 +7,17 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.fleetj.registry.Job;
 import org.fleetj.registry.NoSuchUnitException;
-import org.fleetj.registry.RegistryException;
 import org.fleetj.registry.UnreadableRecord;
-import org.fleetj.registry.UnreadableRecordException;
-import org.fleetj.registry.etcd.EtcdCodec.JobValue;
 import org.fleetj.registry.support.GlobalUnits;
 import org.fleetj.registry.support.NameRules;
 import org.fleetj.unit.TargetState;
 import org.fleetj.unit.UnitFile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Jobs as users write them: {@code job/<name>} with the body stored once under {@code unit/<hash>} and, for
@@ -33,18 +26,17 @@ import org.slf4j.LoggerFactory;
  * and schedule keys at one revision) plus the bodies not yet in memory.
  */
 final class JobStore {
-    private static final Logger log = LoggerFactory.getLogger(JobStore.class);
 
     private final EtcdKv kv;
     private final EtcdKeys keys;
     private final UnitBodies bodies;
-    private final UnreadableRecords unreadable;
+    private final EtcdListing listing;
 
     JobStore(EtcdKv kv, EtcdKeys keys, UnitBodies bodies, UnreadableRecords unreadable) {
         this.kv = kv;
         this.keys = keys;
         this.bodies = bodies;
-        this.unreadable = unreadable;
+        this.listing = unreadable.listing(keys);
     }
 
     void replace(String name, UnitFile unit, TargetState desired) {
@@ -106,59 +98,16 @@ final class JobStore {
         if (read.get(0).isEmpty()) {
             return Optional.empty();
         }
-        KeyValue exact = read.get(0).get(0);
-        JobValue v = EtcdCodec.job(exact.getValue(), EtcdKeys.text(exact.getKey()));
-        String bodyKey = keys.prefix() + EtcdKeys.UNIT + v.hash();
-        UnitFile unit = bodies.get(v.hash()).orElseThrow(() -> new UnreadableRecordException(bodyKey,
-                "the unit file " + v.hash() + " of unit " + name + " is missing from etcd (key " + bodyKey + ")", null));
-        Optional<String> target = v.global() ? Optional.empty() : Optional.ofNullable(placements(read.get(1)).get(name));
-        return Optional.of(new Job(name, unit, v.desired(), target));
+        return Optional.of(listing.job(name, EtcdKv.entries(read.get(0)).get(0), EtcdKv.entries(read.get(1)), bodies::get));
     }
 
     /** All jobs with their placement: jobs and schedule keys in one request, plus bodies not yet known. */
     List<Job> jobs(Consumer<UnreadableRecord> unreadableJobs) {
         List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.JOB), false), EtcdKv.prefixOp(keys.of(EtcdKeys.SCHEDULE), true));
-        Map<String, String> placements = placements(read.get(1));
-        return toJobs(EtcdKeys.JOB, read.get(0), placements, unreadableJobs);
+        return listing.jobs(EtcdKeys.JOB, EtcdKv.entries(read.get(0)), EtcdKv.entries(read.get(1)), bodies::getAll, unreadableJobs);
     }
 
     List<Job> globalJobs(Consumer<UnreadableRecord> unreadableJobs) {
-        return toJobs(EtcdKeys.GLOBAL, kv.range(keys.of(EtcdKeys.GLOBAL)), Map.of(), unreadableJobs);
-    }
-
-    private List<Job> toJobs(String section, List<KeyValue> entries, Map<String, String> placements, Consumer<UnreadableRecord> sink) {
-        Map<String, JobValue> values = new java.util.TreeMap<>();
-        for (KeyValue e : entries) {
-            String name = keys.nameAfter(section, e.getKey());
-            unreadable.skipUnreadable(e, name, "", sink, () -> EtcdCodec.job(e.getValue(), EtcdKeys.text(e.getKey())))
-                    .ifPresent(v -> values.put(name, v));
-        }
-        Map<String, UnitFile> units = bodies.getAll(values.values().stream().map(JobValue::hash).toList());
-        List<Job> out = new ArrayList<>(values.size());
-        values.forEach((name, v) -> {
-            UnitFile unit = units.get(v.hash());
-            if (unit == null) {
-                String key = keys.prefix() + EtcdKeys.UNIT + v.hash();
-                log.debug("unit {} refers to unit file {}, which is missing from etcd or cannot be read; leaving it out", name, v.hash());
-                sink.accept(new UnreadableRecord(key, name, "", "unit " + name + " refers to its unit file at etcd key " + key
-                        + ", which is missing or cannot be read"));
-                return;
-            }
-            Optional<String> target = v.global() ? Optional.empty() : Optional.ofNullable(placements.get(name));
-            out.add(new Job(name, unit, v.desired(), target));
-        });
-        return out;
-    }
-
-    /** Unit name → the machine whose schedule holds it, from {@code schedule/<machine>/<name>} keys. */
-    private Map<String, String> placements(List<KeyValue> scheduleKeys) {
-        Map<String, String> out = new HashMap<>();
-        for (KeyValue k : scheduleKeys) {
-            ScheduleStore.Entry e = ScheduleStore.parse(keys, k.getKey());
-            if (e != null) {
-                out.putIfAbsent(e.unit(), e.machineId());
-            }
-        }
-        return out;
+        return listing.jobs(EtcdKeys.GLOBAL, EtcdKv.entries(kv.range(keys.of(EtcdKeys.GLOBAL))), List.of(), bodies::getAll, unreadableJobs);
     }
 }

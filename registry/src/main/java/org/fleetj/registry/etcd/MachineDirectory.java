@@ -6,17 +6,15 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.fleetj.registry.UnreadableRecord;
 import org.fleetj.registry.DuplicateMachineException;
 import org.fleetj.registry.MachineAvailability;
 import org.fleetj.registry.MachineState;
 import org.fleetj.registry.RegistryException;
-import org.fleetj.registry.etcd.EtcdCodec.MachineValue;
+import org.fleetj.registry.etcd.EtcdValues.MachineValue;
 import org.fleetj.registry.support.NameRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +32,10 @@ final class MachineDirectory {
     private final EtcdKv kv;
     private final EtcdKeys keys;
 
-    private final UnreadableRecords unreadable;
+    private final EtcdListing listing;
 
     MachineDirectory(EtcdRuntime rt, EtcdKv kv, UnreadableRecords unreadable) {
-        this.unreadable = unreadable;
+        this.listing = unreadable.listing(rt.keys());
         this.rt = rt;
         this.kv = kv;
         this.keys = rt.keys();
@@ -95,20 +93,7 @@ final class MachineDirectory {
     List<MachineState> machines(Consumer<UnreadableRecord> sink) {
         List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE), false), EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_META), false),
                 EtcdKv.prefixOp(keys.of(EtcdKeys.MACHINE_CONTROL), false));
-        Map<String, Map<String, String>> dynamic = metadata(read.get(1));
-        Map<String, MachineAvailability> availability = availability(read.get(2));
-        Map<String, MachineState> byId = new TreeMap<>();
-        for (KeyValue k : read.get(0)) {
-            String id = keys.nameAfter(EtcdKeys.MACHINE, k.getKey());
-            var decoded = unreadable.skipUnreadable(k, id, "", sink, () -> EtcdCodec.machine(k.getValue(), EtcdKeys.text(k.getKey())).state());
-            if (decoded.isEmpty()) continue;
-            MachineState s = decoded.get();
-            Map<String, String> merged = new TreeMap<>(s.metadata());
-            merged.putAll(dynamic.getOrDefault(id, Map.of()));
-            byId.put(id, new MachineState(id, s.publicIp(), merged, s.version(), s.capacity(),
-                    availability.getOrDefault(id, MachineAvailability.SCHEDULABLE), s.apiUrl()));
-        }
-        return new ArrayList<>(byId.values());
+        return listing.machines(EtcdKv.entries(read.get(0)), EtcdKv.entries(read.get(1)), EtcdKv.entries(read.get(2)), sink);
     }
 
     void setMetadata(String machineId, String key, String value) {
@@ -131,30 +116,7 @@ final class MachineDirectory {
         }
     }
 
-    private Map<String, MachineAvailability> availability(List<KeyValue> entries) {
-        Map<String, MachineAvailability> out = new TreeMap<>();
-        for (KeyValue k : entries) {
-            out.put(keys.nameAfter(EtcdKeys.MACHINE_CONTROL, k.getKey()), MachineAvailability.fromWire(EtcdKeys.text(k.getValue())));
-        }
-        return out;
-    }
-
     Map<String, Map<String, String>> metadata() {
-        return metadata(kv.range(keys.of(EtcdKeys.MACHINE_META)));
-    }
-
-    private Map<String, Map<String, String>> metadata(List<KeyValue> entries) {
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        for (KeyValue k : entries) {
-            String rest = keys.nameAfter(EtcdKeys.MACHINE_META, k.getKey());
-            int slash = rest.indexOf('/');
-            if (slash <= 0) {
-                continue;
-            }
-            out.computeIfAbsent(rest.substring(0, slash), id -> new TreeMap<>()).put(rest.substring(slash + 1), EtcdKeys.text(k.getValue()));
-        }
-        Map<String, Map<String, String>> frozen = new TreeMap<>();
-        out.forEach((id, m) -> frozen.put(id, Map.copyOf(m)));
-        return frozen;
+        return listing.metadata(EtcdKv.entries(kv.range(keys.of(EtcdKeys.MACHINE_META))));
     }
 }

@@ -42,16 +42,8 @@ final class ScheduleStore {
 
     /** {@code schedule/<machine>/<unit>} → entry; null for a key of another shape. */
     static Entry parse(EtcdKeys keys, ByteSequence key) {
-        String rel = keys.relative(key);
-        if (!rel.startsWith(EtcdKeys.SCHEDULE)) {
-            return null;
-        }
-        String rest = rel.substring(EtcdKeys.SCHEDULE.length());
-        int slash = rest.indexOf('/');
-        if (slash <= 0 || slash == rest.length() - 1) {
-            return null;
-        }
-        return new Entry(rest.substring(0, slash), rest.substring(slash + 1));
+        EtcdKeyLayout.Pair p = keys.layout().schedule(EtcdKeys.text(key));
+        return p == null ? null : new Entry(p.first(), p.second());
     }
 
     void apply(Leadership leadership, List<ScheduleChange> changes) {

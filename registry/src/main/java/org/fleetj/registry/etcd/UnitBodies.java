@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fleetj.registry.UnreadableRecordException;
 import org.fleetj.unit.UnitFile;
-import org.fleetj.unit.UnitParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +28,13 @@ final class UnitBodies {
     private final EtcdKeys keys;
     private final Map<String, UnitFile> byHash = new ConcurrentHashMap<>();
     private final UnreadableRecords unreadable;
+    private final EtcdListing listing;
 
     UnitBodies(EtcdKv kv, EtcdKeys keys, UnreadableRecords unreadable) {
         this.kv = kv;
         this.keys = keys;
         this.unreadable = unreadable;
+        this.listing = unreadable.listing(keys);
     }
 
     void remember(UnitFile unit) {
@@ -86,18 +86,14 @@ final class UnitBodies {
     }
 
     private UnitFile decodeAndRemember(KeyValue kv) {
-        String key = EtcdKeys.text(kv.getKey());
-        String hash = keys.nameAfter(EtcdKeys.UNIT, kv.getKey());
+        EtcdListing.Entry entry = EtcdKv.entries(List.of(kv)).get(0);
+        String key = entry.key();
+        String hash = listing.bodyHash(entry);
         UnitFile cached = byHash.get(hash);
         if (cached != null) {
             return cached;
         }
-        UnitFile unit;
-        try {
-            unit = UnitFile.parse(kv.getValue().getBytes());
-        } catch (UnitParseException e) {
-            throw new UnreadableRecordException(key, "etcd key " + key + " does not hold a valid unit file: " + e.getMessage(), e);
-        }
+        UnitFile unit = listing.body(entry);
         if (!unit.hash().hex().equals(hash)) {
             // kept under the hash it was stored by: jobs and schedule entries refer to that one
             log.warn("unit body {} hashes to {} when read back; the stored text was not in canonical form", key, unit.hash().hex());

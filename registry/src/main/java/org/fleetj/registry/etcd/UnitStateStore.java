@@ -1,8 +1,6 @@
 package org.fleetj.registry.etcd;
 
-import io.etcd.jetcd.KeyValue;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -20,12 +18,12 @@ final class UnitStateStore {
 
     private final EtcdKv kv;
     private final EtcdKeys keys;
-    private final UnreadableRecords unreadable;
+    private final EtcdListing listing;
 
     UnitStateStore(EtcdKv kv, EtcdKeys keys, UnreadableRecords unreadable) {
         this.kv = kv;
         this.keys = keys;
-        this.unreadable = unreadable;
+        this.listing = unreadable.listing(keys);
     }
 
     void publish(EtcdPresence p, UnitState state) {
@@ -63,20 +61,7 @@ final class UnitStateStore {
     }
 
     List<UnitState> all(Consumer<UnreadableRecord> unreadableStates) {
-        List<UnitState> out = new ArrayList<>();
-        for (KeyValue k : kv.range(keys.of(EtcdKeys.STATE))) {
-            String rest = keys.nameAfter(EtcdKeys.STATE, k.getKey());
-            int slash = rest.lastIndexOf('/');
-            if (slash <= 0 || slash == rest.length() - 1) {
-                continue;
-            }
-            String unit = rest.substring(0, slash);
-            String machine = rest.substring(slash + 1);
-            unreadable.skipUnreadable(k, unit, machine, unreadableStates,
-                    () -> EtcdCodec.state(unit, machine, k.getValue(), EtcdKeys.text(k.getKey()))).ifPresent(out::add);
-        }
-        out.sort(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId));
-        return out;
+        return listing.unitStates(EtcdKv.entries(kv.range(keys.of(EtcdKeys.STATE))), unreadableStates);
     }
 
     /** An agent publishes only its own machine's states, under valid names. */

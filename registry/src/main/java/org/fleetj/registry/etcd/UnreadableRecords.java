@@ -47,12 +47,22 @@ final class UnreadableRecords {
             return Optional.of(decode.get());
         } catch (UnreadableRecordException e) {
             if (name != null) sink.accept(new UnreadableRecord(e.key(), name, machine, e.getMessage()));
-            metrics.record("decode", 0, true);
-            if (reported.size() > REMEMBERED) reported.clear();
-            if (reported.add(e.key() + "@" + kv.getModRevision())) {
-                log.warn("{}; skipping it, everything else goes on (rewrite or delete the key to repair it)", e.getMessage());
-            }
+            report(e, kv.getModRevision());
             return Optional.empty();
         }
+    }
+
+    /** Counts a skipped record and logs it once per key and revision ({@link EtcdListing.SkipReport}). */
+    void report(UnreadableRecordException e, long modRevision) {
+        metrics.record("decode", 0, true);
+        if (reported.size() > REMEMBERED) reported.clear();
+        if (reported.add(e.key() + "@" + modRevision)) {
+            log.warn("{}; skipping it, everything else goes on (rewrite or delete the key to repair it)", e.getMessage());
+        }
+    }
+
+    /** The shared list rules ({@link EtcdListing}) for keys under {@code keys}, reporting here. */
+    EtcdListing listing(EtcdKeys keys) {
+        return new EtcdListing(keys.layout(), this::report);
     }
 }

@@ -47,9 +47,7 @@ public final class RegistryFleetClient implements FleetClient {
     @Override
     public List<ApiMachine> machines(Consumer<ApiUnreadableRecord> unreadable) {
         return call(() -> {
-            List<ApiMachine> out = new ArrayList<>();
-            for (MachineState m : registry.machines(r -> unreadable.accept(api(r)))) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
-            return out;
+            return machines(registry.machines(r -> unreadable.accept(api(r))));
         });
     }
 
@@ -61,10 +59,8 @@ public final class RegistryFleetClient implements FleetClient {
     @Override
     public List<ApiUnit> units(Consumer<ApiUnreadableRecord> unreadable) {
         return call(() -> {
-            Map<String, Map<String, UnitState>> states = statesByUnit();
-            List<ApiUnit> out = new ArrayList<>();
-            for (Job job : registry.jobs(r -> unreadable.accept(api(r)))) out.add(toApi(job, states, true));
-            return out;
+            List<UnitState> states = registry.unitStates();
+            return units(registry.jobs(r -> unreadable.accept(api(r))), states);
         });
     }
 
@@ -73,7 +69,7 @@ public final class RegistryFleetClient implements FleetClient {
         return call(() -> {
             Optional<Job> job = registry.job(name);
             if (job.isEmpty()) return Optional.empty();
-            return Optional.of(toApi(job.get(), statesByUnit(), false));
+            return Optional.of(toApi(job.get(), statesByUnit(registry.unitStates()), false));
         });
     }
 
@@ -104,11 +100,7 @@ public final class RegistryFleetClient implements FleetClient {
     @Override
     public List<ApiUnitState> unitStates(Consumer<ApiUnreadableRecord> unreadable) {
         return call(() -> {
-            List<ApiUnitState> out = new ArrayList<>();
-            for (UnitState s : registry.unitStates(r -> unreadable.accept(api(r)))) {
-                out.add(new ApiUnitState(s.name(), s.unitHash(), s.machineId(), s.loadState(), s.activeState(), s.subState()));
-            }
-            return out;
+            return unitStates(registry.unitStates(r -> unreadable.accept(api(r))));
         });
     }
 
@@ -230,9 +222,36 @@ public final class RegistryFleetClient implements FleetClient {
         closer.start();
     }
 
-    private Map<String, Map<String, UnitState>> statesByUnit() {
+    // What the lists show of the registry's records, as fleetd's API answers them: one copy, also used by the
+    // light reader of etcd's JSON gateway (EtcdListClient).
+
+    /** Machines as {@code GET /machines} lists them. */
+    static List<ApiMachine> machines(List<MachineState> machines) {
+        List<ApiMachine> out = new ArrayList<>();
+        for (MachineState m : machines) out.add(new ApiMachine(m.id(), m.publicIp(), m.metadata()));
+        return out;
+    }
+
+    /** Units as {@code GET /units} lists them, their current state from the machines' {@code states}. */
+    static List<ApiUnit> units(List<Job> jobs, List<UnitState> states) {
+        Map<String, Map<String, UnitState>> byUnit = statesByUnit(states);
+        List<ApiUnit> out = new ArrayList<>();
+        for (Job job : jobs) out.add(toApi(job, byUnit, true));
+        return out;
+    }
+
+    /** Unit states as {@code GET /state} lists them. */
+    static List<ApiUnitState> unitStates(List<UnitState> states) {
+        List<ApiUnitState> out = new ArrayList<>();
+        for (UnitState s : states) {
+            out.add(new ApiUnitState(s.name(), s.unitHash(), s.machineId(), s.loadState(), s.activeState(), s.subState()));
+        }
+        return out;
+    }
+
+    private static Map<String, Map<String, UnitState>> statesByUnit(List<UnitState> states) {
         Map<String, Map<String, UnitState>> byUnit = new HashMap<>();
-        for (UnitState s : registry.unitStates()) {
+        for (UnitState s : states) {
             byUnit.computeIfAbsent(s.name(), k -> new HashMap<>()).put(s.machineId(), s);
         }
         return byUnit;
@@ -274,7 +293,7 @@ public final class RegistryFleetClient implements FleetClient {
         }
     }
 
-    private static ApiUnreadableRecord api(org.fleetj.registry.UnreadableRecord r) {
+    static ApiUnreadableRecord api(org.fleetj.registry.UnreadableRecord r) {
         return new ApiUnreadableRecord(r.name(), r.key(), r.reason());
     }
 }
