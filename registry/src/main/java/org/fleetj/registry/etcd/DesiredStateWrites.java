@@ -2,6 +2,7 @@ package org.fleetj.registry.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -20,10 +21,16 @@ import org.fleetj.unit.TargetState;
  * them, 32 at a time, and each used to cost two etcd requests of its own (read the job, then write it if unchanged).
  * A batch reads all its jobs in one request and writes them in one transaction.
  *
- * <p>Each write keeps its own answer, as if it had been alone: inside the transaction every job is a nested
- * transaction with its own compare on the revision read, so a job changed concurrently fails only its own compare
- * (it is read again and tried again in the next batch, at most {@link #CAS_ATTEMPTS} times, as before), a missing
- * job answers false, an unreadable one its own error.
+ * <p>Each write keeps its own answer, as if it had been alone. The transaction compares every job's revision with the
+ * one read and, when any differs, reads the batch's jobs again instead of writing: a job changed concurrently fails
+ * only its own attempt (it is read again and tried again, at most {@link #CAS_ATTEMPTS} times, as before); the others
+ * go first into the next batch without spending an attempt. A missing job answers false, an unreadable one its own
+ * error.
+ *
+ * <p>Why not one nested transaction per job (each with its own compare, all in one request): etcd 3.4 checks a
+ * role's key permissions on a transaction's own operations but not inside nested transactions, so a user limited to
+ * fleet's prefix could write anywhere through them ({@code EtcdSecurityIT}). Every job write here is a top-level
+ * operation of the transaction, which etcd checks.
  */
 final class DesiredStateWrites {
     static final int CAS_ATTEMPTS = 10;
@@ -39,7 +46,7 @@ final class DesiredStateWrites {
     DesiredStateWrites(EtcdKv kv, EtcdKeys keys, Executor committer, int batchLimit) {
         this.kv = kv;
         this.keys = keys;
-        this.group = new GroupCommit<>(committer, Math.min(batchLimit, EtcdKv.MAX_TXN_OPS), batch -> retry(write(read(batch))));
+        this.group = new GroupCommit<>(committer, Math.min(batchLimit, EtcdKv.MAX_TXN_OPS), batch -> write(read(batch)).tryAgain());
     }
 
     /** One write waiting for its answer. */
@@ -55,6 +62,23 @@ final class DesiredStateWrites {
 
     /** What one batch read: each write with its job as etcd holds it now (null: no such job). */
     record Read(List<Pending> writes, List<KeyValue> jobs) {
+    }
+
+    /**
+     * What a batch's transaction left unanswered: writes whose job changed since it was read, and writes that were not
+     * made because another job of the batch changed.
+     */
+    record Written(List<Pending> changed, List<Pending> notWritten) {
+        boolean settled() {
+            return changed.isEmpty() && notWritten.isEmpty();
+        }
+
+        /** What goes first into the next batch: the changed ones while they have attempts left, then the others. */
+        List<Pending> tryAgain() {
+            List<Pending> again = retry(changed);
+            again.addAll(notWritten);
+            return again;
+        }
     }
 
     /** Sets the job's desired state; false when there is no such job. Blocks until its batch is committed. */
@@ -79,12 +103,15 @@ final class DesiredStateWrites {
     }
 
     /**
-     * Writes what was read in one transaction, each job under its own compare; answers every write that is settled
-     * (written, no such job, unreadable) and returns those whose job changed since it was read.
+     * Writes what was read in one transaction, if every job is still at the revision read; answers every write that is
+     * settled (written, no such job, unreadable). When a job changed, nothing is written: the transaction reads the
+     * jobs instead, which tells the changed ones from the others.
      */
-    List<Pending> write(Read read) {
+    Written write(Read read) {
         List<Pending> writing = new ArrayList<>();
-        List<Op> ops = new ArrayList<>();
+        List<KeyValue> was = new ArrayList<>();
+        List<Cmp> unchanged = new ArrayList<>();
+        List<Op> puts = new ArrayList<>();
         for (int i = 0; i < read.writes().size(); i++) {
             Pending p = read.writes().get(i);
             KeyValue current = read.jobs().get(i);
@@ -100,22 +127,28 @@ final class DesiredStateWrites {
                 continue;
             }
             ByteSequence value = EtcdCodec.job(old.hash(), p.desired, old.global());
-            List<Op> then = new ArrayList<>(2);
-            then.add(EtcdKv.putOp(current.getKey(), value));
-            if (old.global()) then.add(EtcdKv.putOp(keys.global(p.unit), value));
-            ops.add(Op.txn(new Cmp[] {new Cmp(current.getKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision()))},
-                    then.toArray(Op[]::new), new Op[0]));
+            unchanged.add(new Cmp(current.getKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(current.getModRevision())));
+            puts.add(EtcdKv.putOp(current.getKey(), value));
+            if (old.global()) puts.add(EtcdKv.putOp(keys.global(p.unit), value));
             writing.add(p);
+            was.add(current);
         }
-        if (writing.isEmpty()) return List.of();
-        TxnResponse r = kv.txn(List.of(), ops, List.of());
-        List<TxnResponse> each = r.getTxnResponses();
+        if (writing.isEmpty()) return new Written(List.of(), List.of());
+        List<Op> readAgain = was.stream().map(kv -> EtcdKv.getOp(kv.getKey())).toList();
+        TxnResponse r = kv.txn(unchanged, puts, readAgain);
+        if (r.isSucceeded()) {
+            writing.forEach(p -> p.answer.complete(true));
+            return new Written(List.of(), List.of());
+        }
         List<Pending> changed = new ArrayList<>();
+        List<Pending> notWritten = new ArrayList<>();
+        List<GetResponse> now = r.getGetResponses();
         for (int i = 0; i < writing.size(); i++) {
-            if (each.get(i).isSucceeded()) writing.get(i).answer.complete(true);
-            else changed.add(writing.get(i));
+            List<KeyValue> kvs = now.get(i).getKvs();
+            boolean same = !kvs.isEmpty() && kvs.get(0).getModRevision() == was.get(i).getModRevision();
+            (same ? notWritten : changed).add(writing.get(i));
         }
-        return changed;
+        return new Written(changed, notWritten);
     }
 
     /** Writes whose job changed between read and write go first in the next batch, read again; ten tries each, as before. */

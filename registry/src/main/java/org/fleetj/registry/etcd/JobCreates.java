@@ -1,5 +1,6 @@
 package org.fleetj.registry.etcd;
 
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -18,11 +19,15 @@ import org.fleetj.unit.UnitFile;
 
 /**
  * Job creates, committed together ({@link GroupCommit}): {@code fleetctl start} of 1,000 new units sends 1,000 creates,
- * 32 at a time, each one etcd transaction of its own before. A batch is one transaction in which every create is a
- * nested transaction with its own condition (no job of that name yet), so a unit that exists fails only its own create
- * ({@link UnitExistsException}, as alone). The unit files go first, once per hash, each only if etcd does not have it
- * (unit files are stored by content and never removed, so one written for a create that found its unit existing is
- * the same record a later create or replace of that content writes).
+ * 32 at a time, each one etcd transaction of its own before. A batch is one transaction under one condition per
+ * create (no job of that name yet); when a unit of the batch exists, the transaction reads the batch's jobs instead of
+ * writing, the creates of units that exist are refused ({@link UnitExistsException}, as alone) and the others go
+ * first into the next batch. The unit files go first, once per hash, each only if etcd does not have it (unit files
+ * are stored by content and never removed, so a file written twice is the same record).
+ *
+ * <p>The jobs are not written by one nested transaction each (which would answer each create in one request) because
+ * etcd 3.4 checks a role's key permissions on a transaction's own operations but not inside nested ones: a user
+ * limited to fleet's prefix could then create jobs anywhere ({@code EtcdSecurityIT}).
  */
 final class JobCreates {
     private final EtcdKv kv;
@@ -69,27 +74,41 @@ final class JobCreates {
         return group.waiting();
     }
 
-    /** One transaction: the batch's unit files, then each create under its own condition; every create is answered. */
+    /**
+     * One transaction: the batch's unit files and jobs if no unit of the batch exists. Otherwise the creates of units
+     * that exist are answered (refused) and the others are returned, to go first into the next batch; every failed
+     * transaction refuses at least one create, so a batch is settled in as many transactions as it has units that
+     * exist, plus one.
+     */
     List<Pending> commit(List<Pending> batch) {
-        List<Op> ops = new ArrayList<>();
+        List<Cmp> absent = new ArrayList<>();
+        List<Op> writes = new ArrayList<>();
+        List<Op> readJobs = new ArrayList<>();
         Set<String> hashes = new HashSet<>();
         for (Pending p : batch) {
-            if (hashes.add(p.file.hash().hex())) ops.add(JobStore.bodyOp(keys, p.file));
+            if (hashes.add(p.file.hash().hex())) writes.add(JobStore.bodyOp(keys, p.file));
         }
-        int first = ops.size();
         for (Pending p : batch) {
             boolean global = GlobalUnits.isGlobal(p.unit, p.file);
-            ops.add(Op.txn(new Cmp[] {new Cmp(keys.job(p.unit), Cmp.Op.EQUAL, CmpTarget.version(0))},
-                    JobStore.jobOps(keys, p.unit, p.file.hash().hex(), p.desired, global).toArray(Op[]::new), new Op[0]));
+            absent.add(new Cmp(keys.job(p.unit), Cmp.Op.EQUAL, CmpTarget.version(0)));
+            writes.addAll(JobStore.jobOps(keys, p.unit, p.file.hash().hex(), p.desired, global));
+            readJobs.add(EtcdKv.getOp(keys.job(p.unit)));
         }
-        TxnResponse r = kv.txn(List.of(), ops, List.of());
-        List<TxnResponse> each = r.getTxnResponses();
+        TxnResponse r = kv.txn(absent, writes, readJobs);
+        if (r.isSucceeded()) {
+            for (Pending p : batch) {
+                bodies.remember(p.file);
+                p.answer.complete(true);
+            }
+            return List.of();
+        }
+        List<Pending> again = new ArrayList<>();
+        List<GetResponse> jobs = r.getGetResponses();
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
-            boolean created = each.get(first + i).isSucceeded();
-            if (created) bodies.remember(p.file);
-            p.answer.complete(created);
+            if (jobs.get(i).getKvs().isEmpty()) again.add(p);
+            else p.answer.complete(false);
         }
-        return List.of();
+        return again;
     }
 }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The group commit of desired-state writes and creates on a real etcd, batch by batch: a job that changes between a
- * batch's read and its write fails only its own compare (the others are written and answered), a job that does not
- * exist is answered false and one whose record cannot be read gets its own error, a create of a unit that exists is
- * refused on its own, without failing the rest of the batch; writes waiting together share one transaction.
+ * batch's read and its write spends only its own attempt (the others are written by the next batch), a job that does
+ * not exist is answered false and one whose record cannot be read gets its own error, a create of a unit that exists
+ * is refused on its own and the others are created by the next transaction; writes waiting together share one
+ * transaction. (The jobs are top-level operations of that transaction, never nested ones: EtcdSecurityIT.)
  */
 class GroupCommitIT {
     private static EtcdServer etcd;
@@ -60,23 +61,26 @@ class GroupCommitIT {
 
             registry.setDesiredState("b.service", TargetState.LOADED); // between the batch's read and its write
 
-            List<DesiredStateWrites.Pending> changed = writes.write(read);
-            assertEquals(List.of(batch.get(1)), changed, "only b's compare failed");
+            DesiredStateWrites.Written written = writes.write(read);
+            assertEquals(List.of(batch.get(1)), written.changed(), "only b's job changed");
+            assertEquals(List.of(batch.get(0), batch.get(3), batch.get(4)), written.notWritten(), "the others wait for the next batch");
             assertFalse(batch.get(1).answer.isDone(), "b is not answered: it is read again and tried again");
-            assertTrue(batch.get(0).answer.join());
+            assertFalse(batch.get(0).answer.isDone(), "a is not answered: nothing was written");
             assertFalse(batch.get(2).answer.join(), "no such unit");
-            assertTrue(batch.get(3).answer.join());
-            assertTrue(batch.get(4).answer.join());
-            assertEquals(TargetState.LAUNCHED, registry.job("a.service").orElseThrow().desiredState());
+            assertEquals(TargetState.INACTIVE, registry.job("a.service").orElseThrow().desiredState(), "nothing written");
             assertEquals(TargetState.LOADED, registry.job("b.service").orElseThrow().desiredState(), "b's concurrent write stands");
+            List<DesiredStateWrites.Pending> again = written.tryAgain();
+            assertEquals(1, batch.get(1).attempts, "b spent an attempt");
+            assertEquals(0, batch.get(0).attempts, "a did not");
+
+            // the next batch: everything read again and written
+            assertTrue(writes.write(writes.read(again)).settled());
+            for (int i : new int[] {0, 1, 3, 4}) assertTrue(batch.get(i).answer.join(), batch.get(i).unit);
+            assertEquals(TargetState.LAUNCHED, registry.job("a.service").orElseThrow().desiredState());
+            assertEquals(TargetState.LAUNCHED, registry.job("b.service").orElseThrow().desiredState());
             assertEquals(TargetState.LAUNCHED, registry.job("c.service").orElseThrow().desiredState());
             assertEquals(TargetState.LAUNCHED, registry.globalJobs().get(0).desiredState(), "the global index entry is written too");
             assertFalse(registry.job("missing.service").isPresent());
-
-            // tried again, b is read again and written
-            assertTrue(writes.write(writes.read(List.of(batch.get(1)))).isEmpty());
-            assertTrue(batch.get(1).answer.join());
-            assertEquals(TargetState.LAUNCHED, registry.job("b.service").orElseThrow().desiredState());
         } finally {
             committer.shutdownNow();
         }
@@ -121,7 +125,7 @@ class GroupCommitIT {
     }
 
     @Test
-    void aCreateOfAUnitThatExistsIsRefusedOnItsOwnAndTheBatchIsOneTransaction() {
+    void aCreateOfAUnitThatExistsIsRefusedOnItsOwnAndTheOthersAreCreatedInTheNextTransaction() {
         String prefix = "/dsw-creates/";
         ExecutorService committer = Executors.newSingleThreadExecutor();
         RegistryMetrics metrics = new RegistryMetrics();
@@ -138,9 +142,13 @@ class GroupCommitIT {
                     new JobCreates.Pending("c.service", shared, TargetState.INACTIVE),
                     new JobCreates.Pending("g.service", RegistryTestData.globalService("/bin/g"), TargetState.INACTIVE));
 
-            assertTrue(creates.commit(batch).isEmpty());
+            List<JobCreates.Pending> again = creates.commit(batch);
+            assertEquals(List.of(batch.get(0), batch.get(2), batch.get(3)), again, "all but b go into the next batch");
+            assertFalse(batch.get(1).answer.join(), "b exists: only its create is refused");
+            assertFalse(registry.job("a.service").isPresent(), "nothing written by the refused transaction");
+            assertTrue(creates.commit(again).isEmpty());
 
-            assertEquals(1, metrics.count("txn"), "one transaction for the batch");
+            assertEquals(2, metrics.count("txn"), "the batch, then the batch without b");
             assertTrue(batch.get(0).answer.join());
             assertFalse(batch.get(1).answer.join(), "b exists: only its create is refused");
             assertTrue(batch.get(2).answer.join());
@@ -173,7 +181,7 @@ class GroupCommitIT {
                     new DesiredStateWrites.Pending("broken.service", TargetState.LAUNCHED),
                     new DesiredStateWrites.Pending("a.service", TargetState.LAUNCHED));
 
-            assertTrue(writes.write(writes.read(batch)).isEmpty());
+            assertTrue(writes.write(writes.read(batch)).settled());
             CompletionException e = assertThrows(CompletionException.class, () -> batch.get(0).answer.join());
             assertTrue(e.getCause() instanceof UnreadableRecordException, String.valueOf(e.getCause()));
             assertTrue(batch.get(1).answer.join());
