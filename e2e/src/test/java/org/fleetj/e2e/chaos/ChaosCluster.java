@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,12 @@ final class ChaosCluster implements AutoCloseable {
     private final List<SystemdSampler> samplers = new ArrayList<>();
     private final Path unitDir;
     private final Set<String> cut = new HashSet<>();
+    /**
+     * Machine name to machine id, read once: a machine keeps its id across kill and start. Asking the cluster instead
+     * runs the local-cluster tool each time, and a convergence check that did so per unit took 11-12 s on a loaded
+     * host, which alone broke the 10 s convergence limit of etcd_all_down_20s.
+     */
+    private final Map<String, String> machineIds;
 
     private ChaosCluster(Path repo, LocalCluster cluster) {
         this.repo = repo;
@@ -56,7 +63,8 @@ final class ChaosCluster implements AutoCloseable {
         this.registry = new RegistryProbe(cluster.etcdEndpoints(), cluster.keyPrefix(), cluster.etcdClientTls());
         Map<String, String> ids = new LinkedHashMap<>();
         for (Machine m : cluster.machines()) ids.put(m.name(), m.machineId());
-        this.checker = new InvariantChecker(ids, registry);
+        this.machineIds = Collections.unmodifiableMap(ids);
+        this.checker = new InvariantChecker(machineIds, registry);
         this.unitDir = repo.resolve("e2e/target/chaos-units/" + cluster.name());
     }
 
@@ -145,11 +153,13 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     String machineId(String machine) {
-        return cluster.machine(machine).machineId();
+        String id = machineIds.get(machine);
+        if (id == null) throw new IllegalArgumentException("chaos cluster " + cluster.name() + " has no machine " + machine);
+        return id;
     }
 
     Optional<String> machineNamed(String machineId) {
-        return cluster.machines().stream().filter(m -> m.machineId().equals(machineId)).map(Machine::name).findFirst();
+        return machineIds.entrySet().stream().filter(e -> e.getValue().equals(machineId)).map(Map.Entry::getKey).findFirst();
     }
 
     /** The engine leader's machine name, as etcd says. */
@@ -254,7 +264,19 @@ final class ChaosCluster implements AutoCloseable {
     /** Milliseconds until converged, or -1 if not within patience. */
     long awaitConverged(Duration patience) {
         long t = System.nanoTime();
-        long at = whenTrue(patience, Duration.ofMillis(100), () -> notConvergedReason().isEmpty());
+        // Each change of the reason is printed with its time: when convergence is slow, the log says what held it.
+        String[] last = {""};
+        long at = whenTrue(patience, Duration.ofMillis(100), () -> {
+            long asked = System.nanoTime();
+            Optional<String> reason = notConvergedReason();
+            long tookMs = (System.nanoTime() - asked) / 1_000_000;
+            String now = reason.orElse("converged");
+            if (!now.equals(last[0]) || tookMs > 500) {
+                System.out.println("chaos: +" + (System.nanoTime() - t) / 1_000_000 + " ms " + now + " (checked in " + tookMs + " ms)");
+                last[0] = now;
+            }
+            return reason.isEmpty();
+        });
         return at < 0 ? -1 : (at - t) / 1_000_000;
     }
 
