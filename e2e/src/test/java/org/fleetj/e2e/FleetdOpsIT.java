@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * fleetd as an operator runs it under systemd on a real cluster: SIGHUP reloads fleet.conf, SIGUSR1 dumps state,
+ * fleetd as an operator runs it under systemd on a real cluster, installed from this build's Debian package: SIGHUP
+ * reloads fleet.conf, SIGUSR1 dumps state,
  * disable_engine keeps a machine out of the election, a bad fleet.conf stops fleetd with a message naming the option
  * (and systemd does not restart it in a loop).
  */
@@ -44,6 +45,42 @@ class FleetdOpsIT {
 
     private String journal(String machine) {
         return c.local().sh(machine, "journalctl", "-u", "fleetd", "--no-pager", "-o", "cat").stdout();
+    }
+
+    /**
+     * The machines of every cluster the e2e tests boot run fleetd as the build's package installed it (issue 16:
+     * "every test proves the package"): dpkg has both packages, systemd runs the package's unit, which runs the
+     * package's launcher with the archive its postinst made, from the very jar this build packaged.
+     */
+    @Test
+    void everyMachineRunsFleetdAsThisBuildsPackageInstalledIt() throws Exception {
+        assertEquals("package", c.local().settings().get("FLEETD_FROM"),
+                "the machines must run the build's packages (scripts/local-cluster up says why not): " + c.local().settings());
+        Path target = FleetctlProcess.repoRoot().resolve("packaging/target");
+        String version;
+        try (var debs = Files.list(target)) {
+            String deb = debs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("fleetd_") && n.endsWith("_all.deb"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no fleetd_*_all.deb in " + target));
+            version = deb.substring("fleetd_".length(), deb.length() - "_all.deb".length());
+        }
+        Path layer = Path.of(c.local().settings().get("PACKAGE_LAYER"), "fs");
+        assertEquals(-1L, Files.mismatch(FleetctlProcess.repoRoot().resolve("fleetd/target/fleetd.jar"),
+                layer.resolve("usr/share/fleet/fleetd/fleetd.jar")), "the machines' fleetd.jar is this build's");
+        for (Machine m : c.local().machines()) {
+            String name = m.name();
+            assertEquals("install ok installed " + version + "\ninstall ok installed " + version + "\n",
+                    c.local().sh(name, "dpkg-query", "-W", "-f", "${Status} ${Version}\n", "fleetd", "fleetctl").requireSuccess().stdout(), name);
+            String unit = c.local().sh(name, "systemctl", "show", "-p", "FragmentPath", "--value", "fleetd").trimmed();
+            assertTrue(unit.endsWith("/lib/systemd/system/fleetd.service"), name + " runs the package's unit, not " + unit);
+            String pid = c.local().sh(name, "systemctl", "show", "-p", "MainPID", "--value", "fleetd").trimmed();
+            String cmdline = c.local().sh(name, "sh", "-c", "tr '\\0' ' ' </proc/" + pid + "/cmdline").requireSuccess().stdout();
+            assertTrue(cmdline.contains("-XX:SharedArchiveFile=/var/cache/fleet/fleetd.jsa")
+                    && cmdline.contains("-jar /usr/share/fleet/fleetd/fleetd.jar"), name + ": " + cmdline);
+            assertEquals("/usr/bin/fleetctl", c.local().sh(name, "sh", "-c", "command -v fleetctl").trimmed(), name);
+            assertTrue(c.local().sh(name, "getent", "group", "fleet").requireSuccess().stdout().startsWith("fleet:"), name);
+            // the host's /var (every cluster's state) stays hidden behind the layer's own /var
+            assertEquals(1, c.local().sh(name, "test", "-e", c.local().stateDir().resolve("cluster.env").toString()).exitCode(), name);
+        }
     }
 
     @Test

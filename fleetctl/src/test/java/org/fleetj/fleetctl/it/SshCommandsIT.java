@@ -345,14 +345,14 @@ class SshCommandsIT {
     @Test
     void onTheUnitsOwnMachineCommandsRunLocallyWithoutSsh() {
         // inside m1, without any SSH key: journal and status of a unit on m1 need none
-        CommandResult r = c.cluster.sh(1, "/usr/local/bin/fleetctl", "--endpoint", c.apiUrl(), "journal", "--lines", "3", "--output", "cat", "lines");
+        CommandResult r = c.cluster.sh(1, "fleetctl", "--endpoint", c.apiUrl(), "journal", "--lines", "3", "--output", "cat", "lines");
         assertEquals(0, r.exitCode(), r.stderr());
         assertEquals("line-18\nline-19\nline-20\n", r.stdout());
-        r = c.cluster.sh(1, "/usr/local/bin/fleetctl", "--endpoint", c.apiUrl(), "status", "lines");
+        r = c.cluster.sh(1, "fleetctl", "--endpoint", c.apiUrl(), "status", "lines");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("Active: active (running)"), r.stdout());
         // a unit on another machine needs SSH, and there is no key in there
-        r = c.cluster.sh(1, "/usr/local/bin/fleetctl", "--endpoint", c.apiUrl(), "journal", "ticker");
+        r = c.cluster.sh(1, "fleetctl", "--endpoint", c.apiUrl(), "journal", "ticker");
         assertEquals(255, r.exitCode(), r.stdout() + r.stderr());
         assertTrue(r.stderr().contains("SSH_AUTH_SOCK environment variable is not set"), r.stderr());
     }
