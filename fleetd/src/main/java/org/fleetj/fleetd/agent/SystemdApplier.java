@@ -223,10 +223,14 @@ final class SystemdApplier {
         }
         if (candidates.isEmpty()) return Set.of();
         try {
+            // asked without making systemd load them (heldUnitStates): loading a unit whose file is not linked yet
+            // made systemd search every unit directory, per unit, and was most of an agent's time with many units
+            Map<String, SystemdUnitStatus> held = systemd.heldUnitStates(candidates);
             Set<String> out = new HashSet<>();
-            systemd.unitStates(candidates).forEach((name, s) -> {
-                if (s.isNotFound()) out.add(name);
-            });
+            for (String name : candidates) {
+                SystemdUnitStatus s = held.get(name);
+                if (s == null || s.isNotFound()) out.add(name);
+            }
             return out;
         } catch (SystemdException e) {
             log.debug("agent: cannot ask systemd which units it knows ({}); reloading after loading them", e.getMessage());

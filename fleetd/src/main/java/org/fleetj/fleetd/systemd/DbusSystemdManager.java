@@ -160,37 +160,13 @@ public final class DbusSystemdManager implements SystemdManager {
         return (List<UnitFileChange>) changes;
     }
 
-    /**
-     * One Manager call per unit, every call sent before the first reply is read (systemd answers them in order
-     * without waiting for this process between calls); each unit keeps its own answer. What failed, by unit, in the
-     * order of {@code names}.
-     */
+    /** One Manager call per unit, pipelined ({@link PipelinedCalls}); what failed, by unit, in the order of {@code names}. */
     private Map<String, RuntimeException> pipelined(List<String> names, String member, java.util.function.Function<String, Object[]> args,
                                                     java.util.function.BiConsumer<String, Object> onReply) {
-        Map<String, RuntimeException> failures = new java.util.HashMap<>();
-        List<String> sent = new ArrayList<>();
-        List<PendingCall> calls = new ArrayList<>();
-        for (String name : names) {
-            try {
-                UnitNames.requireValid(name);
-                calls.add(send(member, name, args.apply(name)));
-                sent.add(name);
-            } catch (SystemdException | IllegalArgumentException e) {
-                failures.put(name, e);
-            }
-        }
-        for (int i = 0; i < calls.size(); i++) {
-            try {
-                onReply.accept(sent.get(i), receive(calls.get(i)));
-            } catch (SystemdException e) {
-                failures.put(sent.get(i), e);
-            }
-        }
-        Map<String, RuntimeException> inOrder = new LinkedHashMap<>();
-        for (String name : names) {
-            if (failures.containsKey(name)) inOrder.put(name, failures.get(name));
-        }
-        return inOrder;
+        return PipelinedCalls.each(names, name -> {
+            UnitNames.requireValid(name);
+            return send(member, name, args.apply(name));
+        }, this::receive, onReply);
     }
 
     @Override
@@ -230,6 +206,19 @@ public final class DbusSystemdManager implements SystemdManager {
             return Map.of();
         }
         return readStates(wanted);
+    }
+
+    @Override
+    public Map<String, SystemdUnitStatus> heldUnitStates(Collection<String> names) {
+        List<String> wanted = List.copyOf(new java.util.LinkedHashSet<>(names));
+        wanted.forEach(UnitNames::requireValid);
+        List<String> held = new ArrayList<>();
+        // GetUnit answers from systemd's memory, NoSuchUnit for a unit it does not hold: it loads nothing
+        Map<String, RuntimeException> failed = pipelined(wanted, "GetUnit", name -> new Object[] {name}, (name, path) -> held.add(name));
+        for (RuntimeException e : failed.values()) {
+            if (!(e instanceof SystemdException se && se.dbusErrorName().filter(NO_SUCH_UNIT::equals).isPresent())) throw e;
+        }
+        return held.isEmpty() ? Map.of() : readStates(held);
     }
 
     private Map<String, SystemdUnitStatus> readStates(Collection<String> names) {

@@ -32,6 +32,9 @@ public interface Systemd1Manager extends DBusInterface {
     /** {@code → } (daemon-reload) */
     void Reload();
 
+    /** {@code s → o}: the unit's object if systemd holds it (NoSuchUnit otherwise); loads nothing */
+    DBusPath GetUnit(String name);
+
     /** {@code s s → o} */
     DBusPath StartUnit(String name, String mode);
 

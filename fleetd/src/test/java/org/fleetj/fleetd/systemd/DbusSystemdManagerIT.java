@@ -341,6 +341,68 @@ class DbusSystemdManagerIT {
         for (String name : names) unload(name);
     }
 
+    /**
+     * heldUnitStates answers for the units systemd holds and leaves the others out without making systemd load them
+     * (unitStates' ListUnitsByNames would: for a unit without a linked file, a search of every unit directory).
+     */
+    @Test
+    void heldUnitStatesAnswersForHeldUnitsAndLoadsNoOther() throws Exception {
+        String held = "fleetj-it-held.service";
+        systemd.writeUnitFile(held, service("", ""));
+        systemd.linkUnit(held);
+        systemd.reload();
+        systemd.startUnit(held);
+        org.awaitility.Awaitility.await().atMost(SIGNAL_WAIT).until(() -> inside("systemctl is-active " + held + " || true").trim().equals("active"));
+        String never = "fleetj-it-neverheld.service";
+        systemd.writeUnitFile(never, service("", "")); // written, not linked: as a pass asks before it links
+
+        Map<String, SystemdUnitStatus> answer = systemd.heldUnitStates(List.of(never, held));
+
+        assertEquals(List.of(held), new ArrayList<>(answer.keySet()));
+        assertEquals("active", answer.get(held).activeState());
+        // systemd holds no unit of that name afterwards: it was not loaded (list-units lists only units held)
+        assertEquals("0", inside("systemctl list-units --all --no-legend 'fleetj-it-neverheld*' | wc -l").trim());
+        assertThrows(RejectedUnitNameException.class, () -> systemd.heldUnitStates(List.of("../../etc/x.service")));
+        systemd.removeUnitFile(never);
+        unload(held);
+    }
+
+    /**
+     * A batch larger than the bus lets one connection await replies for (dbus-daemon's max_replies_per_connection, 128
+     * on Debian's system bus): sent all at once, every call beyond it was refused with LimitsExceeded.
+     */
+    @Test
+    void aBatchLargerThanTheBusAllowsInFlightIsLinkedAndStartedWhole() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String name = "fleetj-it-wide" + i + ".service";
+            systemd.writeUnitFile(name, service("", ""));
+            names.add(name);
+        }
+        // A stopped systemd answers nothing, so every call the batch has sent awaits its reply at the bus at once, as
+        // when a busy systemd answers slowly (the 1,000-unit benchmark). The pause before it continues only lets calls
+        // sent ahead reach the bus; what is asserted does not depend on it.
+        java.util.concurrent.CompletableFuture<Map<String, RuntimeException>> linked;
+        new ProcessBuilder("kill", "-STOP", String.valueOf(machine.pid())).inheritIO().start().waitFor();
+        try {
+            linked = java.util.concurrent.CompletableFuture.supplyAsync(() -> systemd.linkUnits(names));
+            Thread.sleep(1000);
+        } finally {
+            new ProcessBuilder("kill", "-CONT", String.valueOf(machine.pid())).inheritIO().start().waitFor();
+        }
+        assertEquals(Map.of(), linked.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        systemd.reload();
+        assertEquals(Map.of(), systemd.startUnits(names));
+        org.awaitility.Awaitility.await().atMost(SIGNAL_WAIT).until(
+                () -> inside("systemctl list-units --no-legend --state=active 'fleetj-it-wide*' | wc -l").trim().equals("300"));
+        for (String name : names) {
+            systemd.stopUnit(name);
+            systemd.disableUnit(name);
+            systemd.removeUnitFile(name);
+        }
+        systemd.reload(); // once, not once per unit
+    }
+
     @Test
     void namesEscapingTheUnitsDirectoryAreRefusedBeforeAnythingHappens() throws Exception {
         String evil = "../../etc/x.service";
