@@ -380,13 +380,14 @@ class DbusSystemdManagerIT {
             names.add(name);
         }
         // A stopped systemd answers nothing, so every call the batch has sent awaits its reply at the bus at once, as
-        // when a busy systemd answers slowly (the 1,000-unit benchmark). The pause before it continues only lets calls
-        // sent ahead reach the bus; what is asserted does not depend on it.
-        java.util.concurrent.CompletableFuture<Map<String, RuntimeException>> linked;
+        // when a busy systemd answers slowly (the 1,000-unit benchmark). systemd continues once the batch's thread
+        // waits for a reply, i.e. has sent all it sends ahead; what is asserted does not depend on that moment.
+        java.util.concurrent.CompletableFuture<Map<String, RuntimeException>> linked = new java.util.concurrent.CompletableFuture<>();
+        Thread batch = new Thread(() -> linked.complete(systemd.linkUnits(names)), "it-link-batch");
         new ProcessBuilder("kill", "-STOP", String.valueOf(machine.pid())).inheritIO().start().waitFor();
         try {
-            linked = java.util.concurrent.CompletableFuture.supplyAsync(() -> systemd.linkUnits(names));
-            Thread.sleep(1000);
+            batch.start();
+            await().atMost(SIGNAL_WAIT).until(() -> batch.getState() == Thread.State.WAITING || batch.getState() == Thread.State.TIMED_WAITING);
         } finally {
             new ProcessBuilder("kill", "-CONT", String.valueOf(machine.pid())).inheritIO().start().waitFor();
         }
