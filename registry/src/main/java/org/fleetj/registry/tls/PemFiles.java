@@ -63,7 +63,9 @@ public final class PemFiles {
                     return converter.getPrivateKey(pkcs8);
                 }
                 if (o instanceof PEMKeyPair pair) { // PKCS#1 RSA and SEC1 EC keys
-                    return converter.getKeyPair(pair).getPrivate();
+                    // the private half alone: SEC1 makes the public key optional (openssl ec -no_public), and
+                    // converting the pair would fail on such a key for want of a part that is never used
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             } catch (PEMException e) {
                 throw new PemFileException(option + " " + file + " holds a private key of an unsupported type ("

@@ -38,13 +38,14 @@ class PemFilesTest {
         "PKCS#1 RSA,   'genrsa -traditional -out KEY 2048',                                     RSA PRIVATE KEY, RSA",
         "PKCS#8 RSA,   'genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out KEY',         PRIVATE KEY,     RSA",
         "SEC1 EC,      'ecparam -name prime256v1 -genkey -out KEY',                             EC PRIVATE KEY,  EC",
+        "SEC1 EC without its public key, 'ecparam -name prime256v1 -genkey -out KEY.full; ec -in KEY.full -no_public -out KEY', EC PRIVATE KEY, EC",
         "PKCS#8 EC,    'genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out KEY',       PRIVATE KEY,     EC",
         "PKCS#8 Ed25519, 'genpkey -algorithm ED25519 -out KEY',                                 PRIVATE KEY,     Ed25519",
     })
     void everyKeyFormatOpensslWritesIsReadAndServesATlsHandshake(String kind, String generate, String pemLabel,
                                                                   String algorithm) throws Exception {
         Path key = dir.resolve("server.key");
-        openssl(generate.replace("KEY", key.toString()));
+        for (String step : generate.split("; ")) openssl(step.replace("KEY", key.toString()));
         assertTrue(Files.readString(key).contains("-----BEGIN " + pemLabel + "-----"), kind + " file as expected");
         Path cert = dir.resolve("server.crt");
         openssl("req -new -x509 -key " + key + " -out " + cert + " -days 1 -subj /CN=localhost");
