@@ -42,7 +42,7 @@ class SshCommandsIT {
         m2 = c.machine(2).machineId();
         m3 = c.machine(3).machineId();
         // a journal that no longer changes: 20 numbered lines after systemd's "Started" line
-        c.launch("lines.service", 1, "sleep 1; for i in $(seq 1 20); do echo line-$i; done; exec sleep infinity", "active", "running");
+        c.launch("lines.service", 1, SshTestCluster.afterStartedLine("lines.service") + "for i in $(seq 1 20); do echo line-$i; done; exec sleep infinity", "active", "running");
         c.launch("ticker.service", 2, "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done", "active", "running");
         c.launch("broken.service", 3, "echo about to fail; exit 3", "failed", "failed");
         c.launchGlobal("glob.service", "exec sleep infinity", 1, 2);

@@ -146,6 +146,15 @@ final class SshTestCluster implements AutoCloseable {
         publish(unit, index, hash, activeState, subState);
     }
 
+    /**
+     * A shell prefix for a unit's command: waits until systemd's "Started" line of {@code unit} is in the journal,
+     * so that what the command prints comes after it. systemd logs that line as it starts the process, and the
+     * process's first lines race it to journald; a test reading the last lines of the journal needs them last.
+     */
+    static String afterStartedLine(String unit) {
+        return "until journalctl -q -u " + unit + " -o cat | grep -q ^Started; do sleep 0.1; done; ";
+    }
+
     /** A global unit running in the given machines (and reported by them). */
     void launchGlobal(String unit, String shellCommand, int... indexes) {
         String unitText = "[Service]\nExecStart=/bin/sh -c '" + shellCommand + "'\n\n[X-Fleet]\nGlobal=true\n";

@@ -42,7 +42,7 @@ class SshTunnelIT {
         m1 = c.machine(1);
         m2 = c.machine(2);
         m3 = c.machine(3);
-        c.launch("far.service", 3, "sleep 1; echo far-1; echo far-2; exec sleep infinity", "active", "running");
+        c.launch("far.service", 3, SshTestCluster.afterStartedLine("far.service") + "echo far-1; echo far-2; exec sleep infinity", "active", "running");
         httpPort = freeHostPort();
         httpsPort = freeHostPort();
         String hostApi = c.cluster.hostIp() + ":" + c.apiPort();
