@@ -62,6 +62,19 @@ public interface Registry extends AutoCloseable {
         return jobs();
     }
 
+    /**
+     * The names of all jobs, sorted, read without their records (a job whose record cannot be read is named too).
+     * A listing served a page at a time (fleet's {@code GET /units}) finds a page's units with it and then reads only
+     * those ({@link #jobs(java.util.Collection, java.util.function.Consumer)}), so that a page costs what it shows.
+     */
+    List<String> jobNames();
+
+    /**
+     * The jobs of these names, sorted by name, with their current placement; a name without a job is left out, and a
+     * job that cannot be read is reported to {@code unreadable} and left out.
+     */
+    List<Job> jobs(java.util.Collection<String> names, java.util.function.Consumer<UnreadableRecord> unreadable);
+
     // ---- machines ---------------------------------------------------------------------------
 
     /**
@@ -124,6 +137,9 @@ public interface Registry extends AutoCloseable {
     default List<UnitState> unitStates(java.util.function.Consumer<UnreadableRecord> unreadable) {
         return unitStates();
     }
+
+    /** The published states of these units only (every machine's), sorted by unit name then machine id. */
+    List<UnitState> unitStates(java.util.Collection<String> units);
 
     // ---- schedule ---------------------------------------------------------------------------
 

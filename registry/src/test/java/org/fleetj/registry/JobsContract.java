@@ -258,6 +258,44 @@ public interface JobsContract extends RegistryFixture {
     }
 
     @Test
+    default void aPageOfJobsIsReadByNameWithItsPlacement() {
+        // "a.service.service" sorts after "a.service" by name, but its state key sorts before ("." < "/"): the
+        // states of a page are read per unit, never as one key range
+        List<String> names = new java.util.ArrayList<>(List.of("b.service", "a.service.service", "a.service", "c.service"));
+        // more names than one etcd request may read (128 operations)
+        for (int i = 0; i < 140; i++) names.add(String.format("n%03d.service", i));
+        for (String name : names) otherClient().createJob(name, service("/bin/" + name), TargetState.LAUNCHED);
+        Leadership leader = leadOnce(registry(), machineId(1));
+        registry().applySchedule(leader, List.of(
+                ScheduleChange.assign("a.service", machineId(2), service("/bin/a.service").hash().hex(), TargetState.LAUNCHED, "test")));
+
+        List<String> sorted = names.stream().sorted().toList();
+        assertEquals(sorted, registry().jobNames());
+        assertEquals(registry().jobs(), registry().jobs(names, r -> { }));
+
+        List<Job> page = registry().jobs(List.of("c.service", "a.service", "missing.service", "a.service", "bad/name"), r -> { });
+        assertEquals(List.of("a.service", "c.service"), page.stream().map(Job::name).toList());
+        assertEquals(List.of(Optional.of(machineId(2)), Optional.empty()), page.stream().map(Job::targetMachine).toList());
+        assertEquals(service("/bin/c.service"), page.get(1).unit());
+        assertEquals(List.of(), registry().jobs(List.of(), r -> { }));
+
+        MachinePresence p1 = registry().join(machine(machineId(1), "", Map.of()), "host1", ttl());
+        MachinePresence p2 = otherClient().join(machine(machineId(2), "", Map.of()), "host2", ttl());
+        List<UnitState> on1 = new java.util.ArrayList<>();
+        for (String name : names) {
+            on1.add(new UnitState(name, machineId(1), "h", "loaded", "active", "running", TargetState.LAUNCHED));
+        }
+        registry().publishUnitStates(p1, on1);
+        UnitState aOn2 = new UnitState("a.service", machineId(2), "h", "loaded", "inactive", "dead", TargetState.LOADED);
+        otherClient().publishUnitState(p2, aOn2);
+        UnitState a = on1.get(names.indexOf("a.service"));
+        UnitState aa = on1.get(names.indexOf("a.service.service"));
+        assertEquals(List.of(a, aOn2, aa), registry().unitStates(List.of("a.service.service", "a.service", "missing.service")));
+        assertEquals(registry().unitStates(), registry().unitStates(names));
+        assertEquals(List.of(), registry().unitStates(List.of()));
+    }
+
+    @Test
     default void globalJobsAreIndexedAndFollowReplace() {
         registry().createJob("g.service", globalService("/bin/g"), TargetState.LAUNCHED);
         registry().createJob("n.service", service("/bin/n"), TargetState.LAUNCHED);

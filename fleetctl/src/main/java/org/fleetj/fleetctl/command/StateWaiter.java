@@ -18,7 +18,9 @@ import org.fleetj.fleetctl.output.MachineLegend;
  * Waits for units to reach a fleet state, printing each unit's outcome as it lands
  * ({@code Unit hello.service launched on 113f16a7.../172.17.8.103}). fleet polls every 250 ms in 2 s
  * attempts; our fleet reacts within milliseconds, so we poll every {@link #POLL_MILLIS} ms and keep
- * fleet's meaning of an attempt (a 2 s window) for {@code --block-attempts}.
+ * fleet's meaning of an attempt (a 2 s window) for {@code --block-attempts}. A poll that took longer than that
+ * (a thousand units are ten pages of {@code GET /units}) is followed by a pause as long as it took: the waiting
+ * client then keeps the API busy at most half the time, while that API's machine is starting the very units waited for.
  */
 final class StateWaiter {
     static final long POLL_MILLIS = 50;
@@ -46,6 +48,7 @@ final class StateWaiter {
         long deadline = deadline(attempts);
         WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
+            long polled = System.nanoTime();
             Map<String, ApiUnit> units = fetch(client, pending);
             for (String name : new ArrayList<>(pending)) {
                 ApiUnit unit = units.get(name);
@@ -75,7 +78,7 @@ final class StateWaiter {
                         + (pending.size() == 1 ? "unit " + pending.iterator().next() : "units " + UnitLookup.goList(new ArrayList<>(pending)))
                         + " to report state " + state);
             }
-            sleep();
+            pauseAfter(polled);
         }
     }
 
@@ -91,6 +94,7 @@ final class StateWaiter {
         long deadline = deadline(attempts);
         long started = System.nanoTime();
         while (true) {
+            long polled = System.nanoTime();
             Map<String, ApiUnit> units = fetch(client, pending);
             Map<String, List<ApiUnitState>> states = new HashMap<>();
             for (ApiUnitState s : client.unitStates()) {
@@ -129,7 +133,7 @@ final class StateWaiter {
                 throw new CommandFailedException("Error waiting for systemd unit states: timed out waiting for "
                         + UnitLookup.goList(new ArrayList<>(pending)) + " to become active");
             }
-            sleep();
+            pauseAfter(polled);
         }
     }
 
@@ -166,9 +170,10 @@ final class StateWaiter {
         return attempts <= 0 ? Long.MAX_VALUE : System.nanoTime() + attempts * ATTEMPT_MILLIS * 1_000_000L;
     }
 
-    private static void sleep() {
+    /** Before the next poll: {@link #POLL_MILLIS}, or as long as the poll begun at {@code polled} took if longer. */
+    private static void pauseAfter(long polled) {
         try {
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(Math.max(POLL_MILLIS, (System.nanoTime() - polled) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailedException("interrupted while waiting for units", e);

@@ -36,6 +36,11 @@ final class EtcdKv {
         return gateway.call("range", c -> c.getKVClient().get(prefix, prefixOption(false))).getKvs();
     }
 
+    /** The keys under a prefix, without their values. */
+    List<KeyValue> keys(ByteSequence prefix) {
+        return gateway.call("range", c -> c.getKVClient().get(prefix, prefixOption(true))).getKvs();
+    }
+
     /** Several reads (see {@link #prefixOp} and {@link #getOp}) in one request, at one revision: a consistent snapshot. */
     List<List<KeyValue>> read(Op... reads) {
         TxnResponse r = gateway.call("range", c -> c.getKVClient().txn().Then(reads).commit());

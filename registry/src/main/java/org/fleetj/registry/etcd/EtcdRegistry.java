@@ -3,6 +3,7 @@ package org.fleetj.registry.etcd;
 import io.etcd.jetcd.ByteSequence;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -176,6 +177,16 @@ public final class EtcdRegistry implements Registry {
     }
 
     @Override
+    public List<String> jobNames() {
+        return jobs.names();
+    }
+
+    @Override
+    public List<Job> jobs(Collection<String> names, Consumer<UnreadableRecord> unreadableJobs) {
+        return jobs.jobs(names, unreadableJobs);
+    }
+
+    @Override
     public List<Job> globalJobs() {
         return jobs.globalJobs(UnreadableRecords.NOBODY);
     }
@@ -258,6 +269,11 @@ public final class EtcdRegistry implements Registry {
     @Override
     public List<UnitState> unitStates(Consumer<UnreadableRecord> unreadableStates) {
         return unitStates.all(unreadableStates);
+    }
+
+    @Override
+    public List<UnitState> unitStates(Collection<String> units) {
+        return unitStates.of(units);
     }
 
     private EtcdPresence own(MachinePresence presence) {

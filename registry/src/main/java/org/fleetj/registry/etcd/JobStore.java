@@ -7,6 +7,8 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +28,8 @@ import org.fleetj.unit.UnitFile;
  * and schedule keys at one revision) plus the bodies not yet in memory.
  */
 final class JobStore {
+    /** Jobs read per request by {@link #jobs(Collection, Consumer)}: one read more (the schedule) stays under etcd's 128. */
+    private static final int JOBS_PER_READ = EtcdKv.MAX_TXN_OPS - 1;
 
     private final EtcdKv kv;
     private final EtcdKeys keys;
@@ -105,6 +109,35 @@ final class JobStore {
     List<Job> jobs(Consumer<UnreadableRecord> unreadableJobs) {
         List<List<KeyValue>> read = kv.read(EtcdKv.prefixOp(keys.of(EtcdKeys.JOB), false), EtcdKv.prefixOp(keys.of(EtcdKeys.SCHEDULE), true));
         return listing.jobs(EtcdKeys.JOB, EtcdKv.entries(read.get(0)), EtcdKv.entries(read.get(1)), bodies::getAll, unreadableJobs);
+    }
+
+    List<String> names() {
+        List<KeyValue> kvs = kv.keys(keys.of(EtcdKeys.JOB));
+        List<String> names = new ArrayList<>(kvs.size());
+        for (KeyValue k : kvs) {
+            names.add(keys.nameAfter(EtcdKeys.JOB, k.getKey())); // etcd answers in key order: the names' order
+        }
+        return names;
+    }
+
+    /** The named jobs with their placement: each chunk of names read with the schedule keys in one request. */
+    List<Job> jobs(Collection<String> names, Consumer<UnreadableRecord> unreadableJobs) {
+        List<String> wanted = names.stream().filter(n -> !n.isEmpty() && n.indexOf('/') < 0).distinct().toList();
+        List<Job> out = new ArrayList<>(wanted.size());
+        for (int from = 0; from < wanted.size(); from += JOBS_PER_READ) {
+            List<String> chunk = wanted.subList(from, Math.min(wanted.size(), from + JOBS_PER_READ));
+            Op[] reads = new Op[chunk.size() + 1];
+            reads[0] = EtcdKv.prefixOp(keys.of(EtcdKeys.SCHEDULE), true);
+            for (int i = 0; i < chunk.size(); i++) {
+                reads[i + 1] = EtcdKv.getOp(keys.job(chunk.get(i)));
+            }
+            List<List<KeyValue>> read = kv.read(reads);
+            List<KeyValue> found = new ArrayList<>(chunk.size());
+            read.subList(1, read.size()).forEach(found::addAll);
+            out.addAll(listing.jobs(EtcdKeys.JOB, EtcdKv.entries(found), EtcdKv.entries(read.get(0)), bodies::getAll, unreadableJobs));
+        }
+        out.sort(Comparator.comparing(Job::name));
+        return out;
     }
 
     List<Job> globalJobs(Consumer<UnreadableRecord> unreadableJobs) {

@@ -1,6 +1,7 @@
 package org.fleetj.registry.etcd;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -62,6 +63,19 @@ final class UnitStateStore {
 
     List<UnitState> all(Consumer<UnreadableRecord> unreadableStates) {
         return listing.unitStates(EtcdKv.entries(kv.range(keys.of(EtcdKeys.STATE))), unreadableStates);
+    }
+
+    /** The states of the named units: a prefix read ({@code state/<unit>/}) per unit, as many in one request as etcd takes. */
+    List<UnitState> of(Collection<String> units) {
+        List<String> wanted = units.stream().filter(n -> !n.isEmpty() && n.indexOf('/') < 0).distinct().toList();
+        List<EtcdListing.Entry> entries = new ArrayList<>();
+        for (int from = 0; from < wanted.size(); from += EtcdKv.MAX_TXN_OPS) {
+            List<String> chunk = wanted.subList(from, Math.min(wanted.size(), from + EtcdKv.MAX_TXN_OPS));
+            io.etcd.jetcd.op.Op[] reads = chunk.stream().map(n -> EtcdKv.prefixOp(keys.of(EtcdKeys.STATE + n + "/"), false))
+                    .toArray(io.etcd.jetcd.op.Op[]::new);
+            kv.read(reads).forEach(kvs -> entries.addAll(EtcdKv.entries(kvs)));
+        }
+        return listing.unitStates(entries, r -> { });
     }
 
     /** An agent publishes only its own machine's states, under valid names. */

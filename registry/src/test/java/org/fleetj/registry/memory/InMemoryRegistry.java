@@ -176,6 +176,16 @@ public final class InMemoryRegistry implements Registry {
     }
 
     @Override
+    public List<String> jobNames() {
+        return jobs.names();
+    }
+
+    @Override
+    public List<Job> jobs(Collection<String> names, java.util.function.Consumer<org.fleetj.registry.UnreadableRecord> unreadable) {
+        return jobs.jobs(names);
+    }
+
+    @Override
     public List<Job> globalJobs() {
         return jobs.globalJobs();
     }
@@ -237,6 +247,11 @@ public final class InMemoryRegistry implements Registry {
     @Override
     public List<UnitState> unitStates() {
         return unitStates.unitStates();
+    }
+
+    @Override
+    public List<UnitState> unitStates(Collection<String> units) {
+        return unitStates.unitStates(units);
     }
 
     // ---- leadership, schedule and the engine's records ----------------------------------------

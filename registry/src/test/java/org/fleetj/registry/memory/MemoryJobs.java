@@ -148,6 +148,22 @@ final class MemoryJobs {
         });
     }
 
+    List<String> names() {
+        return store.op("range", () -> new ArrayList<>(jobs.keySet()));
+    }
+
+    List<Job> jobs(Collection<String> names) {
+        return store.op("range", () -> {
+            Map<String, String> placements = schedule.placementsLocked();
+            List<Job> out = new ArrayList<>();
+            new java.util.TreeSet<>(names).forEach(name -> {
+                JobEntry e = jobs.get(name);
+                if (e != null) out.add(toJob(name, e, placements));
+            });
+            return out;
+        });
+    }
+
     List<Job> globalJobs() {
         return store.op("range", () -> {
             List<Job> out = new ArrayList<>();

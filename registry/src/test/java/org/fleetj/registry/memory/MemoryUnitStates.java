@@ -1,5 +1,6 @@
 package org.fleetj.registry.memory;
 
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -60,6 +61,15 @@ final class MemoryUnitStates {
     List<UnitState> unitStates() {
         return store.op("range", () -> states.values().stream()
                 .map(StateEntry::state)
+                .sorted(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId))
+                .toList());
+    }
+
+    List<UnitState> unitStates(Collection<String> units) {
+        java.util.Set<String> wanted = java.util.Set.copyOf(units);
+        return store.op("range", () -> states.values().stream()
+                .map(StateEntry::state)
+                .filter(s -> wanted.contains(s.name()))
                 .sorted(Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId))
                 .toList());
     }
