@@ -141,6 +141,7 @@ final class SystemdApplier {
         errors.putAll(systemd.startUnits(names));
         boolean busDown = false;
         boolean repair = false;
+        Set<String> unknownToSystemd = new HashSet<>();
         for (AgentTask t : starts) {
             RuntimeException e = errors.get(t.unit());
             stats.task(t.kind(), e == null);
@@ -150,13 +151,16 @@ final class SystemdApplier {
                 Failure failure = failureOf(e);
                 busDown |= failed(t, hash, failure, held, now);
                 repair |= !failure.busDown(); // "not found": perhaps our file went away
+                if (e instanceof SystemdException se && se.dbusErrorName().filter(SystemdManager.NO_SUCH_UNIT::equals).isPresent()) {
+                    unknownToSystemd.add(t.unit());
+                }
                 continue;
             }
             local.computeIfPresent(t.unit(), (n, l) -> l.withApplied(TargetState.LAUNCHED));
             publisher.forgetStaleFailure(t.unit());
             retries.succeeded(t);
         }
-        if (repair) repairOwnFiles();
+        if (repair) repairOwnFiles(unknownToSystemd);
         return busDown;
     }
 
@@ -174,12 +178,19 @@ final class SystemdApplier {
         return false;
     }
 
+    /** {@link #repairOwnFiles(Set)} of the files alone. */
+    List<String> repairOwnFiles() {
+        return repairOwnFiles(Set.of());
+    }
+
     /**
      * Writes again every unit file of this agent that is missing from its units directory or differs from what the
      * agent wrote (deleted or edited on the machine), links it and reloads systemd, so a later start works without
-     * restarting fleetd. Returns the units repaired.
+     * restarting fleetd. A unit in {@code unknownToSystemd} (its start found no such unit) is linked again even when its
+     * file is intact: its link is gone (an unload cut short by a restart of fleetd, an operator's {@code systemctl
+     * disable}), and without it every later start would fail the same way. Returns the units repaired.
      */
-    List<String> repairOwnFiles() {
+    List<String> repairOwnFiles(Set<String> unknownToSystemd) {
         if (local.isEmpty()) return List.of();
         Map<String, String> onDisk;
         try {
@@ -194,9 +205,10 @@ final class SystemdApplier {
             if (f.isEmpty()) continue; // "unreadable" leftovers are replaced when scheduled here
             String text = f.get().serialize();
             String found = onDisk.get(l.name());
-            if (text.equals(found)) continue;
+            boolean intact = text.equals(found);
+            if (intact && !unknownToSystemd.contains(l.name())) continue;
             log.warn("agent: the unit file of {} was {} on this machine; writing it again", l.name(),
-                    found == null ? "deleted" : "changed");
+                    intact ? "not linked (systemd knows no such unit)" : found == null ? "deleted" : "changed");
             try {
                 systemd.writeUnitFile(l.name(), text);
                 systemd.linkUnit(l.name());

@@ -34,7 +34,6 @@ public final class DbusSystemdManager implements SystemdManager {
     private static final String PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties";
     private static final String UNIT_INTERFACE = "org.freedesktop.systemd1.Unit";
     private static final String SERVICE_INTERFACE = "org.freedesktop.systemd1.Service";
-    private static final String NO_SUCH_UNIT = "org.freedesktop.systemd1.NoSuchUnit";
     private static final String UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod";
 
     private final UnitFileStore files;
@@ -125,8 +124,15 @@ public final class DbusSystemdManager implements SystemdManager {
     @Override
     public void disableUnit(String name) {
         UnitNames.requireValid(name);
-        List<UnitFileChange> changes = call("DisableUnitFiles", name, List.of(name), true);
-        LOG.info("disabled {}: {}", name, describe(changes));
+        try {
+            List<UnitFileChange> changes = call("DisableUnitFiles", name, List.of(name), true);
+            LOG.info("disabled {}: {}", name, describe(changes));
+        } catch (SystemdException e) {
+            // "Unit file x does not exist": no link is left (an earlier unload removed it and its reply was lost, or an
+            // operator disabled the unit), which is what disabling is for
+            if (e.dbusErrorName().filter(NO_SUCH_UNIT::equals).isEmpty()) throw e;
+            LOG.debug("disable of {}: systemd has no unit file of that name, nothing to disable", name);
+        }
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * unload: {@code stopUnit, disableUnit, removeUnitFile, reload, resetFailed}.
  */
 public interface SystemdManager extends AutoCloseable {
+    /** The D-Bus error systemd answers for a unit (or unit file) it does not know ({@link SystemdException#dbusErrorName()}). */
+    String NO_SUCH_UNIT = "org.freedesktop.systemd1.NoSuchUnit";
 
     /** Writes the unit file atomically (temp + rename) with mode 0644 into the units directory. */
     void writeUnitFile(String name, String contents);
@@ -66,7 +68,8 @@ public interface SystemdManager extends AutoCloseable {
     /**
      * DisableUnitFiles([name], runtime=true): removes every runtime symlink to the unit, which undoes
      * both {@link #enableUnit} and {@link #linkUnit} (systemd treats the link made by "link" like an
-     * enablement symlink). Calling it for a unit that was never linked is harmless.
+     * enablement symlink). Calling it for a unit that is not linked (never was, or its link is gone already) is
+     * harmless: systemd's NoSuchUnit ("Unit file x does not exist") means there is nothing to disable.
      */
     void disableUnit(String name);
 

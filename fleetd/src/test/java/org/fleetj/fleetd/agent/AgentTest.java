@@ -251,6 +251,23 @@ class AgentTest extends AgentOnFakeSystemd {
     }
 
     /**
+     * A unit whose link into systemd's search path is gone (an unload cut short by a restart of fleetd, whose
+     * DisableUnitFiles systemd carried out) while its file stays: its start finds no such unit, and the agent links it
+     * again rather than trying the start forever. Seen with 1,000 units destroyed and started again while fleetd restarted.
+     */
+    @Test
+    void aUnitWhoseLinkWentIsLinkedAgainAndStarted() {
+        startAgent();
+        submit("a.service", SLEEP, TargetState.LOADED);
+        awaitState("a.service", FakeSystemd.State.LOADED);
+
+        systemd.unlinkBehindTheAgent("a.service");
+        systemd.reload();
+        submit("a.service", SLEEP, TargetState.LAUNCHED);
+        awaitState("a.service", FakeSystemd.State.RUNNING);
+    }
+
+    /**
      * fleetd's reload announces this machine's new metadata under its presence (a key no agent watch covers) and asks
      * the agent for a pass: that pass reads this machine's record again, so the global units follow the metadata
      * without waiting for the safety pass (an hour away here).

@@ -263,6 +263,34 @@ class DbusSystemdManagerIT {
         assertFalse(systemd.unitFiles().exists(name));
     }
 
+    /**
+     * An unload whose DisableUnitFiles systemd carried out but whose reply fleetd never read (it was restarted) leaves the
+     * file and no link. Running the unload again completes: systemd's "Unit file … does not exist" for the disable means
+     * nothing is left to disable. Meanwhile the unit cannot be started ("not found") until it is linked again, which is
+     * what the agent does when a start finds no such unit.
+     */
+    @Test
+    void anUnloadCutShortAfterItsLinkWentCompletesAndALinkMakesItStartable() throws Exception {
+        String name = "fleetj-it-unlinked.service";
+        load(name, service("", ""));
+        systemd.disableUnit(name); // the unload's disable, done by systemd, its reply lost
+        systemd.reload();
+        assertEquals("", inside("find /run/systemd -name " + name), "no link left");
+        SystemdException notFound = assertThrows(SystemdException.class, () -> systemd.startUnit(name));
+        assertEquals(SystemdManager.NO_SUCH_UNIT, notFound.dbusErrorName().orElseThrow(), notFound.getMessage());
+
+        systemd.disableUnit(name); // the unload, run again by the restarted agent
+        systemd.linkUnit(name);
+        systemd.reload();
+        systemd.startUnit(name);
+        systemd.watch(List.of(name));
+        awaitSeen(name, state("active", "running"), "active/running");
+
+        unload(name);
+        systemd.disableUnit(name);
+        assertEquals("", inside("find /run/systemd /etc/systemd -name " + name));
+    }
+
     @Test
     void unitStatesAnswersForSeveralUnitsInOneCall() throws Exception {
         String a = "fleetj-it-a.service";

@@ -30,10 +30,10 @@ import java.util.function.Consumer;
  * delivered all the same, as a JobRemoved signal makes the real one deliver it); {@link #lastRun} reports it.
  * Faults: {@link #disconnect()} (every call fails with {@link SystemdUnavailableException}),
  * {@link #failOnStart(String)}, {@link #freeze()} (a stuck systemd: calls block until {@link #thaw()}),
- * and an operator's {@link #deleteUnitFileBehindTheAgent(String)}. Thread-safe.
+ * and an operator's {@link #deleteUnitFileBehindTheAgent(String)} or {@link #unlinkBehindTheAgent(String)}. Thread-safe.
  */
 public final class FakeSystemd implements SystemdManager {
-    public static final String NO_SUCH_UNIT = "org.freedesktop.systemd1.NoSuchUnit";
+    public static final String NO_SUCH_UNIT = SystemdManager.NO_SUCH_UNIT;
     public static final String BAD_SETTING = "org.freedesktop.systemd1.BadUnitSetting";
 
     /** One unit's load/active/sub state. */
@@ -363,6 +363,18 @@ public final class FakeSystemd implements SystemdManager {
     public void deleteUnitFileBehindTheAgent(String name) {
         synchronized (lock) {
             files.remove(name);
+        }
+    }
+
+    /**
+     * The agent's link into systemd's search path goes, its file stays: an unload whose DisableUnitFiles systemd carried
+     * out but whose reply never reached a fleetd that was then restarted, or an operator's {@code systemctl disable}.
+     * systemd keeps its definition until a reload.
+     */
+    public void unlinkBehindTheAgent(String name) {
+        synchronized (lock) {
+            linked.remove(name);
+            enabled.remove(name);
         }
     }
 
