@@ -141,6 +141,13 @@ public interface Registry extends AutoCloseable {
     /** The published states of these units only (every machine's), sorted by unit name then machine id. */
     List<UnitState> unitStates(java.util.Collection<String> units);
 
+    /**
+     * Which machines publish a state of each unit, read without the states (a state that cannot be read is named too):
+     * unit name to machine ids, both sorted. A listing of states served a page at a time (fleet's {@code GET /state})
+     * finds a page's states with it and then reads only those ({@link #unitStates(java.util.Collection)}).
+     */
+    java.util.SortedMap<String, List<String>> unitStateMachines();
+
     // ---- schedule ---------------------------------------------------------------------------
 
     /** A latch to take part in the engine election for {@code machineId}; not started. */

@@ -291,6 +291,10 @@ public interface JobsContract extends RegistryFixture {
         UnitState a = on1.get(names.indexOf("a.service"));
         UnitState aa = on1.get(names.indexOf("a.service.service"));
         assertEquals(List.of(a, aOn2, aa), registry().unitStates(List.of("a.service.service", "a.service", "missing.service")));
+        java.util.SortedMap<String, List<String>> machines = registry().unitStateMachines();
+        assertEquals(sorted, List.copyOf(machines.keySet()));
+        assertEquals(List.of(machineId(1), machineId(2)), machines.get("a.service"));
+        assertEquals(List.of(machineId(1)), machines.get("a.service.service"));
         assertEquals(registry().unitStates(), registry().unitStates(names));
         assertEquals(List.of(), registry().unitStates(List.of()));
     }

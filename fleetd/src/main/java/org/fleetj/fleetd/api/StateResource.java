@@ -1,9 +1,10 @@
 package org.fleetj.fleetd.api;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.fleetj.api.ApiUnitState;
 import org.fleetj.registry.Registry;
 import org.fleetj.registry.UnitState;
@@ -17,7 +18,6 @@ import org.fleetj.registry.UnreadableRecord;
  */
 final class StateResource implements Resource {
     static final String COLLECTION = "state";
-    private static final Comparator<UnitState> ORDER = Comparator.comparing(UnitState::name).thenComparing(UnitState::machineId);
 
     private final Registry registry;
     private final int tokenLimit;
@@ -42,24 +42,39 @@ final class StateResource implements Resource {
         return ApiResponse.json(200, view(first));
     }
 
+    /**
+     * A page is placed among the states by which machines report each unit (etcd's keys, without the states), then
+     * reads only its own units' states, as {@code /units} does (see there why). The first page reads every state
+     * instead, for the records that cannot be read, which it lists (beyond fleet). Pages are positioned among all
+     * states, readable or not, so that the first page and the others agree.
+     */
     private ApiResponse list(ApiRequest request) throws ApiException {
         Optional<String> machine = request.filter("machineID");
         Optional<String> unit = request.filter("unitName");
         String token = request.single("nextPageToken", PageToken.TOO_MANY).orElse(null);
-        List<UnitState> states = new ArrayList<>();
-        List<UnreadableRecord> unreadable = new ArrayList<>();
-        for (UnitState s : registry.unitStates(r -> {
-            if (unit.map(r.name()::equals).orElse(true) && machine.map(m -> r.key().endsWith("/" + m)).orElse(true)) unreadable.add(r);
-        })) {
-            if (machine.map(s.machineId()::equals).orElse(true) && unit.map(s.name()::equals).orElse(true)) {
-                states.add(s);
+        List<StateKey> keys = new ArrayList<>();
+        registry.unitStateMachines().forEach((u, machines) -> {
+            if (unit.map(u::equals).orElse(true)) {
+                for (String m : machines) if (machine.map(m::equals).orElse(true)) keys.add(new StateKey(u, m));
             }
-        }
-        states.sort(ORDER);
-        PageToken.Page<UnitState> page = PageToken.page(states, token, tokenLimit);
+        });
+        PageToken.Page<StateKey> page = PageToken.page(keys, token, tokenLimit);
+        List<UnreadableRecord> unreadable = new ArrayList<>();
+        List<UnitState> read = token == null
+                ? registry.unitStates(r -> {
+                    if (unit.map(r.name()::equals).orElse(true) && machine.map(m -> r.key().endsWith("/" + m)).orElse(true)) unreadable.add(r);
+                })
+                : registry.unitStates(page.items().stream().map(StateKey::unit).distinct().toList());
+        Set<StateKey> wanted = new HashSet<>(page.items());
         List<ApiUnitState> out = new ArrayList<>(page.items().size());
-        for (UnitState s : page.items()) out.add(view(s));
+        for (UnitState s : read) {
+            if (wanted.contains(new StateKey(s.name(), s.machineId()))) out.add(view(s));
+        }
         return ApiResponse.json(200, new Pages.UnitStatePage(out, page.nextToken(), Pages.unreadable(token, unreadable)));
+    }
+
+    /** The unit and machine of one state: the listing's order is theirs. */
+    private record StateKey(String unit, String machine) {
     }
 
     private static ApiUnitState view(UnitState s) {

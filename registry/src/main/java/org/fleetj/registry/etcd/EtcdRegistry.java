@@ -276,6 +276,11 @@ public final class EtcdRegistry implements Registry {
         return unitStates.of(units);
     }
 
+    @Override
+    public java.util.SortedMap<String, List<String>> unitStateMachines() {
+        return unitStates.machinesByUnit();
+    }
+
     private EtcdPresence own(MachinePresence presence) {
         if (presence instanceof EtcdPresence p && presences.contains(p)) {
             return p;

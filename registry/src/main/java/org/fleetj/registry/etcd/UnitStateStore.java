@@ -78,6 +78,17 @@ final class UnitStateStore {
         return listing.unitStates(entries, r -> { });
     }
 
+    /** The unit and machine of each state key, from the keys alone. */
+    java.util.SortedMap<String, List<String>> machinesByUnit() {
+        java.util.SortedMap<String, List<String>> out = new java.util.TreeMap<>();
+        for (io.etcd.jetcd.KeyValue k : kv.keys(keys.of(EtcdKeys.STATE))) {
+            EtcdKeyLayout.Pair p = keys.layout().state(EtcdKeys.text(k.getKey()));
+            if (p != null) out.computeIfAbsent(p.first(), u -> new ArrayList<>()).add(p.second());
+        }
+        out.values().forEach(java.util.Collections::sort);
+        return out;
+    }
+
     /** An agent publishes only its own machine's states, under valid names. */
     private static void requirePublishable(EtcdPresence p, UnitState state) {
         Objects.requireNonNull(state, "state");

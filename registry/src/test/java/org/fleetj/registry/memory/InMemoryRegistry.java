@@ -254,6 +254,11 @@ public final class InMemoryRegistry implements Registry {
         return unitStates.unitStates(units);
     }
 
+    @Override
+    public java.util.SortedMap<String, List<String>> unitStateMachines() {
+        return unitStates.machinesByUnit();
+    }
+
     // ---- leadership, schedule and the engine's records ----------------------------------------
 
     @Override

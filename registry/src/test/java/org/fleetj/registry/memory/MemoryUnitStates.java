@@ -74,6 +74,15 @@ final class MemoryUnitStates {
                 .toList());
     }
 
+    java.util.SortedMap<String, List<String>> machinesByUnit() {
+        return store.op("range", () -> {
+            java.util.SortedMap<String, List<String>> out = new java.util.TreeMap<>();
+            states.keySet().forEach(k -> out.computeIfAbsent(k.get(0), u -> new java.util.ArrayList<>()).add(k.get(1)));
+            out.values().forEach(java.util.Collections::sort);
+            return out;
+        });
+    }
+
     /** A lease ended: the states published under it are gone. */
     void leaseEndedLocked(long leaseId) {
         for (Iterator<Map.Entry<List<String>, StateEntry>> it = states.entrySet().iterator(); it.hasNext(); ) {

@@ -20,10 +20,11 @@ import org.fleetj.unit.TargetState;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code GET /units} a page at a time: every page after the first reads only the jobs and states it shows (a client
- * waiting on a thousand units reads ten pages many times a second), and the pages together are the whole listing.
+ * {@code GET /units} and {@code GET /state} a page at a time: every page after the first reads only the jobs and states
+ * it shows (a client waiting on a thousand units reads ten pages many times a second), and the pages together are the
+ * whole listing.
  */
-class UnitPagesTest {
+class ListPagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String M1 = "3d1219c7c4c5404aaa1f6d2a48adfda4";
 
@@ -31,11 +32,9 @@ class UnitPagesTest {
     private record Call(String method, int names) {
     }
 
-    @Test
-    void pagesAfterTheFirstReadOnlyTheirUnitsAndTogetherAreTheWholeListing() throws Exception {
-        InMemoryRegistry memory = new InMemoryRegistry();
-        List<Call> calls = new CopyOnWriteArrayList<>();
-        Registry counted = (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class},
+    /** The in-memory registry, with every call the API makes recorded in {@code calls}. */
+    private static Registry counted(InMemoryRegistry memory, List<Call> calls) {
+        return (Registry) Proxy.newProxyInstance(Registry.class.getClassLoader(), new Class<?>[] {Registry.class},
                 (proxy, method, args) -> {
                     int names = args != null && args.length > 0 && args[0] instanceof Collection<?> c ? c.size() : -1;
                     calls.add(new Call(method.getName(), names));
@@ -45,7 +44,12 @@ class UnitPagesTest {
                         throw e.getCause();
                     }
                 });
-        try (ApiFixture api = new ApiFixture(counted, b -> b.tokenLimit(100))) {
+    }
+
+    @Test
+    void pagesAfterTheFirstReadOnlyTheirUnitsAndTogetherAreTheWholeListing() throws Exception {
+        List<Call> calls = new CopyOnWriteArrayList<>();
+        try (ApiFixture api = new ApiFixture(counted(new InMemoryRegistry(), calls), b -> b.tokenLimit(100))) {
             RawHttp http = api.unix();
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= 250; i++) names.add(String.format("u%03d.service", i));
@@ -84,5 +88,47 @@ class UnitPagesTest {
             assertEquals(List.of("u001.service on " + M1, "u150.service on " + M1, "u250.service on " + M1), launched,
                     "each page shows its units' placement and state");
         }
+    }
+
+    @Test
+    void statePagesAfterTheFirstReadOnlyTheirStatesAndTogetherAreTheWholeListing() throws Exception {
+        List<Call> calls = new CopyOnWriteArrayList<>();
+        String m2 = "6e1b9fae2a0c4f1b8d3e5a7c9b1d3f5e";
+        try (ApiFixture api = new ApiFixture(counted(new InMemoryRegistry(), calls), b -> b.tokenLimit(100))) {
+            RawHttp http = api.unix();
+            MachinePresence p1 = api.join(M1, "10.0.0.1", Map.of());
+            MachinePresence p2 = api.join(m2, "10.0.0.2", Map.of());
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= 120; i++) {
+                String name = String.format("u%03d.service", i);
+                assertEquals(201, http.put("/fleet/v1/units/" + name, "{\"options\":" + UnitsApiTest.HELLO_OPTIONS + "}").status());
+                api.publish(p1, name, TargetState.LAUNCHED, "loaded", "active", "running");
+                expected.add(name + " on " + M1);
+                if (i % 2 == 0) {
+                    api.publish(p2, name, TargetState.LAUNCHED, "loaded", "active", "running");
+                    expected.add(name + " on " + m2);
+                }
+            }
+
+            assertEquals(expected, statePages(http, "", calls), "180 states, by unit then machine, each once");
+            assertEquals(expected.stream().filter(e -> e.endsWith(m2)).toList(), statePages(http, "machineID=" + m2 + "&", calls),
+                    "filtered by machine");
+        }
+    }
+
+    /** Every page of {@code /state} with the query {@code filter}, as "unit on machine"; checks what later pages read. */
+    private static List<String> statePages(RawHttp http, String filter, List<Call> calls) throws Exception {
+        List<String> listed = new ArrayList<>();
+        String token = null;
+        do {
+            calls.clear();
+            JsonNode page = JSON.readTree(http.get("/fleet/v1/state?" + filter + (token == null ? "" : "nextPageToken=" + token)).text());
+            if (page.has("states")) page.get("states").forEach(s -> listed.add(s.get("name").asText() + " on " + s.get("machineID").asText()));
+            if (token != null) {
+                assertFalse(calls.contains(new Call("unitStates", -1)), "a later page read every state: " + calls);
+            }
+            token = page.has("nextPageToken") ? page.get("nextPageToken").asText() : null;
+        } while (token != null);
+        return listed;
     }
 }
