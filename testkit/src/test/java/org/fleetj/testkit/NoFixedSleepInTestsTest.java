@@ -40,9 +40,6 @@ class NoFixedSleepInTestsTest {
                     "the chaos sampler's background loop paces its look for a machine that is down; no result waits on it"),
             "e2e/src/test/java/org/fleetj/e2e/chaos/InvariantChecker.java", new Allowed(1,
                     "the checker's background loop paces its retries while etcd is unreachable; results wait on the pending count"),
-            "fleetctl/src/test/java/org/fleetj/fleetctl/command/StateWaiterTest.java", new Allowed(1,
-                    "the stand-in API takes a set time to answer a listing: that slowness is what the test is about (the "
-                            + "pause after a slow poll is at least as long); nothing waits on it for a result"),
             "testkit/src/main/java/org/fleetj/testkit/EtcdServer.java", new Allowed(1,
                     "its poll helper, used by awaitHealthy (/health answers) and pause() (every etcd thread stopped): real conditions; "
                             + "testkit has no dependencies by design, so no Awaitility"));

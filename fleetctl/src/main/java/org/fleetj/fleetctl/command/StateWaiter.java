@@ -28,10 +28,25 @@ final class StateWaiter {
     /** For {@code attempts}: look once, do not wait. */
     static final int LOOK_ONCE = -1;
 
+    /** How the waiter pauses between polls: {@link Thread#sleep(long)}, or a test's record of what it asked for. */
+    @FunctionalInterface
+    interface Pause {
+        void millis(long millis) throws InterruptedException;
+    }
+
     private final Session session;
+    private final java.util.function.LongSupplier clock;
+    private final Pause pause;
 
     StateWaiter(Session session) {
+        this(session, System::nanoTime, Thread::sleep);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime()} */
+    StateWaiter(Session session, java.util.function.LongSupplier clock, Pause pause) {
         this.session = session;
+        this.clock = clock;
+        this.pause = pause;
     }
 
     /**
@@ -44,11 +59,11 @@ final class StateWaiter {
         FleetClient client = session.client();
         Set<String> pending = new LinkedHashSet<>(names);
         List<String> gone = new ArrayList<>();
-        long started = System.nanoTime();
+        long started = clock.getAsLong();
         long deadline = deadline(attempts);
         WaitReasonNotes notes = new WaitReasonNotes(session);
         while (true) {
-            long polled = System.nanoTime();
+            long polled = clock.getAsLong();
             Map<String, ApiUnit> units = fetch(client, pending);
             for (String name : new ArrayList<>(pending)) {
                 ApiUnit unit = units.get(name);
@@ -66,13 +81,13 @@ final class StateWaiter {
             }
             if (pending.isEmpty() || attempts == LOOK_ONCE) {
                 session.debug(names.size() + " unit(s) waited for to report state " + state + " for "
-                        + (System.nanoTime() - started) / 1_000_000 + " ms");
+                        + (clock.getAsLong() - started) / 1_000_000 + " ms");
                 disappeared(gone, "to report state " + state);
                 return;
             }
             boolean placing = !"inactive".equals(state);
-            if (placing && System.nanoTime() - started > WaitReasonNotes.FIRST_NOTE_NANOS) notes.noteOnce(pending);
-            if (System.nanoTime() > deadline) {
+            if (placing && clock.getAsLong() - started > WaitReasonNotes.FIRST_NOTE_NANOS) notes.noteOnce(pending);
+            if (clock.getAsLong() > deadline) {
                 if (placing) notes.noteAll(pending);
                 throw new CommandFailedException("Error waiting for units: timed out waiting for "
                         + (pending.size() == 1 ? "unit " + pending.iterator().next() : "units " + UnitLookup.goList(new ArrayList<>(pending)))
@@ -92,9 +107,9 @@ final class StateWaiter {
         Set<String> pending = new LinkedHashSet<>(names);
         List<String> gone = new ArrayList<>();
         long deadline = deadline(attempts);
-        long started = System.nanoTime();
+        long started = clock.getAsLong();
         while (true) {
-            long polled = System.nanoTime();
+            long polled = clock.getAsLong();
             Map<String, ApiUnit> units = fetch(client, pending);
             Map<String, List<ApiUnitState>> states = new HashMap<>();
             for (ApiUnitState s : client.unitStates()) {
@@ -125,11 +140,11 @@ final class StateWaiter {
             }
             if (pending.isEmpty()) {
                 session.debug(names.size() + " unit(s) waited for to become active in systemd for "
-                        + (System.nanoTime() - started) / 1_000_000 + " ms");
+                        + (clock.getAsLong() - started) / 1_000_000 + " ms");
                 disappeared(gone, "to become active");
                 return;
             }
-            if (System.nanoTime() > deadline) {
+            if (clock.getAsLong() > deadline) {
                 throw new CommandFailedException("Error waiting for systemd unit states: timed out waiting for "
                         + UnitLookup.goList(new ArrayList<>(pending)) + " to become active");
             }
@@ -166,14 +181,14 @@ final class StateWaiter {
                 + " destroyed while waiting for " + (gone.size() == 1 ? "it " : "them ") + waitingFor);
     }
 
-    private static long deadline(int attempts) {
-        return attempts <= 0 ? Long.MAX_VALUE : System.nanoTime() + attempts * ATTEMPT_MILLIS * 1_000_000L;
+    private long deadline(int attempts) {
+        return attempts <= 0 ? Long.MAX_VALUE : clock.getAsLong() + attempts * ATTEMPT_MILLIS * 1_000_000L;
     }
 
     /** Before the next poll: {@link #POLL_MILLIS}, or as long as the poll begun at {@code polled} took if longer. */
-    private static void pauseAfter(long polled) {
+    private void pauseAfter(long polled) {
         try {
-            Thread.sleep(Math.max(POLL_MILLIS, (System.nanoTime() - polled) / 1_000_000));
+            pause.millis(Math.max(POLL_MILLIS, (clock.getAsLong() - polled) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailedException("interrupted while waiting for units", e);

@@ -1,7 +1,6 @@
 package org.fleetj.fleetctl.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +9,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.fleetj.api.ApiUnit;
 import org.fleetj.fleetctl.GlobalOptions;
 import org.fleetj.fleetctl.Session;
@@ -18,28 +17,26 @@ import org.fleetj.fleetctl.client.FleetClient;
 import org.junit.jupiter.api.Test;
 
 class StateWaiterTest {
-    /** How long the stand-in API takes to answer one listing (a thousand units are ten pages). */
+    /** How long the stand-in API takes to answer one listing (a thousand units are ten pages), on the test's clock. */
     private static final long SLOW_MILLIS = 3 * StateWaiter.POLL_MILLIS;
-
-    private record Poll(long startNanos, long endNanos) {
-    }
 
     /**
      * A client waiting on many units must not poll an API that is slow to list them back to back: after a poll that took
-     * longer than the poll interval, it pauses at least as long as that poll took.
+     * longer than the poll interval, it pauses at least as long as that poll took. Time is the test's own clock, which the
+     * stand-in API's answers and the waiter's pauses move on: nothing here sleeps.
      */
     @Test
-    void aSlowPollIsFollowedByAPauseAtLeastAsLongAsThePoll() throws Exception {
+    void aSlowPollIsFollowedByAPauseAtLeastAsLongAsThePoll() {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= 5; i++) names.add("u" + i + ".service"); // more than are asked for one by one
-        List<Poll> polls = new CopyOnWriteArrayList<>();
+        AtomicLong nanos = new AtomicLong();
+        List<Long> pauses = new ArrayList<>();
+        int[] polls = {0};
         FleetClient slow = (FleetClient) Proxy.newProxyInstance(FleetClient.class.getClassLoader(), new Class<?>[] {FleetClient.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "units" -> {
-                        long start = System.nanoTime();
-                        Thread.sleep(SLOW_MILLIS);
-                        String state = polls.size() >= 3 ? "launched" : "inactive";
-                        polls.add(new Poll(start, System.nanoTime()));
+                        nanos.addAndGet(SLOW_MILLIS * 1_000_000);
+                        String state = ++polls[0] > 3 ? "launched" : "inactive";
                         yield names.stream().map(n -> new ApiUnit(n, List.of(), "launched", state, null)).toList();
                     }
                     case "close" -> null;
@@ -49,14 +46,42 @@ class StateWaiterTest {
         Session session = new Session(new GlobalOptions(), new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 s -> slow);
+        StateWaiter waiter = new StateWaiter(session, nanos::get, millis -> {
+            pauses.add(millis);
+            nanos.addAndGet(millis * 1_000_000);
+        });
 
-        new StateWaiter(session).awaitState(names, "launched", 0);
+        waiter.awaitState(names, "launched", 0);
 
-        assertEquals(4, polls.size(), "three polls found the units inactive, the fourth launched");
-        for (int i = 1; i < polls.size(); i++) {
-            long pauseMillis = (polls.get(i).startNanos() - polls.get(i - 1).endNanos()) / 1_000_000;
-            assertTrue(pauseMillis >= SLOW_MILLIS, "pause before poll " + (i + 1) + ": " + pauseMillis + " ms, polls take " + SLOW_MILLIS + " ms");
-        }
+        assertEquals(4, polls[0], "three polls found the units inactive, the fourth launched");
+        assertEquals(List.of(SLOW_MILLIS, SLOW_MILLIS, SLOW_MILLIS), pauses, "after each slow poll, a pause as long as it took");
         assertEquals(String.join("", names.stream().map(n -> "Unit " + n + " launched\n").toList()), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A quick poll is followed by the usual interval. */
+    @Test
+    void aQuickPollIsFollowedByThePollInterval() {
+        AtomicLong nanos = new AtomicLong();
+        List<Long> pauses = new ArrayList<>();
+        int[] polls = {0};
+        FleetClient quick = (FleetClient) Proxy.newProxyInstance(FleetClient.class.getClassLoader(), new Class<?>[] {FleetClient.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "unit" -> {
+                        nanos.addAndGet(1_000_000);
+                        String state = ++polls[0] > 2 ? "launched" : "inactive";
+                        yield java.util.Optional.of(new ApiUnit((String) args[0], List.of(), "launched", state, null));
+                    }
+                    case "close" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        Session session = new Session(new GlobalOptions(), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), s -> quick);
+        new StateWaiter(session, nanos::get, millis -> {
+            pauses.add(millis);
+            nanos.addAndGet(millis * 1_000_000);
+        }).awaitState(List.of("a.service"), "launched", 0);
+
+        assertEquals(List.of(StateWaiter.POLL_MILLIS, StateWaiter.POLL_MILLIS), pauses);
     }
 }

@@ -10,10 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.Job;
@@ -82,19 +78,14 @@ public final class EtcdRegistry implements Registry {
         this.config = config;
         int n = INSTANCES.incrementAndGet();
         EtcdGateway gateway = new EtcdGateway(config, metrics);
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(4, daemon("etcd-registry-" + n + "-bg"));
-        timers.setRemoveOnCancelPolicy(true);
-        ScheduledThreadPoolExecutor watchLoop = new ScheduledThreadPoolExecutor(1, daemon("etcd-registry-" + n + "-watch"));
-        watchLoop.setRemoveOnCancelPolicy(true);
-        ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("etcd-registry-" + n + "-callbacks"));
-        this.rt = new EtcdRuntime(gateway, new EtcdKeys(config.keyPrefix()), timers, watchLoop, callbacks);
+        this.rt = EtcdRuntime.start(gateway, new EtcdKeys(config.keyPrefix()), "etcd-registry-" + n);
         this.kv = new EtcdKv(gateway);
         this.unreadable = new UnreadableRecords(metrics);
         this.unitStates = new UnitStateStore(kv, rt.keys(), unreadable);
         this.bodies = new UnitBodies(kv, rt.keys(), unreadable);
         this.jobs = new JobStore(kv, rt.keys(), bodies, unreadable);
-        this.desiredStates = new DesiredStateWrites(kv, rt.keys(), timers, EtcdKv.MAX_TXN_OPS);
-        this.creates = new JobCreates(kv, rt.keys(), bodies, timers, EtcdKv.MAX_TXN_OPS);
+        this.desiredStates = new DesiredStateWrites(kv, rt.keys(), rt.timers(), EtcdKv.MAX_TXN_OPS);
+        this.creates = new JobCreates(kv, rt.keys(), bodies, rt.timers(), EtcdKv.MAX_TXN_OPS);
         this.schedule = new ScheduleStore(kv, rt.keys(), EtcdKv.MAX_TXN_OPS, unreadable);
         this.machines = new MachineDirectory(rt, kv, unreadable);
         this.waitReasons = new WaitReasonStore(rt, kv);
@@ -110,15 +101,6 @@ public final class EtcdRegistry implements Registry {
         log.info("etcd registry: endpoints {}, key prefix {}, request timeout {} ms{}{}", config.endpointList(), config.keyPrefix(),
                 config.requestTimeout().toMillis(), config.tls() ? ", TLS" : "", config.username().map(u -> ", user " + u).orElse(""));
         return r;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     public EtcdConfig config() {

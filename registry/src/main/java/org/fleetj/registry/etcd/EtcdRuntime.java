@@ -1,10 +1,14 @@
 package org.fleetj.registry.etcd;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.fleetj.registry.support.ListenerCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +22,25 @@ import org.slf4j.LoggerFactory;
 record EtcdRuntime(EtcdGateway gateway, EtcdKeys keys, ScheduledExecutorService timers,
                    ScheduledExecutorService watchLoop, ExecutorService callbacks) {
     private static final Logger log = LoggerFactory.getLogger(EtcdRuntime.class);
+
+    /** The runtime with its threads, named {@code <threadPrefix>-bg-N}, {@code -watch-1}, {@code -callbacks-1} (daemons). */
+    static EtcdRuntime start(EtcdGateway gateway, EtcdKeys keys, String threadPrefix) {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(4, daemon(threadPrefix + "-bg"));
+        timers.setRemoveOnCancelPolicy(true);
+        ScheduledThreadPoolExecutor watchLoop = new ScheduledThreadPoolExecutor(1, daemon(threadPrefix + "-watch"));
+        watchLoop.setRemoveOnCancelPolicy(true);
+        ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon(threadPrefix + "-callbacks"));
+        return new EtcdRuntime(gateway, keys, timers, watchLoop, callbacks);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 
     /** Runs a listener call on the callback thread; a failing listener is logged, never fatal. */
     void callback(Runnable r) {
