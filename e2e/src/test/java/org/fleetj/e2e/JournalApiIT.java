@@ -238,8 +238,9 @@ class JournalApiIT {
     }
 
     /**
-     * The journalctl processes on {@code machine} that follow chatty.service. Only chatty's: a follower of a quiet
-     * unit that another test closed keeps its journalctl until that unit's next line shows fleetd the client went.
+     * The journalctl processes on {@code machine} that follow chatty.service. Only chatty's: when a test before
+     * closes its follower of quiet.service, each fleetd on the way (m1 relaying, m2 running journalctl) notices the
+     * closed connection at its next quiet-stream check, so that journalctl outlives the test by a few seconds.
      */
     private int journalctls(String machine) {
         String out = c.local().sh(machine, "pgrep", "-c", "-f", "^journalctl --unit=chatty\\.service ").trimmed();
